@@ -1,0 +1,5 @@
+# Every dependency comes from Debian 12 packages (see README, "Building").
+find_package(Eigen3 3.4 REQUIRED NO_MODULE)
+find_package(yaml-cpp REQUIRED)
+find_package(nlohmann_json 3.10 REQUIRED)
+include(QscoreYamlShim)

@@ -1,0 +1,205 @@
+// Builds response batches row by row from text cells (what a CSV row or an application's form
+// gives) or from codes, checking every value against the plan. The CSV reader uses it too, so a
+// value means the same thing whichever way it arrives.
+#pragma once
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "qscore/data/response_batch.hpp"
+#include "qscore/plan/scoring_plan.hpp"
+
+namespace qscore {
+
+class batch_builder {
+ public:
+  explicit batch_builder(const scoring_plan& plan, Eigen::Index capacity = 4096)
+      : plan_(&plan), capacity_(capacity) {
+    if (plan.units_declared)
+      for (const auto& u : plan.definition->units) unit_ids_.push_back(u.id);
+    reset();
+  }
+
+  // Adds one respondent from text: group and unit by id or label, answers by code or label
+  // (one cell per item, in item order; empty = blank), weight as text (empty = 1).
+  // Returns false, and records a rejection, when any value is not acceptable.
+  bool add_text_row(std::string_view group, std::string_view unit,
+                    std::span<const std::string_view> answers, std::string_view weight = {},
+                    std::int64_t line = 0) {
+    const int unit_index = resolve_unit(unit);
+    if (unit_index == unknown_unit) return reject(line, errc::unknown_unit, plan_->definition->columns.unit,
+                                                  unit, "a unit the definition declares", -1);
+    if (unit_index == empty_unit) return reject(line, errc::empty_key, plan_->definition->columns.unit,
+                                                unit, "a unit id", -1);
+    if (trim(group).empty())
+      return reject(line, errc::empty_key, plan_->definition->columns.group, group, "a group id",
+                    unit_index);
+    const auto group_index = plan_->group_index.find(trim(group));
+    if (!group_index)
+      return reject(line, errc::unknown_group, plan_->definition->columns.group, group,
+                    "a group the definition declares", unit_index);
+    double w = 1.0;
+    if (!trim(weight).empty()) {
+      const auto parsed = parse_weight(trim(weight));
+      if (!parsed)
+        return reject(line, errc::invalid_row_weight, plan_->definition->columns.weight, weight,
+                      "a finite number >= 0", unit_index);
+      w = *parsed;
+    }
+    ensure_room();
+    const Eigen::Index row = size_;
+    for (std::size_t j = 0; j < plan_->item_count() && j < answers.size(); ++j) {
+      const answer_code code = plan_->decode(j, answers[j]);
+      if (code == code_decoder::invalid)
+        return reject(line, errc::invalid_code, plan_->items[j].column, answers[j],
+                      plan_->expected_answers(j), unit_index);
+      batch_.codes(row, static_cast<Eigen::Index>(j)) = code;
+    }
+    for (std::size_t j = answers.size(); j < plan_->item_count(); ++j)
+      batch_.codes(row, static_cast<Eigen::Index>(j)) = blank_code;
+    commit(*group_index, unit_index, w, line);
+    return true;
+  }
+
+  // Adds one respondent whose answers are already codes (0 = blank, c = option c of the item).
+  // Group and unit are indices; the unit must be a declared one, or one added with add_unit().
+  // Out-of-range values are rejected like bad text, never scored.
+  bool add_coded_row(int group, int unit, std::span<const answer_code> codes, double weight = 1.0) {
+    const bool unit_ok = unit >= 0 && static_cast<std::size_t>(unit) < unit_ids_.size();
+    if (!unit_ok)
+      return reject(0, errc::unknown_unit, plan_->definition->columns.unit, std::to_string(unit),
+                    "the index of a known unit", -1);
+    if (group < 0 || static_cast<std::size_t>(group) >= plan_->group_count())
+      return reject(0, errc::unknown_group, plan_->definition->columns.group, std::to_string(group),
+                    "the index of a declared group", unit);
+    if (!std::isfinite(weight) || weight < 0.0)
+      return reject(0, errc::invalid_row_weight, plan_->definition->columns.weight,
+                    std::to_string(weight), "a finite number >= 0", unit);
+    ensure_room();
+    for (std::size_t j = 0; j < plan_->item_count(); ++j) {
+      const answer_code code = j < codes.size() ? codes[j] : blank_code;
+      if (code > plan_->items[j].options.size())
+        return reject(0, errc::invalid_code, plan_->items[j].column, std::to_string(code),
+                      "a code from 0 (blank) to " + std::to_string(plan_->items[j].options.size()),
+                      unit);
+      batch_.codes(size_, static_cast<Eigen::Index>(j)) = code;
+    }
+    commit(group, unit, weight, 0);
+    return true;
+  }
+
+  // Registers a unit by id when units are open (not declared); returns its index.
+  int add_unit(std::string_view id) { return resolve_unit(id); }
+
+  [[nodiscard]] Eigen::Index size() const { return size_; }
+  [[nodiscard]] bool full() const { return size_ >= capacity_; }
+  [[nodiscard]] std::size_t rejected() const { return batch_.rejected.size(); }
+
+  // Hands over what has been added so far and starts a new, empty batch. Unit ids seen so far
+  // carry over, so indices stay stable across batches from one builder.
+  [[nodiscard]] response_batch take() {
+    batch_.codes.conservativeResize(size_, batch_.codes.cols());
+    batch_.group.conservativeResize(size_);
+    batch_.unit.conservativeResize(size_);
+    batch_.weight.conservativeResize(size_);
+    batch_.unit_ids = unit_ids_;
+    response_batch out = std::move(batch_);
+    reset();
+    return out;
+  }
+
+  // Records a row that failed before its cells could be looked at (e.g. a wrong field count).
+  bool reject(std::int64_t line, errc code, std::string_view column, std::string_view value,
+              std::string_view expected, int unit) {
+    row_rejection r;
+    r.line = line;
+    r.code = code;
+    r.column = std::string(column);
+    r.value = std::string(value.substr(0, 80));
+    r.expected = std::string(expected);
+    r.unit = unit;
+    batch_.rejected.push_back(std::move(r));
+    return false;
+  }
+
+  // The unit index for a cell, or -1 (empty) / -2 (not a declared unit).
+  static constexpr int empty_unit = -1;
+  static constexpr int unknown_unit = -2;
+  int resolve_unit(std::string_view cell) {
+    const std::string_view key = trim(cell);
+    if (key.empty()) return empty_unit;
+    if (plan_->units_declared) {
+      const auto found = plan_->unit_index.find(key);
+      return found ? *found : unknown_unit;
+    }
+    if (const auto found = open_units_.find(key)) return *found;
+    const int index = static_cast<int>(unit_ids_.size());
+    unit_ids_.emplace_back(key);
+    open_units_.add(key, index);
+    return index;
+  }
+
+  static std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return s;
+  }
+
+  // A finite, non-negative decimal number ("1", "0.85", "1e-3"); nothing else.
+  static std::optional<double> parse_weight(std::string_view text) {
+    double value = 0.0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+    if (!std::isfinite(value) || value < 0.0) return std::nullopt;
+    return value;
+  }
+
+ private:
+  void reset() {
+    const auto k = static_cast<Eigen::Index>(plan_->item_count());
+    batch_ = response_batch{};
+    batch_.codes.resize(capacity_, k);
+    batch_.group.resize(capacity_);
+    batch_.unit.resize(capacity_);
+    batch_.weight.resize(capacity_);
+    batch_.lines.clear();
+    batch_.lines.reserve(static_cast<std::size_t>(capacity_));
+    size_ = 0;
+  }
+
+  void ensure_room() {
+    if (size_ == batch_.codes.rows()) grow();
+  }
+
+  void commit(int group, int unit, double weight, std::int64_t line) {
+    batch_.group(size_) = group;
+    batch_.unit(size_) = unit;
+    batch_.weight(size_) = weight;
+    batch_.lines.push_back(line);
+    ++size_;
+  }
+
+  void grow() {
+    const Eigen::Index bigger = std::max<Eigen::Index>(16, 2 * batch_.codes.rows());
+    batch_.codes.conservativeResize(bigger, batch_.codes.cols());
+    batch_.group.conservativeResize(bigger);
+    batch_.unit.conservativeResize(bigger);
+    batch_.weight.conservativeResize(bigger);
+  }
+
+  const scoring_plan* plan_;
+  Eigen::Index capacity_;
+  Eigen::Index size_ = 0;
+  response_batch batch_;
+  std::vector<std::string> unit_ids_;
+  key_index open_units_;
+};
+
+}  // namespace qscore

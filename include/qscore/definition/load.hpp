@@ -1,0 +1,29 @@
+// Loading a YAML questionnaire definition. Compiled in src/ (the only place yaml-cpp is used);
+// this header does not include yaml-cpp.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "qscore/core/diagnostic.hpp"
+#include "qscore/model/check.hpp"
+#include "qscore/model/instrument.hpp"
+
+namespace qscore {
+
+struct loaded_definition {
+  instrument definition;
+  source_map where;  // document path -> file position, for later diagnostics
+};
+
+// Parses the YAML and checks its structure (unknown, duplicate or missing keys, wrong types, bad
+// numbers), then runs check_instrument. Every problem is reported, each with file:line:column,
+// the document path and a stable id. Warnings may accompany a successful result.
+[[nodiscard]] result<loaded_definition> load_definition(const std::filesystem::path& file);
+
+// The same for YAML text already in memory; `name` is used as the file name in diagnostics.
+[[nodiscard]] result<loaded_definition> load_definition_from_string(std::string_view yaml_text,
+                                                                    std::string name = "<string>");
+
+}  // namespace qscore

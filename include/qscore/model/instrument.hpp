@@ -1,0 +1,107 @@
+// The questionnaire definition as plain values: what the YAML says, or what a program builds in
+// code. References between parts (an item's scale, its dimension) are by id; `check_instrument`
+// verifies them and every other rule, and `compile` turns a checked instrument into a plan.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "qscore/core/label.hpp"
+
+namespace qscore {
+
+// One answer option of a categorical scale.
+struct answer_option {
+  std::string code;                // as it appears in the data, e.g. "1"
+  label text;                      // 满意 / Satisfied; data cells may also carry any of these texts
+  std::optional<double> points;    // what the option earns, on the 0..100 respondent scale
+  bool non_answer = false;         // "don't know": counts as no answer, left out of the denominator
+  bool positive = false;           // counts towards the satisfaction rate
+};
+
+enum class scale_kind : std::uint8_t {
+  categorical,  // explicit options, each with points or marked as a non-answer
+  numeric,      // a Likert range min..max mapped linearly onto [points_at_min, points_at_max]
+};
+
+struct answer_scale {
+  std::string id;
+  label name;
+  scale_kind kind = scale_kind::categorical;
+  std::vector<answer_option> options;  // categorical: all options; numeric: extra non-answer codes only
+
+  // numeric only
+  int min = 1;
+  int max = 5;
+  double points_at_min = 0.0;
+  double points_at_max = 100.0;
+  std::optional<int> positive_from;  // values >= this count as positive (satisfaction rate)
+};
+
+struct questionnaire_item {
+  std::string id;
+  label text;
+  std::string scale;       // id of an answer_scale
+  double weight = 1.0;
+  std::string dimension;   // id of a dimension, or empty
+  bool reverse = false;    // numeric scales only: scored as min + max - x
+  std::string column;      // CSV column; empty = the item id
+};
+
+struct dimension {
+  std::string id;
+  label name;
+};
+
+struct respondent_group {
+  std::string id;
+  label name;
+  double share = 0.0;  // the group's weight in a unit's total
+};
+
+struct evaluated_unit {
+  std::string id;
+  label name;
+};
+
+struct column_layout {
+  std::string respondent = "respondent_id";
+  std::string group = "group";
+  std::string unit = "unit";
+  std::string weight;  // sampling weight column; empty = every respondent weighs 1
+};
+
+struct ballot_rule {
+  // A ballot answering fewer than this fraction of the items is void. A ballot answering no item
+  // at all is always void.
+  double min_answered = 0.0;
+};
+
+struct ranking_rule {
+  std::int64_t min_valid = 1;      // units with fewer valid ballots are listed but not ranked
+  std::optional<int> decimals;     // compare totals rounded to this many places (published ties)
+};
+
+struct instrument {
+  std::string id;
+  std::string version;
+  label title;
+  double points = 100.0;            // worth of this survey component (80 in the appraisal)
+  std::string language;             // default language for labels in reports; empty = first given
+
+  std::vector<answer_scale> scales;
+  std::vector<dimension> dimensions;
+  std::vector<questionnaire_item> items;
+  std::vector<respondent_group> groups;
+  std::vector<evaluated_unit> units;  // empty = units are taken from the data as they appear
+  std::optional<double> weight_total; // if set, item weights must add up to it
+
+  column_layout columns;
+  ballot_rule ballot;
+  ranking_rule ranking;
+};
+
+}  // namespace qscore
