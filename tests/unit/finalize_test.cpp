@@ -1,0 +1,184 @@
+// End-to-end through the numeric core on the hand-scored rows of support/small_appraisal.hpp:
+// build -> score -> accumulate -> finalize, checking every figure against hand arithmetic.
+#include "qscore/report/finalize.hpp"
+
+#include <gtest/gtest.h>
+
+#include "qscore/data/batch_builder.hpp"
+#include "support/small_appraisal.hpp"
+
+namespace {
+
+using namespace qscore;
+
+report score_rows(const std::vector<fixtures::text_row>& rows, instrument def = fixtures::small_appraisal()) {
+  const scoring_plan plan = compile(std::move(def)).value();
+  batch_builder builder(plan);
+  for (const auto& row : rows) builder.add_text_row(row.group, row.unit, row.answers, row.weight);
+  const response_batch batch = builder.take();
+  tally totals = make_tally(plan);
+  accumulate(totals, plan, batch, score(plan, batch));
+  return finalize(plan, totals);
+}
+
+const unit_result& unit(const report& r, const std::string& id) {
+  for (const auto& u : r.units)
+    if (u.id == id) return u;
+  throw std::runtime_error("no unit " + id);
+}
+
+TEST(finalize, unit_totals_by_hand) {
+  const report r = score_rows(fixtures::small_appraisal_rows());
+  // u1: g1 mean (93.75 + 76.25)/2 = 85; g2 mean 55 (its second ballot is void).
+  //     score 0.6*85 + 0.4*55 = 51 + 22 = 73; total 80*73/100 = 58.4.
+  const unit_result& u1 = unit(r, "u1");
+  EXPECT_NEAR(*u1.score, 73.0, 1e-12);
+  EXPECT_NEAR(*u1.total, 58.4, 1e-12);
+  EXPECT_FALSE(u1.shares_renormalised);
+  EXPECT_EQ(u1.valid, 3);
+  EXPECT_EQ(u1.void_ballots, 1);
+  EXPECT_EQ(u1.rejected, 1);
+  ASSERT_EQ(u1.groups.size(), 2U);
+  EXPECT_EQ(u1.groups[0].n, 2);
+  EXPECT_NEAR(*u1.groups[0].mean, 85.0, 1e-12);
+  EXPECT_NEAR(*u1.groups[1].mean, 55.0, 1e-12);
+  EXPECT_DOUBLE_EQ(u1.groups[0].share_used, 0.6);
+  // u2: only g1 answered, so its share is renormalised to 1.
+  //     g1 mean (275/3 + 75)/2 = 250/3 = 83.333...; total 80 * 250/3 / 100 = 200/3.
+  const unit_result& u2 = unit(r, "u2");
+  EXPECT_TRUE(u2.shares_renormalised);
+  EXPECT_NEAR(*u2.score, 250.0 / 3.0, 1e-12);
+  EXPECT_NEAR(*u2.total, 200.0 / 3.0, 1e-12);
+  EXPECT_DOUBLE_EQ(u2.groups[0].share_used, 1.0);
+  EXPECT_DOUBLE_EQ(u2.groups[1].share_used, 0.0);
+  EXPECT_FALSE(u2.groups[1].mean.has_value());
+}
+
+TEST(finalize, ranking_and_minimum_ballots) {
+  const report r = score_rows(fixtures::small_appraisal_rows());
+  // u2 (66.67) before u1 (58.4); u3 has one valid ballot, fewer than min_valid = 2.
+  ASSERT_EQ(r.units.size(), 3U);
+  EXPECT_EQ(r.units[0].id, "u2");
+  EXPECT_EQ(r.units[0].rank, 1);
+  EXPECT_EQ(r.units[1].id, "u1");
+  EXPECT_EQ(r.units[1].rank, 2);
+  EXPECT_EQ(r.units[2].id, "u3");
+  EXPECT_FALSE(r.units[2].rank.has_value());
+  EXPECT_EQ(r.units[2].not_ranked_reason, "fewer than 2 valid ballots");
+  EXPECT_NEAR(*r.units[2].total, 80.0, 1e-12);  // listed with its total all the same
+}
+
+TEST(finalize, dimension_subscores_by_hand) {
+  const report r = score_rows(fixtures::small_appraisal_rows());
+  const unit_result& u1 = unit(r, "u1");
+  // A: g1 (100 + 205/3)/2 = 505/6; g2 55  ->  0.6*505/6 + 0.4*55 = 50.5 + 22 = 72.5
+  // B: g1 (75 + 100)/2 = 87.5;     g2 55  ->  0.6*87.5 + 0.4*55 = 52.5 + 22 = 74.5
+  ASSERT_EQ(u1.dimensions.size(), 2U);
+  EXPECT_NEAR(*u1.dimensions[0].score, 72.5, 1e-12);
+  EXPECT_NEAR(*u1.dimensions[0].points, 58.0, 1e-12);  // 80 * 72.5 / 100
+  EXPECT_NEAR(*u1.dimensions[1].score, 74.5, 1e-12);
+  // u2, dimension B: only the second ballot answered q3 (75).
+  EXPECT_NEAR(*unit(r, "u2").dimensions[1].score, 75.0, 1e-12);
+}
+
+TEST(finalize, item_statistics_by_hand) {
+  const report r = score_rows(fixtures::small_appraisal_rows());
+  const unit_result& u1 = unit(r, "u1");
+  // Valid ballots of u1 answered q1 with 1, 2, 3: three answers, two positive.
+  const item_result& q1 = u1.items[0];
+  EXPECT_EQ(q1.answered, 3);
+  EXPECT_EQ(q1.non_answers, 0);
+  EXPECT_EQ(q1.blank, 0);
+  EXPECT_NEAR(*q1.satisfaction_rate, 2.0 / 3.0, 1e-15);
+  EXPECT_NEAR(*q1.dont_know_rate, 0.0, 1e-15);
+  EXPECT_NEAR(*q1.mean_points, (100.0 + 75.0 + 55.0) / 3.0, 1e-12);
+  // q2: codes 1, 3, 4 -> answered 2 (one positive), one don't know; each option 1/3 of 3.
+  const item_result& q2 = u1.items[1];
+  EXPECT_EQ(q2.answered, 2);
+  EXPECT_EQ(q2.non_answers, 1);
+  EXPECT_NEAR(*q2.satisfaction_rate, 0.5, 1e-15);
+  EXPECT_NEAR(*q2.dont_know_rate, 1.0 / 3.0, 1e-15);
+  ASSERT_EQ(q2.options.size(), 4U);
+  EXPECT_EQ(q2.options[0].count, 1);
+  EXPECT_EQ(q2.options[1].count, 0);
+  EXPECT_NEAR(q2.options[3].share, 1.0 / 3.0, 1e-15);
+  EXPECT_TRUE(q2.options[3].non_answer);
+  // u2 q3: one blank, one "2".
+  const item_result& u2q3 = unit(r, "u2").items[2];
+  EXPECT_EQ(u2q3.blank, 1);
+  EXPECT_EQ(u2q3.answered, 1);
+}
+
+TEST(finalize, accounting_reconciles) {
+  const report r = score_rows(fixtures::small_appraisal_rows());
+  // 8 rows: 6 valid, 1 void, 1 rejected.
+  EXPECT_EQ(r.accounting.rows_read, 8);
+  EXPECT_EQ(r.accounting.scored, 6);
+  EXPECT_EQ(r.accounting.void_ballots, 1);
+  EXPECT_EQ(r.accounting.rejected, 1);
+  EXPECT_TRUE(r.accounting.reconciles());
+  ASSERT_EQ(r.accounting.rejected_by_reason.size(), 1U);
+  EXPECT_EQ(r.accounting.rejected_by_reason[0].id, "R204");
+  ASSERT_EQ(r.accounting.rejection_samples.size(), 1U);
+  EXPECT_EQ(r.accounting.rejection_samples[0].column, "q1");
+  EXPECT_EQ(r.accounting.rejection_samples[0].value, "7");
+}
+
+TEST(finalize, sampling_weights_weight_the_group_mean) {
+  auto rows = fixtures::small_appraisal_rows();
+  rows[0].weight = "1";
+  rows[1].weight = "3";
+  const report r = score_rows(rows);
+  // u1 g1: (1*93.75 + 3*76.25)/4 = 322.5/4 = 80.625; weighted n 4.
+  //        score 0.6*80.625 + 0.4*55 = 48.375 + 22 = 70.375; total 56.3.
+  const unit_result& u1 = unit(r, "u1");
+  EXPECT_NEAR(*u1.groups[0].mean, 80.625, 1e-12);
+  EXPECT_NEAR(u1.groups[0].weighted_n, 4.0, 1e-12);
+  EXPECT_NEAR(*u1.total, 56.3, 1e-12);
+}
+
+TEST(finalize, equal_totals_share_a_rank) {
+  // Three units with one-item ballots: totals 80*100/100 = 80, 80, and 80*75/100 = 60.
+  instrument def = fixtures::small_appraisal();
+  def.ranking.min_valid = 1;
+  def.ballot.min_answered = 0.0;
+  const report r = score_rows({{"g1", "u1", {"1", "1", "1"}, ""},
+                               {"g1", "u2", {"1", "1", "1"}, ""},
+                               {"g1", "u3", {"2", "2", "2"}, ""}},
+                              def);
+  EXPECT_EQ(r.units[0].rank, 1);
+  EXPECT_EQ(r.units[1].rank, 1);
+  EXPECT_EQ(r.units[2].rank, 3);  // competition ranking: 1, 1, 3
+  EXPECT_EQ(r.units[2].id, "u3");
+}
+
+TEST(finalize, ties_are_judged_on_published_decimals) {
+  // u1 scores 100 on all items -> 80.0; u2 answers 1,1,2: (200+100+75)/4 = 93.75 -> 75.0.
+  // With decimals = 0 they differ (80 vs 75); a points value making them round equal:
+  // points 1 -> totals 1.0 and 0.9375, which round to 1 and 1 at 0 decimals: a tie.
+  instrument def = fixtures::small_appraisal();
+  def.ranking.min_valid = 1;
+  def.points = 1.0;
+  def.ranking.decimals = 0;
+  const report r = score_rows({{"g1", "u1", {"1", "1", "1"}, ""}, {"g1", "u2", {"1", "1", "2"}, ""}}, def);
+  EXPECT_EQ(r.units[0].rank, 1);
+  EXPECT_EQ(r.units[1].rank, 1);
+  def.ranking.decimals = 2;  // 1.00 vs 0.94: no longer tied
+  const report r2 = score_rows({{"g1", "u1", {"1", "1", "1"}, ""}, {"g1", "u2", {"1", "1", "2"}, ""}}, def);
+  EXPECT_EQ(r2.units[1].rank, 2);
+}
+
+TEST(finalize, pooled_groups_over_all_units) {
+  const report r = score_rows(fixtures::small_appraisal_rows());
+  // g1 over all units: 93.75, 76.25, 275/3, 75 -> (245 + 275/3)... = (93.75+76.25+75+275/3)/4
+  const double g1 = (93.75 + 76.25 + 75.0 + 275.0 / 3.0) / 4.0;
+  ASSERT_EQ(r.groups.size(), 2U);
+  EXPECT_EQ(r.groups[0].n, 4);
+  EXPECT_NEAR(*r.groups[0].mean, g1, 1e-12);
+  // g2: 55 (u1) and 100 (u3); the void ballot does not count.
+  EXPECT_EQ(r.groups[1].n, 2);
+  EXPECT_EQ(r.groups[1].void_ballots, 1);
+  EXPECT_NEAR(*r.groups[1].mean, 77.5, 1e-12);
+}
+
+}  // namespace

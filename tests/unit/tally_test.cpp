@@ -1,0 +1,138 @@
+// Tallies: accumulation, merging in any grouping, and compensated sums.
+#include "qscore/tally/tally.hpp"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "qscore/data/batch_builder.hpp"
+#include "qscore/report/finalize.hpp"
+#include "support/small_appraisal.hpp"
+
+namespace {
+
+using namespace qscore;
+
+TEST(compensated_sum, many_identical_values_divide_back_exactly) {
+  // 10^7 copies of 0.1 (the double nearest 0.1): a plain double sum drifts to
+  // 999999.9998389754; the compensated sum divides back to exactly 0.1.
+  compensated_sum sum;
+  double plain = 0.0;
+  for (int i = 0; i < 10'000'000; ++i) {
+    sum.add(0.1);
+    plain += 0.1;
+  }
+  EXPECT_NE(plain / 1e7, 0.1);
+  EXPECT_EQ(sum.divided_by(1e7), 0.1);
+  EXPECT_EQ(sum.value(), 1e6);  // 10^7 * 0.1000000000000000055511... rounds to 1e6
+}
+
+TEST(compensated_sum, cancellation_keeps_small_terms) {
+  compensated_sum sum;
+  sum.add(1e16);
+  sum.add(1.0);
+  sum.add(-1e16);
+  EXPECT_EQ(sum.value(), 1.0);  // a plain double sum gives 0
+}
+
+// Random ballots over the small appraisal, with some invalid codes to exercise rejections.
+std::vector<fixtures::text_row> random_rows(int n, unsigned seed) {
+  static const std::string_view codes[] = {"1", "2", "3", "4", "", "x"};
+  std::mt19937 rng(seed);
+  std::vector<fixtures::text_row> rows;
+  for (int i = 0; i < n; ++i) {
+    fixtures::text_row row;
+    row.group = rng() % 2 ? "g1" : "g2";
+    row.unit = "u" + std::to_string(1 + rng() % 3);
+    for (int j = 0; j < 3; ++j) row.answers.push_back(codes[rng() % (rng() % 10 == 0 ? 6 : 5)]);
+    row.weight = std::to_string(0.5 + static_cast<double>(rng() % 100) / 100.0);
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+tally tally_of(const scoring_plan& plan, const std::vector<fixtures::text_row>& rows, std::size_t begin,
+               std::size_t end) {
+  batch_builder builder(plan);
+  for (std::size_t i = begin; i < end; ++i)
+    builder.add_text_row(rows[i].group, rows[i].unit, rows[i].answers, rows[i].weight);
+  const response_batch batch = builder.take();
+  tally t = make_tally(plan);
+  accumulate(t, plan, batch, score(plan, batch));
+  return t;
+}
+
+TEST(tally_merge, split_in_chunks_and_merged_in_any_order_matches_one_pass) {
+  const scoring_plan plan = compile(fixtures::small_appraisal()).value();
+  const auto rows = random_rows(5000, 7);
+  const tally whole = tally_of(plan, rows, 0, rows.size());
+  const report expected = finalize(plan, whole);
+
+  std::mt19937 rng(11);
+  for (int trial = 0; trial < 5; ++trial) {
+    // Random cut points, chunks merged in a shuffled order.
+    std::vector<std::size_t> cuts = {0, rows.size()};
+    for (int c = 0; c < 6; ++c) cuts.push_back(rng() % rows.size());
+    std::sort(cuts.begin(), cuts.end());
+    std::vector<tally> parts;
+    for (std::size_t c = 0; c + 1 < cuts.size(); ++c) parts.push_back(tally_of(plan, rows, cuts[c], cuts[c + 1]));
+    std::shuffle(parts.begin(), parts.end(), rng);
+    tally merged = make_tally(plan);
+    for (const auto& part : parts) merge(merged, part);
+
+    const report got = finalize(plan, merged);
+    // Counts merge exactly.
+    EXPECT_EQ(got.accounting.rows_read, expected.accounting.rows_read);
+    EXPECT_EQ(got.accounting.scored, expected.accounting.scored);
+    EXPECT_EQ(got.accounting.void_ballots, expected.accounting.void_ballots);
+    EXPECT_EQ(got.accounting.rejected, expected.accounting.rejected);
+    ASSERT_EQ(got.units.size(), expected.units.size());
+    for (std::size_t u = 0; u < got.units.size(); ++u) {
+      EXPECT_EQ(got.units[u].id, expected.units[u].id);
+      EXPECT_EQ(got.units[u].rank, expected.units[u].rank);
+      EXPECT_EQ(got.units[u].rejected, expected.units[u].rejected);
+      EXPECT_NEAR(*got.units[u].total, *expected.units[u].total, 1e-12 * *expected.units[u].total);
+      for (std::size_t j = 0; j < got.units[u].items.size(); ++j)
+        for (std::size_t o = 0; o < got.units[u].items[j].options.size(); ++o)
+          EXPECT_EQ(got.units[u].items[j].options[o].count, expected.units[u].items[j].options[o].count);
+      for (std::size_t g = 0; g < got.units[u].groups.size(); ++g) {
+        EXPECT_EQ(got.units[u].groups[g].n, expected.units[u].groups[g].n);
+        EXPECT_NEAR(got.units[u].groups[g].weighted_n, expected.units[u].groups[g].weighted_n, 1e-9);
+      }
+    }
+    EXPECT_TRUE(got.accounting.reconciles());
+  }
+}
+
+TEST(tally_merge, refuses_tallies_of_another_definition) {
+  const scoring_plan plan = compile(fixtures::small_appraisal()).value();
+  instrument other = fixtures::small_appraisal();
+  other.items[0].weight = 3.0;
+  const scoring_plan other_plan = compile(other).value();
+  tally a = make_tally(plan);
+  const tally b = make_tally(other_plan);
+  EXPECT_THROW(merge(a, b), std::invalid_argument);
+}
+
+TEST(tally_merge, open_units_meet_by_id_across_tallies) {
+  instrument def = fixtures::small_appraisal();
+  def.units.clear();
+  def.ranking.min_valid = 1;
+  const scoring_plan plan = compile(def).value();
+  const std::vector<fixtures::text_row> first = {{"g1", "east", {"1", "1", "1"}, ""}};
+  const std::vector<fixtures::text_row> second = {{"g1", "west", {"2", "2", "2"}, ""},
+                                                 {"g1", "east", {"3", "3", "3"}, ""}};
+  tally a = tally_of(plan, first, 0, 1);
+  merge(a, tally_of(plan, second, 0, 2));
+  ASSERT_EQ(a.units.size(), 2U);
+  EXPECT_EQ(a.units[0].id, "east");
+  EXPECT_EQ(a.units[0].groups[0].valid, 2);
+  // east g1: (100 + 55)/2 = 77.5 -> renormalised (g2 absent) -> 77.5 * 0.8 = 62
+  const report r = finalize(plan, a);
+  // west g1: 75 -> 75 * 0.8 = 60. East ranks first.
+  EXPECT_EQ(r.units[0].id, "east");
+  EXPECT_NEAR(*r.units[0].total, 62.0, 1e-12);
+  EXPECT_NEAR(*r.units[1].total, 60.0, 1e-12);
+}
+
+}  // namespace
