@@ -136,3 +136,62 @@ TEST(tally_merge, open_units_meet_by_id_across_tallies) {
 }
 
 }  // namespace
+
+namespace {
+
+using namespace qscore;
+
+// Scores rows [0, n) in batches of `batch` rows into one tally.
+tally tally_in_batches(const scoring_plan& plan, const std::vector<fixtures::text_row>& rows,
+                       std::size_t batch) {
+  tally t = make_tally(plan);
+  batch_builder builder(plan);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    builder.add_text_row(rows[i].group, rows[i].unit, rows[i].answers, rows[i].weight);
+    if (builder.size() + static_cast<Eigen::Index>(builder.rejected()) >= static_cast<Eigen::Index>(batch) ||
+        i + 1 == rows.size()) {
+      const response_batch b = builder.take();
+      accumulate(t, plan, b, score(plan, b));
+    }
+  }
+  return t;
+}
+
+void expect_bit_identical(const report& a, const report& b) {
+  ASSERT_EQ(a.units.size(), b.units.size());
+  for (std::size_t u = 0; u < a.units.size(); ++u) {
+    EXPECT_EQ(a.units[u].total, b.units[u].total);  // optional<double> ==: exact
+    for (std::size_t g = 0; g < a.units[u].groups.size(); ++g) {
+      EXPECT_EQ(a.units[u].groups[g].mean, b.units[u].groups[g].mean);
+      EXPECT_EQ(a.units[u].groups[g].weighted_n, b.units[u].groups[g].weighted_n);
+    }
+    for (std::size_t d = 0; d < a.units[u].dimensions.size(); ++d)
+      EXPECT_EQ(a.units[u].dimensions[d].score, b.units[u].dimensions[d].score);
+  }
+  EXPECT_EQ(a.accounting.rows_read, b.accounting.rows_read);
+}
+
+TEST(tally_blocks, any_batch_size_gives_bit_identical_sums) {
+  const scoring_plan plan = compile(fixtures::small_appraisal()).value();
+  const auto rows = random_rows(6000, 3);  // several blocks of block_rows
+  const report one_batch = finalize(plan, tally_in_batches(plan, rows, rows.size()));
+  for (const std::size_t batch : {1UL, 7UL, 1000UL, 1024UL, 4096UL})
+    expect_bit_identical(finalize(plan, tally_in_batches(plan, rows, batch)), one_batch);
+}
+
+TEST(tally_blocks, parts_of_whole_blocks_merge_to_the_single_pass_exactly) {
+  // Parts cut at multiples of block_rows accepted rows merge, in order, to the one-pass sums.
+  const scoring_plan plan = compile(fixtures::small_appraisal()).value();
+  std::vector<fixtures::text_row> rows;
+  for (const auto& row : random_rows(8000, 5))  // keep only rows that are accepted
+    if (std::find(row.answers.begin(), row.answers.end(), "x") == row.answers.end()) rows.push_back(row);
+  const report single = finalize(plan, tally_in_batches(plan, rows, 500));
+  const std::size_t cut1 = 2 * block_rows, cut2 = 5 * block_rows;
+  tally merged = make_tally(plan);
+  merge(merged, tally_of(plan, rows, 0, cut1));
+  merge(merged, tally_of(plan, rows, cut1, cut2));
+  merge(merged, tally_of(plan, rows, cut2, rows.size()));
+  expect_bit_identical(finalize(plan, merged), single);
+}
+
+}  // namespace

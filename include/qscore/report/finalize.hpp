@@ -60,8 +60,15 @@ inline std::int64_t rank_key(double total, const std::optional<int>& decimals) {
 
 }  // namespace detail
 
-[[nodiscard]] inline report finalize(const scoring_plan& plan, const tally& totals,
+[[nodiscard]] inline report finalize(const scoring_plan& plan, const tally& unflushed,
                                      const report_options& options = {}) {
+  // The open block's partial sums must join the totals; work on a flushed copy when needed.
+  tally flushed_copy;
+  if (!unflushed.flushed()) {
+    flushed_copy = unflushed;
+    flushed_copy.flush();
+  }
+  const tally& totals = unflushed.flushed() ? unflushed : flushed_copy;
   const instrument& def = *plan.definition;
   const std::string lang = options.language.empty() ? def.language : options.language;
   report out;

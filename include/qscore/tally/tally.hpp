@@ -2,10 +2,13 @@
 //
 // A tally holds, per evaluated unit and respondent group (a "cell"): ballot counts, sums of
 // sampling weights and of weighted scores per score column, and exact per-option answer counts
-// per item. Counts are integers and merge exactly. Sums are compensated: each batch is first
-// summed in plain doubles in row order, then added to the cell's compensated sum, and tallies
-// merge in the order the caller gives. Scoring the same rows in the same batches therefore gives
-// bit-identical results however the batches are spread over threads.
+// per item. Counts are integers and merge exactly.
+//
+// Sums are taken in fixed blocks of `block_rows` consecutive rows, counted from the first row
+// the tally saw: within a block each cell sums in plain doubles in row order, and at the end of
+// a block the partial sums join the cell's compensated (double-double) sums. Block edges depend
+// only on row numbers, not on how the rows were cut into batches, so scoring a file in one
+// batch or in many, with any chunk size, gives bit-identical sums.
 #pragma once
 
 #include <Eigen/Core>
@@ -13,6 +16,7 @@
 #include <map>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "qscore/data/response_batch.hpp"
@@ -21,6 +25,8 @@
 #include "qscore/tally/compensated_sum.hpp"
 
 namespace qscore {
+
+inline constexpr std::int64_t block_rows = 1024;
 
 // Weighted first and second moments of one score column within one cell.
 struct score_sums {
@@ -37,12 +43,33 @@ struct score_sums {
   }
 };
 
+// Plain-double sums of the current block, per score column.
+struct block_partial {
+  bool active = false;
+  double weight = 0.0;
+  std::vector<double> w, wx, wxx;
+};
+
 struct cell_tally {
   std::int64_t valid = 0;       // valid ballots
   std::int64_t void_ballots = 0;
   compensated_sum weight;       // sum of sampling weights over valid ballots
   std::vector<score_sums> scores;  // one per score column
+  block_partial pending;        // the open block's sums, not yet in the compensated sums
 
+  // Moves the open block's sums into the compensated sums.
+  void flush() {
+    if (!pending.active) return;
+    weight.add(pending.weight);
+    for (std::size_t s = 0; s < scores.size(); ++s) {
+      scores[s].weight.add(pending.w[s]);
+      scores[s].weighted.add(pending.wx[s]);
+      scores[s].weighted_sq.add(pending.wxx[s]);
+    }
+    pending.active = false;
+  }
+
+  // Merges a flushed cell into this flushed cell.
   void merge(const cell_tally& other) {
     valid += other.valid;
     void_ballots += other.void_ballots;
@@ -72,6 +99,17 @@ struct tally {
   std::int64_t rejected_without_unit = 0;
   std::map<errc, std::int64_t> rejected_by_reason;
   std::vector<row_rejection> rejection_samples;  // the first kept_rejections, by merge order
+  std::int64_t rows_in_block = 0;                // accepted rows in the open block
+  std::vector<std::pair<std::size_t, std::size_t>> open_cells;  // (unit, group) with pending sums
+
+  // Closes the open block: every pending partial sum joins its compensated sum. finalize and
+  // merge work on flushed tallies; accumulate flushes at each block edge.
+  void flush() {
+    for (const auto& [u, g] : open_cells) units[u].groups[g].flush();
+    open_cells.clear();
+    rows_in_block = 0;
+  }
+  [[nodiscard]] bool flushed() const { return open_cells.empty(); }
 
   [[nodiscard]] std::int64_t valid() const { return sum([](const cell_tally& c) { return c.valid; }); }
   [[nodiscard]] std::int64_t void_ballots() const {
@@ -130,61 +168,39 @@ inline void accumulate(tally& into, const scoring_plan& plan, const response_bat
 
   const std::size_t columns = into.score_columns;
   const auto k = static_cast<Eigen::Index>(into.items);
-  // Per-batch partial sums in plain doubles, in row order; one compensated add per cell after.
-  struct partial {
-    std::int64_t valid = 0, void_ballots = 0;
-    double weight = 0.0;
-    std::vector<std::int64_t> n;
-    std::vector<double> w, wx, wxx;
-  };
-  std::vector<partial> partials(into.units.size() * into.groups);
-  std::vector<bool> touched(partials.size(), false);
-
   for (Eigen::Index i = 0; i < batch.rows(); ++i) {
     const std::size_t u = slot[static_cast<std::size_t>(batch.unit(i))];
     const auto g = static_cast<std::size_t>(batch.group(i));
-    partial& p = partials[u * into.groups + g];
-    if (!touched[u * into.groups + g]) {
-      touched[u * into.groups + g] = true;
-      p.n.assign(columns, 0);
-      p.w.assign(columns, 0.0);
-      p.wx.assign(columns, 0.0);
-      p.wxx.assign(columns, 0.0);
-    }
+    cell_tally& cell = into.units[u].groups[g];
     if (scored.status(i) == ballot_status::void_ballot) {
-      ++p.void_ballots;
-      continue;
+      ++cell.void_ballots;
+    } else {
+      block_partial& p = cell.pending;
+      if (!p.active) {
+        p.active = true;
+        p.weight = 0.0;
+        p.w.assign(columns, 0.0);
+        p.wx.assign(columns, 0.0);
+        p.wxx.assign(columns, 0.0);
+        into.open_cells.emplace_back(u, g);
+      }
+      ++cell.valid;
+      const double w = batch.weight(i);
+      p.weight += w;
+      for (std::size_t s = 0; s < columns; ++s) {
+        const auto col = static_cast<Eigen::Index>(s);
+        if (!scored.has_score(i, col)) continue;
+        const double x = scored.score(i, col);
+        ++cell.scores[s].n;
+        p.w[s] += w;
+        p.wx[s] += w * x;
+        p.wxx[s] += w * x * x;
+      }
+      auto* counts = &into.units[u].option_counts[g * into.items * into.code_rows];
+      for (Eigen::Index j = 0; j < k; ++j)
+        ++counts[static_cast<std::size_t>(j) * into.code_rows + batch.codes(i, j)];
     }
-    ++p.valid;
-    const double w = batch.weight(i);
-    p.weight += w;
-    for (std::size_t s = 0; s < columns; ++s) {
-      const auto col = static_cast<Eigen::Index>(s);
-      if (!scored.has_score(i, col)) continue;
-      const double x = scored.score(i, col);
-      ++p.n[s];
-      p.w[s] += w;
-      p.wx[s] += w * x;
-      p.wxx[s] += w * x * x;
-    }
-    auto* counts = &into.units[u].option_counts[g * into.items * into.code_rows];
-    for (Eigen::Index j = 0; j < k; ++j)
-      ++counts[static_cast<std::size_t>(j) * into.code_rows + batch.codes(i, j)];
-  }
-
-  for (std::size_t c = 0; c < partials.size(); ++c) {
-    if (!touched[c]) continue;
-    const partial& p = partials[c];
-    cell_tally& cell = into.units[c / into.groups].groups[c % into.groups];
-    cell.valid += p.valid;
-    cell.void_ballots += p.void_ballots;
-    cell.weight.add(p.weight);
-    for (std::size_t s = 0; s < columns; ++s) {
-      cell.scores[s].n += p.n[s];
-      cell.scores[s].weight.add(p.w[s]);
-      cell.scores[s].weighted.add(p.wx[s]);
-      cell.scores[s].weighted_sq.add(p.wxx[s]);
-    }
+    if (++into.rows_in_block == block_rows) into.flush();
   }
 
   into.rows_read += batch.rows_read();
@@ -199,10 +215,20 @@ inline void accumulate(tally& into, const scoring_plan& plan, const response_bat
 }
 
 // Merges `from` into `into`. Integer counts merge exactly; sums are compensated. Units new to
-// `into` are appended in `from`'s order. Refuses tallies of different definitions.
-inline void merge(tally& into, const tally& from) {
-  if (into.fingerprint != from.fingerprint)
+// `into` are appended in `from`'s order. Refuses tallies of different definitions. Merging the
+// tallies of consecutive parts in their order equals one pass when each part but the last
+// holds a whole number of blocks (block_rows accepted rows).
+inline void merge(tally& into, const tally& from_in) {
+  if (into.fingerprint != from_in.fingerprint)
     throw std::invalid_argument("qscore::merge: tallies come from different definitions");
+  // Both sides' open blocks close before merging, so `into` continues with a fresh block.
+  into.flush();
+  tally flushed_copy;
+  if (!from_in.flushed()) {
+    flushed_copy = from_in;
+    flushed_copy.flush();
+  }
+  const tally& from = from_in.flushed() ? from_in : flushed_copy;
   for (const auto& unit : from.units) {
     unit_tally& target = into.units[into.unit_slot(unit.id)];
     target.rejected += unit.rejected;
