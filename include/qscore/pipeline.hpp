@@ -37,6 +37,7 @@ struct score_file_options {
     if (options.on_progress) options.on_progress(reader->rows_read());
   }
   if (!reader->errors().empty()) return reader->errors();
+  totals.flush();  // a finished file closes its last block
   return totals;
 }
 

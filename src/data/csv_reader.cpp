@@ -1,0 +1,650 @@
+// The streaming CSV reader (see include/qscore/data/csv_reader.hpp for the contract).
+//
+// How it works
+// ------------
+// Bytes come from a byte_source (a file descriptor read with POSIX read(), or text held in
+// memory) at most `chunk_bytes` at a time, into one buffer. The buffer keeps the record being
+// parsed; whatever lies before it has been handed out already and is dropped by moving the
+// unfinished record to the front before the next read. The buffer only grows when a single
+// record fills it completely, so memory is bounded by max(chunk_bytes, ~2 x the longest record),
+// never by the file size. In-memory text is served through the same reads, chunk for chunk, so
+// tests can exercise every chunk boundary with tiny chunk sizes.
+//
+// Records are split by a small resumable state machine (RFC 4180, plus the lenient readings most
+// spreadsheet exports need, noted at each state). When the data runs out in the middle of a
+// record, the scanner keeps its state and positions *relative to the record start*, so after
+// the next read it resumes where it stopped: every byte is examined once, even for a record
+// (e.g. a long quoted text) that spans many chunks.
+//
+// Fields are handed to the batch builder as string_views into the buffer. Only a quoted field
+// that contains a doubled quote ("") or text after its closing quote needs its bytes rewritten;
+// those go to a scratch string reused from record to record. So the common path allocates
+// nothing per field or per row.
+//
+// Line numbers are physical: a record's line is the line where it starts, and a line break
+// inside a quoted field moves the following records down, just as an editor shows them.
+// LF, CRLF and a lone CR each end one line.
+#include "qscore/data/csv_reader.hpp"
+
+#include <fcntl.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "qscore/data/batch_builder.hpp"
+
+namespace qscore {
+namespace {
+
+constexpr std::size_t npos = static_cast<std::size_t>(-1);
+
+// How much of the file start is checked for byte-order marks and NUL bytes (UTF-16/32 text
+// without a BOM has a NUL in almost every other byte, binary files nearly always have one).
+constexpr std::size_t sniff_bytes = 4096;
+
+// A batch also ends once it holds this many rejections (or batch_rows, if larger), so that a file
+// whose every row is bad still streams in bounded memory.
+constexpr std::size_t min_rejections_per_batch = 4096;
+
+// Shown in rejections of rows with an unterminated quote: enough to find the place.
+constexpr std::size_t unterminated_preview = 40;
+
+std::string system_message(int error_number) {
+  // std::generic_category().message() is strerror() text without strerror's shared buffer.
+  return std::generic_category().message(error_number);
+}
+
+// Cuts `text` to at most `limit` bytes without splitting a UTF-8 sequence.
+std::string_view utf8_prefix(std::string_view text, std::size_t limit) {
+  if (text.size() <= limit) return text;
+  std::size_t cut = limit;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0U) == 0x80U) --cut;
+  return text.substr(0, cut);
+}
+
+// Where the bytes come from. Both kinds are read through read(), so a file and a string go
+// through exactly the same chunking and parsing.
+class byte_source {
+ public:
+  explicit byte_source(int fd) : fd_(fd) {}
+  explicit byte_source(std::string text) : text_(std::move(text)) {}
+  byte_source(const byte_source&) = delete;
+  byte_source& operator=(const byte_source&) = delete;
+  ~byte_source() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+
+  // Reads up to `size` bytes into `into`: the count read, 0 at the end, -1 on an error (errno).
+  std::ptrdiff_t read(char* into, std::size_t size) {
+    if (fd_ < 0) {
+      const std::size_t n = std::min(size, text_.size() - offset_);
+      std::memcpy(into, text_.data() + offset_, n);
+      offset_ += n;
+      return static_cast<std::ptrdiff_t>(n);
+    }
+    for (;;) {
+      const ssize_t got = ::read(fd_, into, size);
+      if (got >= 0 || errno != EINTR) return got;
+    }
+  }
+
+ private:
+  int fd_ = -1;
+  std::string text_;
+  std::size_t offset_ = 0;
+};
+
+}  // namespace
+
+struct csv_reader::impl {
+  impl(const scoring_plan& scoring, csv_options opts, std::string source_name, int fd,
+       std::string text)
+      : plan(&scoring),
+        options(opts),
+        name(std::move(source_name)),
+        source(fd >= 0 ? byte_source(fd) : byte_source(std::move(text))),
+        builder(scoring, std::max<Eigen::Index>(opts.batch_rows, 1)) {
+    options.chunk_bytes = std::max<std::size_t>(options.chunk_bytes, 1);
+    options.batch_rows = std::max<Eigen::Index>(options.batch_rows, 1);
+    capacity = options.chunk_bytes;
+    buffer = std::make_unique_for_overwrite<char[]>(capacity);
+    // The bytes that end an unquoted field.
+    stops[static_cast<unsigned char>(options.delimiter)] = true;
+    stops[static_cast<unsigned char>('\n')] = true;
+    stops[static_cast<unsigned char>('\r')] = true;
+  }
+
+  // ---- configuration -------------------------------------------------------------------------
+  const scoring_plan* plan;  // not owned: like the batch builder, the reader needs the plan alive
+  csv_options options;
+  std::string name;
+  byte_source source;
+  batch_builder builder;
+  std::array<bool, 256> stops{};
+
+  // ---- the header: which field holds what ----------------------------------------------------
+  std::vector<std::string> header;  // names, trimmed
+  std::size_t respondent_column = npos, group_column = npos, unit_column = npos,
+              weight_column = npos;
+  std::vector<std::size_t> item_columns;  // plan item j -> field index
+
+  // ---- the buffer: [0, begin) is consumed, [begin, end) is valid, capacity is allocated -------
+  std::unique_ptr<char[]> buffer;
+  std::size_t capacity = 0;
+  std::size_t begin = 0;  // start of the record in progress (nothing before it is needed)
+  std::size_t pos = 0;    // next byte the scanner looks at
+  std::size_t end = 0;
+  bool at_eof = false;
+  bool failed = false;
+
+  // ---- the scanner's state; positions are relative to `begin` so they survive compaction ----
+  enum class state : std::uint8_t {
+    between_records,   // skipping blank lines and the LF of a CRLF
+    field_start,       // at the first byte of a field
+    unquoted,          // inside an unquoted field (a quote here is an ordinary character)
+    quoted,            // inside "..."
+    quote_in_quoted,   // just after a quote inside "...": a doubled quote or the closing one
+    after_quote_text,  // text after the closing quote, as in "ab"c: kept (lenient), like Excel
+  };
+  struct field_span {
+    std::size_t from = 0, to = 0;  // relative to `begin`
+    bool escaped = false;          // raw bytes from after the opening quote: must be unquoted
+  };
+  state scan_state = state::between_records;
+  std::size_t field_from = 0;  // current field: first content byte, relative to `begin`
+  bool field_escaped = false;
+  bool skip_lf = false;           // the last line ended with CR: an LF right after belongs to it
+  std::int64_t record_breaks = 0;  // line breaks inside quoted fields of the current record
+  // The fields found so far. A hand-kept count rather than push_back: this runs once per field,
+  // and the vector only ever grows to the widest record.
+  std::vector<field_span> spans;
+  std::size_t span_count = 0;
+  std::size_t escaped_bytes = 0;  // raw bytes of this record's escaped fields
+
+  // ---- the finished record (valid until the next call of next_record) -----------------------
+  std::vector<std::string_view> fields;
+  std::string scratch;  // rewritten fields of this record ("a""b" -> a"b)
+  std::int64_t record_line = 0;
+  std::int64_t line = 1;       // the physical line where the next record would start
+  bool unterminated = false;   // the record ran into EOF inside a quoted field
+  std::size_t unterminated_field = 0;
+  std::string_view unterminated_text;  // from the opening quote to EOF
+  std::string_view respondent_id;      // of the last data record (for a later duplicate check)
+  std::vector<std::string_view> cells;  // the item cells, in plan item order
+
+  std::int64_t rows = 0;
+  std::vector<diagnostic> errors;
+
+  // ---- reading ------------------------------------------------------------------------------
+
+  // Reads the next chunk. Before that, drops the consumed bytes (moving the unfinished record to
+  // the front) when the free tail is shorter than a chunk, and grows the buffer only when one
+  // record fills all of it.
+  void fill() {
+    if (capacity - end < options.chunk_bytes && begin > 0) {
+      std::memmove(buffer.get(), buffer.get() + begin, end - begin);
+      pos -= begin;
+      end -= begin;
+      begin = 0;
+    }
+    if (end == capacity) {
+      // Doubling keeps the copying linear even for a record of many megabytes.
+      const std::size_t bigger = std::max(capacity * 2, options.chunk_bytes);
+      auto grown = std::make_unique_for_overwrite<char[]>(bigger);
+      std::memcpy(grown.get(), buffer.get(), end);
+      buffer = std::move(grown);
+      capacity = bigger;
+    }
+    const std::ptrdiff_t got =
+        source.read(buffer.get() + end, std::min(options.chunk_bytes, capacity - end));
+    if (got < 0) {
+      const int error_number = errno;
+      failed = true;
+      diagnostic d;
+      d.code = errc::file_io;
+      d.message = "cannot read '" + name + "': " + system_message(error_number);
+      d.where.file = name;
+      errors.push_back(std::move(d));
+      return;
+    }
+    if (got == 0) {
+      at_eof = true;
+      return;
+    }
+    end += static_cast<std::size_t>(got);
+  }
+
+  // The next non-blank record into `fields` (or an unterminated one, flagged): true, or false
+  // at the end of the input or after a read error.
+  bool next_record() {
+    for (;;) {
+      if (scan()) return true;
+      if (failed) return false;
+      if (at_eof) return finish_at_eof();
+      fill();
+    }
+  }
+
+  // ---- scanning -----------------------------------------------------------------------------
+
+  // Runs the state machine from `pos` to `end`. True when a record is complete (its fields are
+  // in `fields`); false when the data ran out first (the state is kept for the next call).
+  bool scan() {
+    const char* const b = buffer.get();
+    const std::size_t e = end;
+    const char delimiter = options.delimiter;
+    std::size_t p = pos;
+    for (;;) {
+      switch (scan_state) {
+        case state::between_records: {
+          if (p == e) {
+            pos = begin = p;
+            return false;
+          }
+          const char c = b[p];
+          if (skip_lf) {
+            skip_lf = false;
+            if (c == '\n') {  // the LF of a CRLF: the line was counted at the CR
+              ++p;
+              continue;
+            }
+          }
+          if (c == '\n' || c == '\r') {  // a blank line: counted as a line, not as a row
+            ++line;
+            skip_lf = c == '\r';
+            ++p;
+            continue;
+          }
+          begin = p;
+          record_line = line;
+          record_breaks = 0;
+          span_count = 0;
+          escaped_bytes = 0;
+          scan_state = state::field_start;
+          continue;
+        }
+        case state::field_start: {
+          if (p == e) return suspend(p);
+          const char c = b[p];
+          if (c == '"') {
+            field_from = p + 1 - begin;
+            field_escaped = false;
+            scan_state = state::quoted;
+            ++p;
+            continue;
+          }
+          if (c == delimiter) {  // an empty field
+            add_span(p - begin, p - begin, false);
+            ++p;
+            continue;
+          }
+          if (c == '\n' || c == '\r') {  // an empty last field, after a delimiter
+            add_span(p - begin, p - begin, false);
+            return end_record(p);
+          }
+          field_from = p - begin;
+          scan_state = state::unquoted;
+          ++p;
+          continue;
+        }
+        case state::unquoted:
+        case state::after_quote_text: {
+          // The hot loop: most fields are short unquoted codes.
+          while (p < e && !stops[static_cast<unsigned char>(b[p])]) ++p;
+          if (p == e) return suspend(p);
+          add_span(field_from, p - begin, scan_state == state::after_quote_text);
+          if (b[p] == delimiter) {
+            scan_state = state::field_start;
+            ++p;
+            continue;
+          }
+          return end_record(p);
+        }
+        case state::quoted: {
+          const void* quote = std::memchr(b + p, '"', e - p);
+          const std::size_t stop =
+              quote != nullptr ? static_cast<std::size_t>(static_cast<const char*>(quote) - b) : e;
+          record_breaks += count_line_breaks(b, p, stop);
+          if (quote == nullptr) return suspend(e);
+          p = stop + 1;
+          scan_state = state::quote_in_quoted;
+          continue;
+        }
+        case state::quote_in_quoted: {
+          if (p == e) return suspend(p);
+          const char c = b[p];
+          if (c == '"') {  // "" inside quotes: one literal quote
+            field_escaped = true;
+            scan_state = state::quoted;
+            ++p;
+            continue;
+          }
+          if (c == delimiter || c == '\n' || c == '\r') {
+            // Unescaped, the content is what lies between the quotes; escaped, the raw bytes up
+            // to here are rewritten later.
+            add_span(field_from, p - begin - (field_escaped ? 0 : 1), field_escaped);
+            if (c != delimiter) return end_record(p);
+            scan_state = state::field_start;
+            ++p;
+            continue;
+          }
+          field_escaped = true;  // "ab"c: not RFC 4180, read as abc
+          scan_state = state::after_quote_text;
+          ++p;
+          continue;
+        }
+      }
+    }
+  }
+
+  void add_span(std::size_t from, std::size_t to, bool escaped) {
+    if (span_count == spans.size()) spans.resize(std::max<std::size_t>(16, 2 * spans.size()));
+    spans[span_count++] = {from, to, escaped};
+    if (escaped) escaped_bytes += to - from;
+  }
+
+  bool suspend(std::size_t p) {
+    pos = p;
+    return false;
+  }
+
+  // Line breaks in b[from, to) inside a quoted field: CR and LF each count, except the LF of a
+  // CRLF. b[from - 1] is always inside the record (at least its opening quote), so a CRLF split
+  // across two reads is seen as one break.
+  static std::int64_t count_line_breaks(const char* b, std::size_t from, std::size_t to) {
+    std::int64_t n = 0;
+    const char* const last = b + to;
+    for (const char* s = b + from; s < last; ++s) {
+      s = static_cast<const char*>(std::memchr(s, '\r', static_cast<std::size_t>(last - s)));
+      if (s == nullptr) break;
+      ++n;
+    }
+    for (const char* s = b + from; s < last; ++s) {
+      s = static_cast<const char*>(std::memchr(s, '\n', static_cast<std::size_t>(last - s)));
+      if (s == nullptr) break;
+      if (s[-1] != '\r') ++n;
+    }
+    return n;
+  }
+
+  // The record ended at the line break b[p]: publish its fields and move past it.
+  bool end_record(std::size_t p) {
+    skip_lf = buffer[p] == '\r';
+    line += 1 + record_breaks;
+    unterminated = false;
+    publish_fields();
+    scan_state = state::between_records;
+    pos = p + 1;
+    // `begin` stays on this record until the next scan, so the views stay valid: the buffer is
+    // only moved by fill(), which runs after the caller is done with the record.
+    return true;
+  }
+
+  // The input ended: finish the record in progress, if any.
+  bool finish_at_eof() {
+    const std::size_t e = end - begin;
+    unterminated = false;
+    switch (scan_state) {
+      case state::between_records:
+        return false;
+      case state::field_start:  // "a,b," at EOF: an empty last field
+        add_span(e, e, false);
+        break;
+      case state::unquoted:
+        add_span(field_from, e, false);
+        break;
+      case state::after_quote_text:
+        add_span(field_from, e, true);
+        break;
+      case state::quote_in_quoted:
+        add_span(field_from, field_escaped ? e : e - 1, field_escaped);
+        break;
+      case state::quoted:  // a quote that never closes: the record is rejected (R207)
+        unterminated = true;
+        unterminated_field = span_count;
+        unterminated_text = std::string_view(buffer.get() + begin + field_from - 1,
+                                             e - field_from + 1);
+        break;
+    }
+    line += record_breaks;
+    if (!unterminated) publish_fields();
+    scan_state = state::between_records;
+    pos = end;
+    return true;
+  }
+
+  // Turns the spans of the finished record into string_views: straight into the buffer, or into
+  // `scratch` for the fields that need rewriting.
+  void publish_fields() {
+    const char* const base = buffer.get() + begin;
+    // Reserve first, so that appending never reallocates under views already handed out.
+    scratch.clear();
+    scratch.reserve(escaped_bytes);
+    fields.resize(span_count);
+    for (std::size_t i = 0; i < span_count; ++i) {
+      const field_span& s = spans[i];
+      const std::string_view raw(base + s.from, s.to - s.from);
+      if (!s.escaped) {
+        fields[i] = raw;
+        continue;
+      }
+      const std::size_t at = scratch.size();
+      unquote(raw, scratch);
+      fields[i] = std::string_view(scratch.data() + at, scratch.size() - at);
+    }
+  }
+
+  // The raw bytes of a quoted field from after its opening quote: "" -> ", the closing quote is
+  // dropped, and anything after it is kept as it is (the same reading as the state machine's).
+  static void unquote(std::string_view raw, std::string& out) {
+    bool in_quotes = true;
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+      const char c = raw[i];
+      if (in_quotes && c == '"') {
+        if (i + 1 < raw.size() && raw[i + 1] == '"') {
+          out += '"';
+          ++i;
+        } else {
+          in_quotes = false;
+        }
+        continue;
+      }
+      out += c;
+    }
+  }
+
+  // ---- opening ------------------------------------------------------------------------------
+
+  // Everything open() checks before the first row: the encoding, then the header.
+  std::vector<diagnostic> start() {
+    if (auto problems = check_encoding(); !problems.empty()) return problems;
+    return read_header();
+  }
+
+  diagnostic file_problem(errc code, std::string message, std::int64_t at_line = 0,
+                          std::int64_t at_column = 0) const {
+    diagnostic d;
+    d.code = code;
+    d.message = std::move(message);
+    d.where.file = name;
+    d.where.line = at_line;
+    d.where.column = at_column;
+    return d;
+  }
+
+  // Refuses UTF-16/UTF-32 (with or without a byte-order mark) and binary files, then skips a
+  // UTF-8 byte-order mark.
+  std::vector<diagnostic> check_encoding() {
+    while (end < sniff_bytes && !at_eof && !failed) fill();
+    if (failed) return errors;
+    const std::string_view head(buffer.get(), std::min(end, sniff_bytes));
+    const auto starts_with = [&](std::string_view bom) { return head.substr(0, bom.size()) == bom; };
+    using namespace std::string_view_literals;
+    std::string found;
+    if (starts_with("\xFF\xFE\0\0"sv)) found = "UTF-32 LE (byte-order mark FF FE 00 00)";
+    else if (starts_with("\0\0\xFE\xFF"sv)) found = "UTF-32 BE (byte-order mark 00 00 FE FF)";
+    else if (starts_with("\xFF\xFE"sv)) found = "UTF-16 LE (byte-order mark FF FE)";
+    else if (starts_with("\xFE\xFF"sv)) found = "UTF-16 BE (byte-order mark FE FF)";
+    else if (head.find('\0') != std::string_view::npos)
+      found = "not UTF-8 text: it has NUL bytes in its first 4 KB (UTF-16 or UTF-32 without a "
+              "byte-order mark, or a binary file)";
+    if (!found.empty())
+      return {file_problem(errc::unsupported_encoding,
+                           "the file is " + found +
+                               "; qscore reads UTF-8 only: save it as UTF-8 CSV (in Excel: "
+                               "\"CSV UTF-8 (comma delimited)\")",
+                           1, 1)};
+    if (starts_with("\xEF\xBB\xBF"sv)) begin = pos = 3;
+    return {};
+  }
+
+  // Reads the header and finds the column of every role. Reports every duplicate name and every
+  // missing column, not just the first.
+  std::vector<diagnostic> read_header() {
+    if (!next_record()) {
+      if (failed) return errors;
+      return {file_problem(errc::empty_file, "the file is empty: there is no header line")};
+    }
+    const std::int64_t header_line = record_line;
+    if (unterminated)
+      return {file_problem(errc::empty_file,
+                           "the header line has a quoted name that is never closed, so there is "
+                           "no usable header",
+                           header_line, 1)};
+
+    std::vector<diagnostic> problems;
+    std::unordered_map<std::string, std::size_t> where;  // name -> field index
+    header.reserve(fields.size());
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+      header.emplace_back(batch_builder::trim(fields[i]));
+      const std::string& column = header.back();
+      // Unnamed columns (e.g. trailing commas in a spreadsheet export) cannot be asked for, so
+      // several of them are no conflict.
+      if (column.empty()) continue;
+      const auto [it, inserted] = where.emplace(column, i);
+      if (!inserted)
+        problems.push_back(file_problem(
+            errc::duplicate_column,
+            "the header names column '" + column + "' twice: columns " +
+                std::to_string(it->second + 1) + " and " + std::to_string(i + 1),
+            header_line, static_cast<std::int64_t>(i + 1)));
+    }
+
+    std::string listing;  // the header's columns, for "missing column" messages
+    constexpr std::size_t listed = 40;
+    for (std::size_t i = 0; i < header.size() && i < listed; ++i)
+      listing += (i == 0 ? "'" : ", '") + header[i] + "'";
+    if (header.size() > listed) listing += " and " + std::to_string(header.size() - listed) + " more";
+
+    const auto find = [&](const std::string& column, const std::string& role) {
+      const auto it = where.find(column);
+      if (it != where.end()) return it->second;
+      problems.push_back(file_problem(errc::missing_column,
+                                      "the header has no column '" + column + "' (" + role +
+                                          "); its columns are " + listing,
+                                      header_line, 1));
+      return npos;
+    };
+    const column_layout& layout = plan->definition->columns;
+    if (!layout.respondent.empty()) respondent_column = find(layout.respondent, "respondent id");
+    group_column = find(layout.group, "respondent group");
+    unit_column = find(layout.unit, "evaluated unit");
+    if (!layout.weight.empty()) weight_column = find(layout.weight, "sampling weight");
+    item_columns.reserve(plan->item_count());
+    for (const auto& item : plan->items)
+      item_columns.push_back(find(item.column, "answers to item '" + item.id + "'"));
+    cells.resize(plan->item_count());
+    return problems;
+  }
+
+  // ---- rows ---------------------------------------------------------------------------------
+
+  // Hands the finished data record to the builder, which checks every value.
+  void take_record() {
+    ++rows;
+    if (unterminated) {
+      const std::string column =
+          unterminated_field < header.size() ? header[unterminated_field] : std::string{};
+      builder.reject(record_line, errc::unterminated_quote, column,
+                     utf8_prefix(unterminated_text, unterminated_preview),
+                     "a closing double quote before the end of the file", -1);
+      return;
+    }
+    if (fields.size() != header.size()) {
+      builder.reject(record_line, errc::field_count, {}, std::to_string(fields.size()) + " fields",
+                     std::to_string(header.size()) + " fields as in the header", -1);
+      return;
+    }
+    if (respondent_column != npos) respondent_id = fields[respondent_column];
+    for (std::size_t j = 0; j < item_columns.size(); ++j) cells[j] = fields[item_columns[j]];
+    const std::string_view weight = weight_column != npos ? fields[weight_column] : std::string_view{};
+    builder.add_text_row(fields[group_column], fields[unit_column], cells, weight, record_line);
+  }
+};
+
+// ---- csv_reader -----------------------------------------------------------------------------
+
+result<csv_reader> csv_reader::open(const std::filesystem::path& file, const scoring_plan& plan,
+                                    csv_options options) {
+  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    const int error_number = errno;
+    diagnostic d;
+    d.code = errc::file_io;
+    d.message = "cannot open '" + file.string() + "': " + system_message(error_number);
+    d.where.file = file.string();
+    return std::vector<diagnostic>{std::move(d)};
+  }
+  auto state = std::make_unique<impl>(plan, options, file.string(), fd, std::string{});
+  if (auto problems = state->start(); !problems.empty()) return problems;
+  return csv_reader(std::move(state));
+}
+
+result<csv_reader> csv_reader::from_string(std::string text, std::string name,
+                                           const scoring_plan& plan, csv_options options) {
+  auto state = std::make_unique<impl>(plan, options, std::move(name), -1, std::move(text));
+  if (auto problems = state->start(); !problems.empty()) return problems;
+  return csv_reader(std::move(state));
+}
+
+csv_reader::csv_reader(std::unique_ptr<impl> state) : impl_(std::move(state)) {}
+csv_reader::csv_reader(csv_reader&&) noexcept = default;
+csv_reader& csv_reader::operator=(csv_reader&&) noexcept = default;
+csv_reader::~csv_reader() = default;
+
+bool csv_reader::next(response_batch& out) {
+  impl& s = *impl_;
+  const auto batch_rows = static_cast<std::size_t>(s.options.batch_rows);
+  const std::size_t max_rejected = std::max(batch_rows, min_rejections_per_batch);
+  while (!s.failed && !s.builder.full() && s.builder.rejected() < max_rejected) {
+    if (!s.next_record()) break;
+    s.take_record();
+  }
+  if (s.failed) {
+    // A read error voids the stream: the rows of the unfinished batch are dropped with it.
+    static_cast<void>(s.builder.take());
+    out = s.builder.take();
+    return false;
+  }
+  const bool any = s.builder.size() > 0 || s.builder.rejected() > 0;
+  out = s.builder.take();
+  return any;
+}
+
+std::int64_t csv_reader::rows_read() const { return impl_->rows; }
+const std::vector<diagnostic>& csv_reader::errors() const { return impl_->errors; }
+const std::string& csv_reader::name() const { return impl_->name; }
+
+}  // namespace qscore
