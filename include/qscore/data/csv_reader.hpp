@@ -1,6 +1,6 @@
 // Streaming CSV reader (RFC 4180: quoted fields, doubled quotes, embedded newlines, CRLF, UTF-8
 // with or without a BOM). Reads a fixed-size chunk at a time, so memory does not grow with the
-// file, and yields response batches of a fixed number of rows. Compiled in src/csv_reader.cpp.
+// file, and yields response batches of a fixed number of rows. Compiled in src/data/csv_reader.cpp.
 #pragma once
 
 #include <cstddef>
