@@ -1,0 +1,80 @@
+// write_csv(out, report): the unit x group table, one row per (unit, group), for spreadsheets.
+//
+// Columns (in this order; the header row names them):
+//   unit_id, unit_label, rank, unit_total, group_id, group_label, n, weighted_n, mean, share,
+//   share_used
+// Units come in report order (ranked by rank, then unranked); groups in definition order.
+//
+// Format: RFC 4180. Fields are separated by commas and records end in CRLF; a field that holds a
+// comma, a double quote, CR or LF is enclosed in double quotes, with inner quotes doubled. Text is
+// UTF-8 (invalid bytes become U+FFFD); write_options::csv_bom adds a byte order mark.
+// Text cells (ids and labels, which come from user files) that begin with = + - @ TAB or CR are
+// prefixed with a single quote, so that a spreadsheet shows them as text instead of running them
+// as a formula ("formula injection").
+// Numbers: integers as integers; other numbers in their shortest round-trip form, or fixed-point
+// with write_options::decimals digits when set. A missing value (no rank, no total, no mean) is
+// an empty field.
+#pragma once
+
+#include <optional>
+#include <ostream>
+#include <string>
+#include <string_view>
+
+#include "qscore/detail/display_width.hpp"
+#include "qscore/detail/number_format.hpp"
+#include "qscore/io/write_options.hpp"
+#include "qscore/report/report.hpp"
+
+namespace qscore {
+namespace detail {
+
+// One text cell, escaped and quoted as described above.
+[[nodiscard]] inline std::string csv_text(std::string_view text) {
+  std::string cell = sanitize_utf8(text);
+  if (!cell.empty()) {
+    const char first = cell.front();
+    if (first == '=' || first == '+' || first == '-' || first == '@' || first == '\t' || first == '\r')
+      cell.insert(cell.begin(), '\'');
+  }
+  if (cell.find_first_of(",\"\r\n") == std::string::npos) return cell;
+  std::string quoted = "\"";
+  for (const char c : cell) {
+    if (c == '"') quoted += '"';
+    quoted += c;
+  }
+  quoted += '"';
+  return quoted;
+}
+
+[[nodiscard]] inline std::string csv_number(double value, const write_options& options) {
+  return options.decimals ? format_fixed(value, *options.decimals) : format_shortest(value);
+}
+
+[[nodiscard]] inline std::string csv_number(const std::optional<double>& value, const write_options& options) {
+  return value ? csv_number(*value, options) : std::string();
+}
+
+}  // namespace detail
+
+// Writes the unit x group table as CSV. Check `out` afterwards for write errors.
+inline void write_csv(std::ostream& out, const report& r, const write_options& options = {}) {
+  using detail::csv_number;
+  using detail::csv_text;
+  constexpr std::string_view eol = "\r\n";
+  if (options.csv_bom) out << "\xEF\xBB\xBF";
+  out << "unit_id,unit_label,rank,unit_total,group_id,group_label,n,weighted_n,mean,share,share_used"
+      << eol;
+  for (const auto& u : r.units) {
+    const std::string unit_part = csv_text(u.id) + ',' + csv_text(u.label) + ',' +
+                                  (u.rank ? std::to_string(*u.rank) : std::string()) + ',' +
+                                  csv_number(u.total, options);
+    for (const auto& g : u.groups) {
+      out << unit_part << ',' << csv_text(g.id) << ',' << csv_text(g.label) << ',' << detail::format_integer(g.n) << ','
+          << csv_number(g.weighted_n, options) << ',' << csv_number(g.mean, options) << ','
+          << csv_number(g.share, options) << ',' << csv_number(g.share_used, options) << eol;
+    }
+  }
+}
+
+}  // namespace qscore

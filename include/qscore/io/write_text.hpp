@@ -1,0 +1,236 @@
+// write_text(out, report): the report as aligned plain-text tables, for a terminal.
+//
+// Layout (each table is a block: a caption line, a header row, a rule of dashes, then rows; blocks
+// are separated by blank lines, and every line of a table has the same display width):
+//   - header: title, questionnaire id and version, points, rows read = scored + void + rejected,
+//     and rejections by reason when there are any;
+//   - Ranking: rank, unit, total (on `points`), score (of 100), valid, void, rejected, and, when
+//     some unit is not ranked, a note saying why; a '*' after the total marks a unit whose group
+//     shares were renormalised (explained in a footnote);
+//   - per unit (unless write_options::text_details is false): its groups (n, mean, share used),
+//     its dimension sub-scores, and its items (satisfaction rate, don't-know rate, mean points);
+//   - the groups pooled over all units.
+// Columns are aligned by terminal display width, so CJK labels (two columns a character) line
+// up. Totals, scores and means have write_options::decimals digits (default: the report's ranking
+// decimals, else 2); rates and shares are percentages with one digit. A missing value is "-".
+// Labels in table cells wider than write_options::max_label_width are cut (titles and headings
+// are not); control characters in labels become spaces and invalid UTF-8 becomes U+FFFD, so a
+// label can never break the layout.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "qscore/detail/display_width.hpp"
+#include "qscore/detail/number_format.hpp"
+#include "qscore/io/write_options.hpp"
+#include "qscore/report/report.hpp"
+
+namespace qscore {
+namespace detail {
+
+// A label made safe for one table cell: valid UTF-8, no control characters, at most `width`
+// columns (0 = any width).
+[[nodiscard]] inline std::string text_cell(std::string_view text, std::size_t width) {
+  std::string cell = sanitize_utf8(text);
+  for (char& c : cell) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7F) c = ' ';
+  }
+  // C1 controls (U+0080..U+009F) are two bytes, 0xC2 0x80..0x9F: blank them too.
+  for (std::size_t i = 0; i + 1 < cell.size(); ++i) {
+    if (static_cast<unsigned char>(cell[i]) == 0xC2 && static_cast<unsigned char>(cell[i + 1]) >= 0x80 &&
+        static_cast<unsigned char>(cell[i + 1]) <= 0x9F) {
+      cell.replace(i, 2, " ");
+    }
+  }
+  return width > 0 ? truncate_to_width(cell, width) : cell;
+}
+
+enum class align : unsigned char { left, right };
+
+// A table aligned by display width.
+class text_table {
+ public:
+  struct column {
+    std::string header;
+    align alignment = align::left;
+  };
+
+  explicit text_table(std::vector<column> columns) : columns_(std::move(columns)) {}
+
+  void add_row(std::vector<std::string> cells) {
+    cells.resize(columns_.size());
+    rows_.push_back(std::move(cells));
+  }
+
+  [[nodiscard]] bool empty() const { return rows_.empty(); }
+
+  // Caption line, header row, rule, rows; each line is `indent` + the cells joined by two spaces.
+  void render(std::ostream& out, std::string_view caption, std::string_view indent) const {
+    std::vector<std::size_t> widths(columns_.size(), 0);
+    for (std::size_t c = 0; c < columns_.size(); ++c) {
+      widths[c] = display_width(columns_[c].header);
+      for (const auto& row : rows_) widths[c] = std::max(widths[c], display_width(row[c]));
+    }
+    std::size_t total = 0;
+    for (std::size_t c = 0; c < widths.size(); ++c) total += widths[c] + (c > 0 ? 2 : 0);
+
+    out << caption << '\n';
+    std::vector<std::string> headers;
+    for (const auto& col : columns_) headers.push_back(col.header);
+    line(out, indent, headers, widths);
+    out << indent << std::string(total, '-') << '\n';
+    for (const auto& row : rows_) line(out, indent, row, widths);
+  }
+
+ private:
+  void line(std::ostream& out, std::string_view indent, const std::vector<std::string>& cells,
+            const std::vector<std::size_t>& widths) const {
+    std::string text(indent);
+    for (std::size_t c = 0; c < cells.size(); ++c) {
+      if (c > 0) text += "  ";
+      text += columns_[c].alignment == align::right ? pad_left(cells[c], widths[c])
+                                                    : pad_right(cells[c], widths[c]);
+    }
+    out << text << '\n';
+  }
+
+  std::vector<column> columns_;
+  std::vector<std::vector<std::string>> rows_;
+};
+
+struct text_format {
+  int decimals = 2;
+  std::size_t label_width = 40;
+
+  [[nodiscard]] std::string number(const std::optional<double>& value) const {
+    return value ? format_fixed(*value, decimals) : std::string("-");
+  }
+  [[nodiscard]] std::string percent(const std::optional<double>& rate) const {
+    return rate ? format_fixed(*rate * 100.0, 1) + "%" : std::string("-");
+  }
+  [[nodiscard]] std::string label(std::string_view text) const { return text_cell(text, label_width); }
+};
+
+inline void write_unit_details(std::ostream& out, const unit_result& u, const report& r,
+                               const text_format& fmt) {
+  const std::string indent = "  ";
+  std::string heading = "Unit " + text_cell(u.label, 0);
+  if (u.label != u.id) heading += " (" + text_cell(u.id, 0) + ")";
+  heading += ": ";
+  heading += u.rank ? "rank " + std::to_string(*u.rank) : std::string("not ranked");
+  heading += ", total " + fmt.number(u.total) + " of " + format_shortest(r.points) + ", score " +
+             fmt.number(u.score) + " of 100";
+  if (u.shares_renormalised) heading += " *";
+
+  text_table groups({{"group", align::left}, {"n", align::right}, {"mean", align::right},
+                     {"share used", align::right}});
+  for (const auto& g : u.groups)
+    groups.add_row({fmt.label(g.label), format_integer(g.n), fmt.number(g.mean),
+                    g.share_used > 0.0 ? fmt.percent(g.share_used) : std::string("-")});
+  out << '\n';
+  groups.render(out, heading, indent);
+
+  if (!u.dimensions.empty()) {
+    text_table dimensions({{"dimension", align::left}, {"score", align::right},
+                           {"points", align::right}});
+    for (const auto& d : u.dimensions)
+      dimensions.add_row({fmt.label(d.label), fmt.number(d.score), fmt.number(d.points)});
+    out << '\n';
+    dimensions.render(out, indent + "Dimensions", indent);
+  }
+
+  if (!u.items.empty()) {
+    text_table items({{"item", align::left}, {"satisfaction", align::right},
+                      {"don't know", align::right}, {"mean points", align::right}});
+    for (const auto& item : u.items)
+      items.add_row({fmt.label(item.label), fmt.percent(item.satisfaction_rate),
+                     fmt.percent(item.dont_know_rate), fmt.number(item.mean_points)});
+    out << '\n';
+    items.render(out, indent + "Items", indent);
+  }
+}
+
+}  // namespace detail
+
+// Writes the report as aligned text tables. Check `out` afterwards for write errors.
+inline void write_text(std::ostream& out, const report& r, const write_options& options = {}) {
+  using detail::align;
+  using detail::format_integer;
+  using detail::format_shortest;
+  detail::text_format fmt;
+  fmt.decimals = options.decimals.value_or(r.rank_decimals.value_or(2));
+  fmt.label_width = options.max_label_width;
+
+  // Header block.
+  const accounting& a = r.accounting;
+  if (!r.title.empty()) out << detail::text_cell(r.title, 0) << '\n';
+  out << "questionnaire: " << detail::text_cell(r.questionnaire_id, 0);
+  if (!r.questionnaire_version.empty())
+    out << " (version " << detail::text_cell(r.questionnaire_version, 0) << ")";
+  if (!r.language.empty()) out << ", language " << detail::text_cell(r.language, 0);
+  out << '\n';
+  out << "points: " << format_shortest(r.points) << '\n';
+  out << "rows read: " << format_integer(a.rows_read) << " = " << format_integer(a.scored) << " scored + "
+      << format_integer(a.void_ballots) << " void + " << format_integer(a.rejected) << " rejected";
+  if (!a.reconciles()) out << " (DOES NOT RECONCILE)";
+  out << '\n';
+  if (!a.rejected_by_reason.empty()) {
+    out << "rejected by reason:";
+    for (std::size_t i = 0; i < a.rejected_by_reason.size(); ++i)
+      out << (i > 0 ? ", " : " ") << a.rejected_by_reason[i].id << " "
+          << format_integer(a.rejected_by_reason[i].count);
+    if (a.rejected_without_unit > 0)
+      out << " (" << format_integer(a.rejected_without_unit) << " without a known unit)";
+    out << '\n';
+  }
+
+  // Ranking. The note column is there only when some unit is not ranked.
+  bool any_renormalised = false;
+  bool any_unranked = false;
+  for (const auto& u : r.units) {
+    any_renormalised = any_renormalised || u.shares_renormalised;
+    any_unranked = any_unranked || !u.rank;
+  }
+  std::vector<detail::text_table::column> columns{{"rank", align::right},
+                                                  {"unit", align::left},
+                                                  {"total/" + format_shortest(r.points), align::right},
+                                                  {"score/100", align::right},
+                                                  {"valid", align::right},
+                                                  {"void", align::right},
+                                                  {"rejected", align::right}};
+  if (any_unranked) columns.push_back({"note", align::left});
+  detail::text_table ranking(std::move(columns));
+  for (const auto& u : r.units) {
+    ranking.add_row({u.rank ? std::to_string(*u.rank) : std::string("-"), fmt.label(u.label),
+                     fmt.number(u.total) + (u.shares_renormalised ? "*" : " "), fmt.number(u.score),
+                     format_integer(u.valid), format_integer(u.void_ballots), format_integer(u.rejected),
+                     u.rank ? std::string() : "not ranked: " + detail::text_cell(u.not_ranked_reason, 0)});
+  }
+  out << '\n';
+  ranking.render(out, "Ranking", "");
+  if (any_renormalised)
+    out << "\n* group shares renormalised over the groups with valid ballots\n";
+
+  if (options.text_details)
+    for (const auto& u : r.units) detail::write_unit_details(out, u, r, fmt);
+
+  // Groups pooled over all units.
+  detail::text_table pooled({{"group", align::left}, {"n", align::right}, {"void", align::right},
+                             {"mean", align::right}});
+  for (const auto& g : r.groups)
+    pooled.add_row({fmt.label(g.label), format_integer(g.n), format_integer(g.void_ballots),
+                    fmt.number(g.mean)});
+  if (!pooled.empty()) {
+    out << '\n';
+    pooled.render(out, "All units, by group", "");
+  }
+}
+
+}  // namespace qscore

@@ -1,0 +1,64 @@
+// Shared declarations of the qscore command-line tool (src/cli/). Exit codes are listed in
+// main.cpp.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "qscore/core/diagnostic.hpp"
+
+namespace qscore::cli {
+
+// The exit codes: stable, documented in main.cpp and the README.
+enum exit_code : int {
+  exit_ok = 0,
+  exit_usage = 1,             // the command line could not be parsed
+  exit_bad_definition = 2,    // the definition could not be read or is invalid
+  exit_bad_responses = 3,     // the responses file could not be read (open, encoding, header)
+  exit_output_failed = 4,     // the report could not be written
+  exit_internal = 5,          // an unexpected internal error (a bug: please report it)
+};
+
+// "qscore: error: <message>" on stderr.
+void print_error(std::string_view message);
+
+// Each diagnostic on its own line on stderr (diagnostic::to_string()). Warnings are left out
+// when `with_warnings` is false.
+void print_diagnostics(const std::vector<diagnostic>& diagnostics, bool with_warnings = true);
+
+// Writes through `write` to `path` atomically: into a temporary file in the same directory,
+// which is renamed over `path` only once everything was written. Returns an error message, or
+// nothing on success. On failure `path` is left as it was and the temporary file is removed.
+std::optional<std::string> write_file_atomically(const std::string& path,
+                                                 const std::function<void(std::ostream&)>& write);
+
+// --- qscore validate ---------------------------------------------------------------------
+struct validate_args {
+  std::string definition;
+};
+CLI::App* add_validate_command(CLI::App& app, validate_args& args);
+int run_validate(const validate_args& args);
+
+// --- qscore score ------------------------------------------------------------------------
+struct score_args {
+  std::string definition;
+  std::string responses;
+  std::string format = "text";
+  std::string output;     // empty = standard output
+  std::string language;   // empty = the definition's default
+  std::int64_t batch_rows = 4096;
+  std::size_t chunk_bytes = std::size_t{1} << 20;
+  std::optional<int> decimals;
+  bool quiet = false;
+};
+CLI::App* add_score_command(CLI::App& app, score_args& args);
+int run_score(const score_args& args);
+
+}  // namespace qscore::cli

@@ -1,0 +1,64 @@
+// qscore: score questionnaires from the command line.
+//
+//   qscore validate DEFINITION
+//   qscore score DEFINITION RESPONSES [--format text|json|csv] [--output FILE] [--lang LANG]
+//                [--decimals N] [--batch-rows N] [--chunk-bytes N] [--quiet]
+//   qscore --help | --version
+//
+// The tool is a thin shell over the public API and the only part of qscore that prints: reports
+// go to standard output (or --output FILE), everything else to standard error. Diagnostics are
+// printed as FILE:LINE:COLUMN: error[ID] message; the tool's own errors as "qscore: error: ...".
+//
+// Exit codes (stable):
+//   0  success (rows that were rejected are counted in the report and listed on stderr; they do
+//      not make the run fail)
+//   1  usage error: the command line could not be parsed (unknown option, missing argument, bad
+//      value)
+//   2  the definition could not be read or is invalid
+//   3  the responses file could not be read: it cannot be opened, is not UTF-8, has no header or
+//      lacks a column the definition needs, or a read failed
+//   4  the report could not be written (--output FILE, or standard output)
+//   5  internal error: an unexpected failure inside qscore (a bug; please report it)
+#include <exception>
+#include <iostream>
+#include <string>
+
+#include "cli.hpp"
+#include "qscore/version.hpp"
+
+int main(int argc, char** argv) {
+  using namespace qscore::cli;
+  try {
+    CLI::App app{"qscore: score questionnaires defined in YAML from responses in CSV.", "qscore"};
+    app.set_version_flag("--version", std::string("qscore ") + qscore::version_string);
+    app.require_subcommand(1);
+    app.footer(
+        "Exit codes: 0 success, 1 usage error, 2 invalid definition, 3 unreadable responses file, "
+        "4 report not written, 5 internal error.");
+
+    validate_args validate;
+    CLI::App* validate_command = add_validate_command(app, validate);
+    score_args score;
+    CLI::App* score_command = add_score_command(app, score);
+
+    try {
+      app.parse(argc, argv);
+    } catch (const CLI::Success& e) {
+      return app.exit(e);  // --help, --version: printed to stdout, exit 0
+    } catch (const CLI::ParseError& e) {
+      print_error(e.what());
+      std::cerr << "Run 'qscore --help' for more information.\n";
+      return exit_usage;
+    }
+
+    if (validate_command->parsed()) return run_validate(validate);
+    if (score_command->parsed()) return run_score(score);
+    return exit_usage;  // unreachable: a subcommand is required
+  } catch (const std::exception& e) {
+    print_error(std::string("internal error: ") + e.what());
+    return exit_internal;
+  } catch (...) {
+    print_error("internal error");
+    return exit_internal;
+  }
+}

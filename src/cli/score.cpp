@@ -1,0 +1,140 @@
+// qscore score DEFINITION RESPONSES: load -> compile -> score the file -> finalize -> write.
+#include <algorithm>
+#include <iostream>
+#include <limits>
+#include <utility>
+
+#include "cli.hpp"
+#include "qscore/definition/load.hpp"
+#include "qscore/io/write_csv.hpp"
+#include "qscore/io/write_json.hpp"
+#include "qscore/io/write_text.hpp"
+#include "qscore/pipeline.hpp"
+#include "qscore/plan/scoring_plan.hpp"
+#include "qscore/report/finalize.hpp"
+
+namespace qscore::cli {
+
+namespace {
+
+// How many rejected rows `score` lists on stderr; the JSON report keeps more.
+constexpr std::size_t rejections_shown = 10;
+// Limits on the tuning options (a batch allocates batch_rows x items codes up front).
+constexpr std::int64_t max_batch_rows = 10'000'000;
+constexpr std::size_t max_chunk_bytes = std::size_t{1} << 30;
+
+void write_report(std::ostream& out, const report& r, const score_args& args) {
+  write_options options;
+  options.decimals = args.decimals;
+  if (args.format == "json") write_json(out, r, options);
+  else if (args.format == "csv") write_csv(out, r, options);
+  else write_text(out, r, options);
+}
+
+// "responses.csv:9: rejected: R202 column 'group': found 'x', expected ..." for the first rejected rows,
+// then a one-line count.
+void print_rejections(const report& r, const std::string& file) {
+  const accounting& a = r.accounting;
+  if (a.rejected == 0) return;
+  const std::size_t shown = std::min(rejections_shown, a.rejection_samples.size());
+  for (std::size_t i = 0; i < shown; ++i) {
+    const row_rejection& sample = a.rejection_samples[i];
+    std::cerr << file << ':';
+    if (sample.line > 0) std::cerr << sample.line << ':';
+    std::cerr << " rejected: " << sample.message() << '\n';
+  }
+  std::cerr << "qscore: " << a.rejected << " of " << a.rows_read << " rows rejected (";
+  for (std::size_t i = 0; i < a.rejected_by_reason.size(); ++i)
+    std::cerr << (i > 0 ? ", " : "") << a.rejected_by_reason[i].id << ": " << a.rejected_by_reason[i].count;
+  std::cerr << ")";
+  if (static_cast<std::int64_t>(shown) < a.rejected)
+    std::cerr << "; the first " << shown << " are shown, the JSON report lists up to " << kept_rejections;
+  std::cerr << '\n';
+}
+
+}  // namespace
+
+CLI::App* add_score_command(CLI::App& app, score_args& args) {
+  CLI::App* command = app.add_subcommand(
+      "score", "Score a responses file (CSV) and write the report: text tables (default), JSON or CSV");
+  command->add_option("DEFINITION", args.definition, "The definition (YAML)")->type_name("FILE")->required();
+  command->add_option("RESPONSES", args.responses, "The responses (CSV, UTF-8, with a header row)")
+      ->type_name("FILE")
+      ->required();
+  command->add_option("-f,--format", args.format, "Report format: text, json or csv")
+      ->type_name("FORMAT")
+      ->check(CLI::IsMember({"text", "json", "csv"}))
+      ->capture_default_str();
+  command->add_option("-o,--output", args.output,
+                      "Write the report to FILE instead of standard output (atomically: a temporary "
+                      "file in the same directory, then a rename)")
+      ->type_name("FILE");
+  command->add_option("-l,--lang", args.language,
+                      "Language of the labels in the report (zh, en, ...); default: the "
+                      "definition's language")
+      ->type_name("LANG");
+  command->add_option("--decimals", args.decimals,
+                      "Digits after the point in text and CSV reports (default: text uses "
+                      "the ranking decimals, CSV writes numbers in full)")
+      ->type_name("N")
+      ->check(CLI::Range(0, 17));
+  command->add_option("--batch-rows", args.batch_rows, "Rows scored per batch")
+      ->type_name("N")
+      ->check(CLI::Range(std::int64_t{1}, max_batch_rows))
+      ->capture_default_str();
+  command->add_option("--chunk-bytes", args.chunk_bytes,
+                      "Bytes read from the responses file at a time")
+      ->type_name("N")
+      ->check(CLI::Range(std::size_t{1}, max_chunk_bytes))
+      ->capture_default_str();
+  command->add_flag("-q,--quiet", args.quiet, "Print nothing on stderr but errors");
+  return command;
+}
+
+int run_score(const score_args& args) {
+  auto loaded = load_definition(args.definition);
+  if (!loaded) {
+    print_diagnostics(loaded.diagnostics());
+    if (loaded.diagnostics().empty()) print_error("'" + args.definition + "' is not a valid definition");
+    return exit_bad_definition;
+  }
+  print_diagnostics(loaded.diagnostics(), !args.quiet);
+  auto plan = compile(std::move(loaded->definition));
+  if (!plan) {
+    print_diagnostics(plan.diagnostics());
+    return exit_bad_definition;
+  }
+
+  score_file_options file_options;
+  file_options.csv.batch_rows = static_cast<Eigen::Index>(args.batch_rows);
+  file_options.csv.chunk_bytes = args.chunk_bytes;
+  auto totals = score_file(*plan, args.responses, file_options);
+  if (!totals) {
+    print_diagnostics(totals.diagnostics());
+    if (totals.diagnostics().empty()) print_error("cannot read '" + args.responses + "'");
+    return exit_bad_responses;
+  }
+  print_diagnostics(totals.diagnostics(), !args.quiet);
+
+  report_options report_opts;
+  report_opts.language = args.language;
+  const report r = finalize(*plan, *totals, report_opts);
+
+  if (!args.output.empty()) {
+    if (const auto problem = write_file_atomically(args.output, [&](std::ostream& out) { write_report(out, r, args); })) {
+      print_error(*problem);
+      return exit_output_failed;
+    }
+  } else {
+    write_report(std::cout, r, args);
+    std::cout.flush();
+    if (!std::cout) {
+      print_error("cannot write the report to standard output");
+      return exit_output_failed;
+    }
+  }
+  if (!args.quiet) print_rejections(r, args.responses);
+  return exit_ok;
+}
+
+}  // namespace qscore::cli

@@ -1,0 +1,246 @@
+// write_json: field names, order, values (worked out by hand in writer_fixture.hpp), nulls and
+// determinism.
+#include "qscore/io/write_json.hpp"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "writer_fixture.hpp"
+
+namespace {
+
+using nlohmann::ordered_json;
+constexpr double tolerance = 1e-9;
+
+ordered_json written(const qscore::report& r, const qscore::write_options& options = {}) {
+  std::ostringstream out;
+  qscore::write_json(out, r, options);
+  return ordered_json::parse(out.str());
+}
+
+std::vector<std::string> keys(const ordered_json& object) {
+  std::vector<std::string> out;
+  for (const auto& [key, value] : object.items()) out.push_back(key);
+  return out;
+}
+
+using strings = std::vector<std::string>;
+
+TEST(WriteJson, FieldNamesAndOrderAreStable) {
+  const ordered_json doc = written(qscore::test::writer_report());
+  EXPECT_EQ(keys(doc), (strings{"qscore_version", "questionnaire", "accounting", "ranking", "units", "groups"}));
+  EXPECT_EQ(keys(doc["questionnaire"]), (strings{"id", "version", "title", "points", "language"}));
+  EXPECT_EQ(keys(doc["accounting"]),
+            (strings{"rows_read", "scored", "void", "rejected", "rejected_without_unit", "rejected_by_reason",
+                     "reconciles", "rejection_samples"}));
+  EXPECT_EQ(keys(doc["accounting"]["rejection_samples"][0]),
+            (strings{"line", "id", "column", "value", "expected"}));
+  EXPECT_EQ(keys(doc["ranking"]), (strings{"min_valid", "decimals"}));
+  const ordered_json& unit = doc["units"][0];
+  EXPECT_EQ(keys(unit), (strings{"id", "label", "rank", "ranked", "not_ranked_reason", "total", "score", "valid",
+                                 "void", "rejected", "shares_renormalised", "groups", "dimensions", "items"}));
+  EXPECT_EQ(keys(unit["groups"][0]),
+            (strings{"id", "label", "n", "weighted_n", "mean", "share", "share_used", "void"}));
+  EXPECT_EQ(keys(unit["dimensions"][0]), (strings{"id", "label", "score", "points"}));
+  EXPECT_EQ(keys(unit["items"][0]), (strings{"id", "label", "answered", "non_answers", "blank", "mean_points",
+                                             "satisfaction_rate", "dont_know_rate", "options"}));
+  EXPECT_EQ(keys(unit["items"][0]["options"][0]),
+            (strings{"code", "label", "count", "share", "non_answer", "positive"}));
+  EXPECT_EQ(keys(doc["groups"][0]), (strings{"id", "label", "n", "weighted_n", "mean", "void"}));
+}
+
+TEST(WriteJson, QuestionnaireAccountingAndRanking) {
+  const ordered_json doc = written(qscore::test::writer_report());
+  EXPECT_EQ(doc["qscore_version"], qscore::version_string);
+  EXPECT_EQ(doc["questionnaire"]["id"], "demo");
+  EXPECT_EQ(doc["questionnaire"]["version"], "1");
+  EXPECT_EQ(doc["questionnaire"]["title"], "测评问卷");
+  EXPECT_EQ(doc["questionnaire"]["points"], 80.0);
+  EXPECT_EQ(doc["questionnaire"]["language"], "zh");
+
+  // rows_read 10 = 5 scored + 2 void + 3 rejected.
+  const ordered_json& a = doc["accounting"];
+  EXPECT_EQ(a["rows_read"], 10);
+  EXPECT_EQ(a["scored"], 5);
+  EXPECT_EQ(a["void"], 2);
+  EXPECT_EQ(a["rejected"], 3);
+  EXPECT_EQ(a["rejected_without_unit"], 1);
+  EXPECT_EQ(a["rejected_by_reason"], (ordered_json{{"R202", 1}, {"R203", 1}, {"R204", 1}}));
+  EXPECT_EQ(a["reconciles"], true);
+  ASSERT_EQ(a["rejection_samples"].size(), 3U);
+  const ordered_json& bad_code = a["rejection_samples"][2];
+  EXPECT_EQ(bad_code["line"], 11);
+  EXPECT_EQ(bad_code["id"], "R204");
+  EXPECT_EQ(bad_code["column"], "q1");
+  EXPECT_EQ(bad_code["value"], "9");
+  EXPECT_NE(bad_code["expected"].get<std::string>().find("1 (满意)"), std::string::npos);
+
+  EXPECT_EQ(doc["ranking"]["min_valid"], 1);
+  EXPECT_EQ(doc["ranking"]["decimals"], 2);
+}
+
+TEST(WriteJson, UnitValues) {
+  const ordered_json doc = written(qscore::test::writer_report());
+  ASSERT_EQ(doc["units"].size(), 2U);
+
+  // u2: 0.6 * 90 + 0.4 * 75 = 84; total 84 * 80 / 100 = 67.2; rank 1.
+  const ordered_json& u2 = doc["units"][0];
+  EXPECT_EQ(u2["id"], "u2");
+  EXPECT_EQ(u2["label"], "自来水公司");
+  EXPECT_EQ(u2["rank"], 1);
+  EXPECT_EQ(u2["ranked"], true);
+  EXPECT_TRUE(u2["not_ranked_reason"].is_null());
+  EXPECT_NEAR(u2["score"].get<double>(), 84.0, tolerance);
+  EXPECT_NEAR(u2["total"].get<double>(), 67.2, tolerance);
+  EXPECT_EQ(u2["valid"], 2);
+  EXPECT_EQ(u2["void"], 1);
+  EXPECT_EQ(u2["rejected"], 1);
+  EXPECT_EQ(u2["shares_renormalised"], false);
+  EXPECT_NEAR(u2["dimensions"][0]["score"].get<double>(), 90.0, tolerance);
+  EXPECT_NEAR(u2["dimensions"][0]["points"].get<double>(), 72.0, tolerance);
+
+  // u1: 0.6 * 83.5 + 0.4 * 55 = 72.1; total 57.68; rank 2.
+  const ordered_json& u1 = doc["units"][1];
+  EXPECT_EQ(u1["id"], "u1");
+  EXPECT_EQ(u1["label"], "供电公司");
+  EXPECT_EQ(u1["rank"], 2);
+  EXPECT_NEAR(u1["score"].get<double>(), 72.1, tolerance);
+  EXPECT_NEAR(u1["total"].get<double>(), 57.68, tolerance);
+  EXPECT_EQ(u1["valid"], 3);
+  EXPECT_EQ(u1["void"], 1);
+  EXPECT_EQ(u1["rejected"], 1);
+
+  const ordered_json& a = u1["groups"][0];
+  EXPECT_EQ(a["id"], "a");
+  EXPECT_EQ(a["label"], "代表");
+  EXPECT_EQ(a["n"], 2);
+  EXPECT_NEAR(a["weighted_n"].get<double>(), 2.0, tolerance);
+  EXPECT_NEAR(a["mean"].get<double>(), 83.5, tolerance);
+  EXPECT_NEAR(a["share"].get<double>(), 0.6, tolerance);
+  EXPECT_NEAR(a["share_used"].get<double>(), 0.6, tolerance);
+  EXPECT_EQ(a["void"], 0);
+  const ordered_json& b = u1["groups"][1];
+  EXPECT_EQ(b["n"], 1);
+  EXPECT_NEAR(b["mean"].get<double>(), 55.0, tolerance);
+  EXPECT_EQ(b["void"], 1);
+
+  // Dimension svc: 0.6 * 87.5 + 0.4 * 55 = 74.5 -> 59.6 points.
+  EXPECT_EQ(u1["dimensions"][0]["id"], "svc");
+  EXPECT_EQ(u1["dimensions"][0]["label"], "服务");
+  EXPECT_NEAR(u1["dimensions"][0]["score"].get<double>(), 74.5, tolerance);
+  EXPECT_NEAR(u1["dimensions"][0]["points"].get<double>(), 59.6, tolerance);
+
+  // q1: codes 1, 2, 3 -> mean (100 + 75 + 55) / 3, satisfaction 2/3, don't know 0.
+  const ordered_json& q1 = u1["items"][0];
+  EXPECT_EQ(q1["id"], "q1");
+  EXPECT_EQ(q1["label"], "服务态度");
+  EXPECT_EQ(q1["answered"], 3);
+  EXPECT_EQ(q1["non_answers"], 0);
+  EXPECT_EQ(q1["blank"], 0);
+  EXPECT_NEAR(q1["mean_points"].get<double>(), 230.0 / 3.0, tolerance);
+  EXPECT_NEAR(q1["satisfaction_rate"].get<double>(), 2.0 / 3.0, tolerance);
+  EXPECT_NEAR(q1["dont_know_rate"].get<double>(), 0.0, tolerance);
+  // q2: codes 1, 3, 4 -> mean (100 + 55) / 2, satisfaction 1/2, don't know 1/3.
+  const ordered_json& q2 = u1["items"][1];
+  EXPECT_EQ(q2["answered"], 2);
+  EXPECT_EQ(q2["non_answers"], 1);
+  EXPECT_NEAR(q2["mean_points"].get<double>(), 77.5, tolerance);
+  EXPECT_NEAR(q2["satisfaction_rate"].get<double>(), 0.5, tolerance);
+  EXPECT_NEAR(q2["dont_know_rate"].get<double>(), 1.0 / 3.0, tolerance);
+  ASSERT_EQ(q2["options"].size(), 4U);
+  EXPECT_EQ(q2["options"][0]["code"], "1");
+  EXPECT_EQ(q2["options"][0]["label"], "满意");
+  EXPECT_EQ(q2["options"][0]["count"], 1);
+  EXPECT_NEAR(q2["options"][0]["share"].get<double>(), 1.0 / 3.0, tolerance);
+  EXPECT_EQ(q2["options"][0]["positive"], true);
+  EXPECT_EQ(q2["options"][1]["count"], 0);
+  EXPECT_EQ(q2["options"][3]["non_answer"], true);
+  EXPECT_EQ(q2["options"][3]["positive"], false);
+}
+
+TEST(WriteJson, PooledGroups) {
+  const ordered_json doc = written(qscore::test::writer_report());
+  ASSERT_EQ(doc["groups"].size(), 2U);
+  // a: (100 + 67 + 90) / 3; b: (55 + 75) / 2, 2 void ballots.
+  EXPECT_EQ(doc["groups"][0]["id"], "a");
+  EXPECT_EQ(doc["groups"][0]["n"], 3);
+  EXPECT_NEAR(doc["groups"][0]["mean"].get<double>(), 257.0 / 3.0, tolerance);
+  EXPECT_EQ(doc["groups"][1]["n"], 2);
+  EXPECT_EQ(doc["groups"][1]["void"], 2);
+  EXPECT_NEAR(doc["groups"][1]["mean"].get<double>(), 65.0, tolerance);
+  EXPECT_NEAR(doc["groups"][1]["weighted_n"].get<double>(), 2.0, tolerance);
+}
+
+TEST(WriteJson, LanguageComesFromTheReport) {
+  const ordered_json doc = written(qscore::test::writer_report("en"));
+  EXPECT_EQ(doc["questionnaire"]["title"], "Demo survey");
+  EXPECT_EQ(doc["questionnaire"]["language"], "en");
+  EXPECT_EQ(doc["units"][0]["label"], "Water company");
+}
+
+TEST(WriteJson, MissingValuesAreNull) {
+  qscore::report r = qscore::test::writer_report();
+  qscore::unit_result& u = r.units[1];
+  u.rank.reset();
+  u.not_ranked_reason = "no valid ballot";
+  u.score.reset();
+  u.total.reset();
+  u.groups[0].mean.reset();
+  u.dimensions[0].score.reset();
+  u.dimensions[0].points.reset();
+  u.items[0].mean_points.reset();
+  u.items[0].satisfaction_rate.reset();
+  u.items[0].dont_know_rate.reset();
+  r.rank_decimals.reset();
+  r.accounting.rejection_samples[0].line = 0;
+
+  const ordered_json doc = written(r);
+  const ordered_json& unit = doc["units"][1];
+  EXPECT_TRUE(unit["rank"].is_null());
+  EXPECT_EQ(unit["ranked"], false);
+  EXPECT_EQ(unit["not_ranked_reason"], "no valid ballot");
+  EXPECT_TRUE(unit["score"].is_null());
+  EXPECT_TRUE(unit["total"].is_null());
+  EXPECT_TRUE(unit["groups"][0]["mean"].is_null());
+  EXPECT_TRUE(unit["dimensions"][0]["score"].is_null());
+  EXPECT_TRUE(unit["dimensions"][0]["points"].is_null());
+  EXPECT_TRUE(unit["items"][0]["mean_points"].is_null());
+  EXPECT_TRUE(unit["items"][0]["satisfaction_rate"].is_null());
+  EXPECT_TRUE(unit["items"][0]["dont_know_rate"].is_null());
+  EXPECT_TRUE(doc["ranking"]["decimals"].is_null());
+  EXPECT_TRUE(doc["accounting"]["rejection_samples"][0]["line"].is_null());
+}
+
+TEST(WriteJson, DeterministicAndRoundTrips) {
+  std::ostringstream first;
+  std::ostringstream second;
+  qscore::write_json(first, qscore::test::writer_report());
+  qscore::write_json(second, qscore::test::writer_report());
+  EXPECT_EQ(first.str(), second.str());
+  EXPECT_EQ(first.str().back(), '\n');
+
+  // Numbers are written in full: they read back as the same doubles.
+  const qscore::report r = qscore::test::writer_report();
+  const ordered_json doc = ordered_json::parse(first.str());
+  EXPECT_EQ(doc["units"][1]["total"].get<double>(), *r.units[1].total);
+  EXPECT_EQ(doc["units"][1]["items"][0]["mean_points"].get<double>(), *r.units[1].items[0].mean_points);
+}
+
+TEST(WriteJson, CompactOutputAndInvalidUtf8) {
+  qscore::report r = qscore::test::writer_report();
+  r.units[0].label = "bad \xFF byte";
+  qscore::write_options options;
+  options.json_indent = -1;
+  std::ostringstream out;
+  qscore::write_json(out, r, options);
+  const std::string text = out.str();
+  EXPECT_EQ(text.find('\n'), text.size() - 1);  // one line
+  const ordered_json doc = ordered_json::parse(text);
+  EXPECT_EQ(doc["units"][0]["label"], "bad \xEF\xBF\xBD byte");
+}
+
+}  // namespace
