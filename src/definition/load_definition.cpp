@@ -1,0 +1,836 @@
+// The YAML definition loader: yaml-cpp is confined to this translation unit.
+//
+// Pipeline: text -> yaml-cpp node tree -> a schema-driven walk that fills an `instrument` and a
+// `source_map`, collecting structural diagnostics (D001-D007, and D026 for an unsupported
+// `format`) -> check_instrument for the semantic rules (D020-D032) -> every diagnostic, sorted by
+// file position.
+//
+// Decisions worth knowing:
+// - Positions are 1-based. The line counts line breaks (\n, \r\n or a lone \r) before the node;
+//   the column counts Unicode code points (characters, not bytes) from the start of the line, so
+//   a position in a line of Chinese text matches what an editor shows. Both come from
+//   yaml-cpp's Mark through one function (`position_index::at`); a null mark gives "no position".
+// - A bad value points at the value; an unknown or duplicate key points at the key; a missing
+//   field points at the mapping that should hold it. Paths are JSON pointers (/items/3/weight).
+// - Numbers, integers and booleans must be plain (unquoted) scalars: "12" in quotes is a string.
+//   Numbers follow YAML 1.2's core schema, parsed with std::from_chars (locale-independent): an
+//   optional sign, digits, an optional fraction and exponent; .inf, -.inf and .nan are read (and
+//   then rejected by check_instrument where a finite value is needed). No hex, octal, binary,
+//   digit separators or sexagesimal: `017` is the integer 17. An integer field rejects `1.0`.
+//   Booleans are exactly `true` or `false` (no yes/no/on/off/True).
+// - Strings (ids, columns, labels) accept any non-null scalar, stored exactly as written. A code
+//   is a string or an integer, also kept as written: `code: 1` and `code: "1"` both give "1",
+//   `code: 01` gives "01"; a plain float (`1.5`) or boolean is refused (D005: quote it).
+// - Duplicate keys: the first occurrence is used, every later one is reported (D003).
+// - A value that could not be read leaves a default in the instrument (NaN for numbers) and marks
+//   its path; semantic diagnostics at, above or below a marked path are dropped, as are dangling
+//   references when a scale or dimension id could not be read, so one mistake gives one
+//   diagnostic rather than a cascade.
+// - Nothing is thrown and nothing is printed: every yaml-cpp exception becomes a diagnostic.
+#include "qscore/definition/load.hpp"
+
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <fstream>
+#include <initializer_list>
+#include <iterator>
+#include <limits>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+namespace qscore {
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// Positions
+
+// Turns yaml-cpp's 0-based byte Mark into our 1-based line and character column.
+class position_index {
+ public:
+  position_index(std::string_view text, std::string file) : text_(text), file_(std::move(file)) {
+    line_starts_.push_back(0);
+    for (std::size_t i = 0; i < text_.size(); ++i) {
+      const char c = text_[i];
+      if (c == '\n' || (c == '\r' && (i + 1 == text_.size() || text_[i + 1] != '\n')))
+        line_starts_.push_back(i + 1);
+    }
+  }
+
+  [[nodiscard]] const std::string& file() const { return file_; }
+
+  // The one place where yaml-cpp's 0-based Mark becomes a 1-based source_location.
+  [[nodiscard]] source_location at(const YAML::Mark& mark) const {
+    source_location where;
+    where.file = file_;
+    if (mark.is_null()) return where;
+    if (mark.pos >= 0 && static_cast<std::size_t>(mark.pos) <= text_.size()) {
+      const auto pos = static_cast<std::size_t>(mark.pos);
+      // The last line start at or before pos.
+      const auto next = std::upper_bound(line_starts_.begin(), line_starts_.end(), pos);
+      const auto line_index = static_cast<std::size_t>(std::distance(line_starts_.begin(), next)) - 1;
+      std::int64_t column = 1;
+      for (std::size_t i = line_starts_[line_index]; i < pos; ++i)
+        if ((static_cast<unsigned char>(text_[i]) & 0xC0U) != 0x80U) ++column;  // skip UTF-8 continuations
+      where.line = static_cast<std::int64_t>(line_index) + 1;
+      where.column = column;
+      return where;
+    }
+    if (mark.line >= 0 && mark.column >= 0) {
+      where.line = static_cast<std::int64_t>(mark.line) + 1;
+      where.column = static_cast<std::int64_t>(mark.column) + 1;
+    }
+    return where;
+  }
+
+ private:
+  std::string_view text_;
+  std::string file_;
+  std::vector<std::size_t> line_starts_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Scalars
+
+enum class scalar_error : std::uint8_t { none, not_a_number, out_of_range };
+
+struct real_value {
+  double value = 0.0;
+  scalar_error error = scalar_error::none;
+};
+
+struct integer_value {
+  std::int64_t value = 0;
+  scalar_error error = scalar_error::none;
+};
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// YAML 1.2 core-schema float or integer: [-+]? (digits [. digits?] | . digits) ([eE] [-+]? digits)?,
+// or [-+]?.inf, or .nan (any of the three spellings each).
+real_value parse_real(std::string_view text) {
+  real_value out;
+  std::string_view body = text;
+  bool negative = false;
+  if (!body.empty() && (body.front() == '+' || body.front() == '-')) {
+    negative = body.front() == '-';
+    body.remove_prefix(1);
+  }
+  if (body == ".inf" || body == ".Inf" || body == ".INF") {
+    out.value = negative ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
+    return out;
+  }
+  if (text == ".nan" || text == ".NaN" || text == ".NAN") {
+    out.value = std::numeric_limits<double>::quiet_NaN();
+    return out;
+  }
+  // from_chars would also take "inf", "nan" and "infinity": only digits or a '.' then a digit.
+  const bool starts_well = !body.empty() && (is_digit(body.front()) || (body.front() == '.' && body.size() > 1 && is_digit(body[1])));
+  if (!starts_well) {
+    out.error = scalar_error::not_a_number;
+    return out;
+  }
+  double value = 0.0;
+  const auto [end, ec] = std::from_chars(body.data(), body.data() + body.size(), value, std::chars_format::general);
+  if (end != body.data() + body.size() || (ec != std::errc{} && ec != std::errc::result_out_of_range)) {
+    out.error = scalar_error::not_a_number;
+    return out;
+  }
+  if (ec == std::errc::result_out_of_range) {
+    out.error = scalar_error::out_of_range;
+    return out;
+  }
+  out.value = negative ? -value : value;
+  return out;
+}
+
+// [-+]? digits, decimal only: "017" is 17.
+integer_value parse_integer(std::string_view text) {
+  integer_value out;
+  std::string_view body = text;
+  bool negative = false;
+  if (!body.empty() && (body.front() == '+' || body.front() == '-')) {
+    negative = body.front() == '-';
+    body.remove_prefix(1);
+  }
+  if (body.empty() || !std::all_of(body.begin(), body.end(), is_digit)) {
+    out.error = scalar_error::not_a_number;
+    return out;
+  }
+  std::uint64_t magnitude = 0;
+  const auto [end, ec] = std::from_chars(body.data(), body.data() + body.size(), magnitude);
+  constexpr auto max_positive = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+  if (ec != std::errc{} || end != body.data() + body.size() || magnitude > max_positive + (negative ? 1U : 0U)) {
+    out.error = scalar_error::out_of_range;
+    return out;
+  }
+  if (negative)
+    out.value = magnitude == max_positive + 1U ? std::numeric_limits<std::int64_t>::min()
+                                               : -static_cast<std::int64_t>(magnitude);
+  else
+    out.value = static_cast<std::int64_t>(magnitude);
+  return out;
+}
+
+// A scalar as shown in a message: quoted, at most 40 bytes (cut on a character boundary).
+std::string show(std::string_view text) {
+  constexpr std::size_t limit = 40;
+  if (text.size() <= limit) return "'" + std::string(text) + "'";
+  std::size_t cut = limit;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0U) == 0x80U) --cut;
+  return "'" + std::string(text.substr(0, cut)) + "...'";
+}
+
+std::string kind_of(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Null: return "null";
+    case YAML::NodeType::Scalar: return "a scalar";
+    case YAML::NodeType::Sequence: return "a sequence";
+    case YAML::NodeType::Map: return "a mapping";
+    case YAML::NodeType::Undefined: break;
+  }
+  return "nothing";
+}
+
+// Quoted and block scalars carry the non-specific tag "!"; plain scalars carry "?".
+// An explicit !!str tag counts as quoted too.
+bool is_quoted(const YAML::Node& node) { return node.Tag() == "!" || node.Tag() == "tag:yaml.org,2002:str"; }
+
+std::string join(std::initializer_list<std::string_view> words) {
+  std::string out;
+  for (const auto word : words) {
+    if (!out.empty()) out += ", ";
+    out += word;
+  }
+  return out;
+}
+
+bool starts_with_path(std::string_view path, std::string_view prefix) {
+  return path.size() > prefix.size() && path.substr(0, prefix.size()) == prefix && path[prefix.size()] == '/';
+}
+
+// The keys a mapping may hold.
+using key_set = std::initializer_list<std::string_view>;
+
+const key_set root_keys = {"format", "id",     "version", "title",   "language", "points",  "scales", "dimensions",
+                               "items",  "weight_total", "groups", "units", "columns",  "ballot", "ranking"};
+const key_set scale_keys = {"id", "label", "options", "numeric"};
+const key_set numeric_keys = {"min", "max", "points", "positive_from"};
+const key_set option_keys = {"code", "label", "points", "non_answer", "positive"};
+const key_set dimension_keys = {"id", "label"};
+const key_set item_keys = {"id", "text", "scale", "weight", "dimension", "reverse", "column"};
+const key_set group_keys = {"id", "label", "share"};
+const key_set unit_keys = {"id", "label"};
+const key_set column_keys = {"respondent", "group", "unit", "weight"};
+const key_set ballot_keys = {"min_answered"};
+const key_set ranking_keys = {"min_valid", "decimals"};
+
+// ---------------------------------------------------------------------------------------------
+// The walk
+
+// One key of a mapping, first occurrence only. Nodes are copy-constructed, never assigned (a
+// yaml-cpp Node assignment writes through to the tree).
+struct field {
+  std::string key;
+  YAML::Node key_node;
+  YAML::Node value;
+};
+
+// A mapping whose keys have been checked: what the schema walk reads fields from.
+struct mapping {
+  YAML::Node node;
+  std::string path;
+  std::vector<field> fields;
+
+  [[nodiscard]] const field* find(std::string_view key) const {
+    for (const auto& f : fields)
+      if (f.key == key) return &f;
+    return nullptr;
+  }
+  [[nodiscard]] std::string path_of(std::string_view key) const {
+    return path + "/" + detail::pointer_segment(key);
+  }
+};
+
+// Counts documents and remembers where the second one starts (its `---`, or its first token).
+class document_probe : public YAML::EventHandler {
+ public:
+  YAML::Mark second = YAML::Mark::null_mark();
+
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    if (documents_++ == 1) second = mark;
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+
+ private:
+  int documents_ = 0;
+};
+
+class definition_loader {
+ public:
+  definition_loader(std::string_view text, std::string file) : text_(text), positions_(text_, std::move(file)) {}
+
+  result<loaded_definition> run() {
+    if (parse()) {
+      try {
+        read_root(*root_);
+      } catch (const std::exception& e) {  // YAML::Exception included; should not happen
+        add(errc::wrong_type, source_location{positions_.file()}, "", std::string("unexpected YAML structure: ") + e.what(),
+            true);
+      }
+      if (!root_failed_) {
+        for (auto& d : check_instrument(definition_, where_))
+          if (!suppressed(d)) problems_.push_back(std::move(d));
+      }
+    }
+    // Document order; diagnostics without a position keep their order, after the others.
+    std::stable_sort(problems_.begin(), problems_.end(), [](const diagnostic& a, const diagnostic& b) {
+      if (a.where.known() != b.where.known()) return a.where.known();
+      if (a.where.line != b.where.line) return a.where.line < b.where.line;
+      return a.where.column < b.where.column;
+    });
+    if (has_errors(problems_) || root_failed_) return std::move(problems_);
+    return result<loaded_definition>(loaded_definition{std::move(definition_), std::move(where_)}, std::move(problems_));
+  }
+
+ private:
+  // --- diagnostics ---------------------------------------------------------------------------
+
+  void add(errc code, source_location where, std::string path, std::string message, bool poison) {
+    if (poison) poisoned_.push_back(path);
+    diagnostic d;
+    d.code = code;
+    d.level = severity::error;
+    d.message = std::move(message);
+    d.where = std::move(where);
+    d.path = std::move(path);
+    problems_.push_back(std::move(d));
+  }
+
+  // Values that could not be read (D004, D005, D006) poison their path; see `suppressed`.
+  void problem(errc code, const YAML::Node& at, std::string path, std::string message) {
+    const bool poison = code == errc::missing_field || code == errc::wrong_type || code == errc::bad_number;
+    add(code, locate(at), std::move(path), std::move(message), poison);
+  }
+
+  [[nodiscard]] source_location locate(const YAML::Node& node) const {
+    try {
+      return positions_.at(node.Mark());
+    } catch (const std::exception&) {  // an invalid node throws even from Mark()
+      return source_location{positions_.file()};
+    }
+  }
+
+  void record(const std::string& path, const YAML::Node& node) { where_[path] = locate(node); }
+
+  // A semantic diagnostic that follows from a value already reported as unreadable.
+  [[nodiscard]] bool suppressed(const diagnostic& d) const {
+    for (const auto& p : poisoned_)
+      if (d.path == p || starts_with_path(d.path, p) || starts_with_path(p, d.path)) return true;
+    if (d.code == errc::dangling_reference) {
+      const bool scale = d.path.size() >= 6 && d.path.compare(d.path.size() - 6, 6, "/scale") == 0;
+      const std::string list = scale ? "/scales" : "/dimensions";
+      for (const auto& p : poisoned_) {
+        if (p == list) return true;
+        if (!starts_with_path(p, list)) continue;
+        // "/scales/<n>" or "/scales/<n>/id": a scale whose id could not be read.
+        const std::string_view rest = std::string_view(p).substr(list.size() + 1);
+        const auto slash = rest.find('/');
+        if (slash == std::string_view::npos || rest.substr(slash) == "/id") return true;
+      }
+    }
+    return false;
+  }
+
+  // --- parsing -------------------------------------------------------------------------------
+
+  bool parse() {
+    const auto bytes = [&](std::size_t i) { return i < text_.size() ? static_cast<unsigned char>(text_[i]) : 0x100U; };
+    const bool utf16_or_32 = (bytes(0) == 0xFE && bytes(1) == 0xFF) || (bytes(0) == 0xFF && bytes(1) == 0xFE) ||
+                             (text_.size() >= 2 && (bytes(0) == 0 || bytes(1) == 0));
+    if (utf16_or_32) {
+      add(errc::yaml_syntax, source_location{positions_.file(), 1, 1}, "",
+          "the definition is not UTF-8 text (it looks like UTF-16 or UTF-32); save it as UTF-8", true);
+      root_failed_ = true;
+      return false;
+    }
+    // A UTF-8 byte order mark is dropped here, so that yaml-cpp's byte positions index text_.
+    if (text_.size() >= 3 && bytes(0) == 0xEF && bytes(1) == 0xBB && bytes(2) == 0xBF) {
+      text_.erase(0, 3);
+      positions_ = position_index(text_, positions_.file());
+    }
+    // Never YAML::LoadAll: in yaml-cpp 0.7 a stray ',' or '&a ,' at the start of a document makes
+    // it push empty documents forever until memory runs out (jbeder/yaml-cpp#1040, fixed after
+    // 0.8 by #1319). Count at most two documents with a probe, then build the first with Load.
+    try {
+      document_probe probe;
+      std::istringstream stream(text_);
+      YAML::Parser parser(stream);
+      if (!parser.HandleNextDocument(probe)) {
+        add(errc::wrong_type, source_location{positions_.file()}, "",
+            "the definition is empty, expected a mapping with id, scales, items and groups", true);
+        root_failed_ = true;
+        return false;
+      }
+      if (parser.HandleNextDocument(probe)) {
+        // A real second document starts with `---`; anything else is a token yaml-cpp 0.7 could
+        // not place (a stray ',' at the start of a document), on which LoadAll would loop.
+        const int at = probe.second.pos;
+        const bool marker = at >= 0 && static_cast<std::size_t>(at) < text_.size() &&
+                            text_.compare(static_cast<std::size_t>(at), 3, "---") == 0;
+        if (!marker) {
+          add(errc::yaml_syntax, positions_.at(probe.second), "", "invalid YAML: unexpected token", true);
+          root_failed_ = true;
+          return false;
+        }
+        add(errc::yaml_syntax, positions_.at(probe.second), "", "expected one YAML document, found a second one",
+            false);
+      }
+      root_.emplace(YAML::Load(text_));
+    } catch (const YAML::Exception& e) {  // ParserException and the rest
+      add(errc::yaml_syntax, positions_.at(e.mark), "", "invalid YAML: " + e.msg, true);
+      root_failed_ = true;
+      return false;
+    } catch (const std::exception& e) {
+      add(errc::yaml_syntax, source_location{positions_.file()}, "", std::string("invalid YAML: ") + e.what(), true);
+      root_failed_ = true;
+      return false;
+    }
+    const YAML::Node& root = *root_;
+    if (!root.IsMap()) {
+      add(errc::wrong_type, locate(root), "", "expected a mapping at the top level, got " + kind_of(root), true);
+      root_failed_ = true;
+      return false;
+    }
+    return true;
+  }
+
+  // --- mappings and lists --------------------------------------------------------------------
+
+  // Checks the node is a mapping; reports D005 otherwise.
+  bool expect_map(const YAML::Node& node, const std::string& path, std::string_view what) {
+    if (node.IsMap()) return true;
+    problem(errc::wrong_type, node, path, "expected " + std::string(what) + " (a mapping), got " + kind_of(node));
+    return false;
+  }
+
+  // Reads the keys of a mapping: duplicates (D003), unknown keys (D002, unless `allowed` is
+  // null: any key), non-scalar keys (D005).
+  mapping read_keys(const YAML::Node& node, const std::string& path, const key_set* allowed, std::string_view what) {
+    mapping out{node, path, {}};
+    record(path, node);
+    std::vector<field> all;  // every scalar key seen, for duplicate detection
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      const YAML::Node key_node = it->first;
+      const YAML::Node value = it->second;
+      if (!key_node.IsScalar()) {
+        add(errc::wrong_type, locate(key_node), path, "expected a string key, got " + kind_of(key_node), false);
+        continue;
+      }
+      const std::string& key = key_node.Scalar();
+      const std::string key_path = path + "/" + detail::pointer_segment(key);
+      const auto first = std::find_if(all.begin(), all.end(), [&](const field& f) { return f.key == key; });
+      if (first != all.end()) {
+        const source_location at = locate(first->key_node);
+        const std::string first_at =
+            at.known() ? "first at " + std::to_string(at.line) + ":" + std::to_string(at.column) : "first earlier";
+        add(errc::duplicate_key, locate(key_node), key_path, "duplicate key '" + key + "' (" + first_at + ")", false);
+        continue;
+      }
+      all.push_back(field{key, key_node, value});
+      if (allowed && std::find(allowed->begin(), allowed->end(), key) == allowed->end()) {
+        add(errc::unknown_key, locate(key_node), key_path,
+            "unknown key '" + key + "' in " + std::string(what) + "; allowed keys: " + join(*allowed), false);
+        continue;
+      }
+      out.fields.push_back(field{key, key_node, value});
+    }
+    return out;
+  }
+
+  // The value of `key`, recording its position (the mapping's for an absent key); D004 when a
+  // required key is absent.
+  const YAML::Node* value_of(const mapping& map, std::string_view key, bool required) {
+    const std::string path = map.path_of(key);
+    const field* f = map.find(key);
+    if (!f) {
+      record(path, map.node);
+      if (required) problem(errc::missing_field, map.node, path, "missing required field '" + std::string(key) + "'");
+      return nullptr;
+    }
+    record(path, f->value);
+    return &f->value;
+  }
+
+  // Calls read(entry, path) for each entry of a sequence; D005 if the node is not one.
+  template <class Read>
+  void read_list(const YAML::Node& node, const std::string& path, std::string_view what, Read read) {
+    if (!node.IsSequence()) {
+      problem(errc::wrong_type, node, path, "expected a sequence of " + std::string(what) + ", got " + kind_of(node));
+      return;
+    }
+    record(path, node);
+    std::size_t index = 0;
+    for (auto it = node.begin(); it != node.end(); ++it, ++index) {
+      const YAML::Node entry = *it;
+      const std::string entry_path = path + "/" + std::to_string(index);
+      record(entry_path, entry);
+      read(entry, entry_path);
+    }
+  }
+
+  // --- scalars -------------------------------------------------------------------------------
+
+  bool expect_scalar(const YAML::Node& node, const std::string& path, std::string_view expected) {
+    if (node.IsScalar()) return true;
+    problem(errc::wrong_type, node, path, "expected " + std::string(expected) + ", got " + kind_of(node));
+    return false;
+  }
+
+  void read_string(const mapping& map, std::string_view key, std::string& out, bool required = false) {
+    const YAML::Node* node = value_of(map, key, required);
+    if (!node) return;
+    if (expect_scalar(*node, map.path_of(key), "a string")) out = node->Scalar();
+  }
+
+  void read_real(const YAML::Node& node, const std::string& path, double& out) {
+    if (!expect_scalar(node, path, "a number")) {
+      out = std::numeric_limits<double>::quiet_NaN();
+      return;
+    }
+    const std::string& text = node.Scalar();
+    if (is_quoted(node)) {
+      problem(errc::bad_number, node, path, "expected a number, got the quoted string " + show(text));
+      out = std::numeric_limits<double>::quiet_NaN();
+      return;
+    }
+    const real_value parsed = parse_real(text);
+    if (parsed.error == scalar_error::none) {
+      out = parsed.value;
+      return;
+    }
+    out = std::numeric_limits<double>::quiet_NaN();
+    if (parsed.error == scalar_error::out_of_range)
+      problem(errc::bad_number, node, path, "number " + show(text) + " is out of range");
+    else
+      problem(errc::bad_number, node, path, "expected a number, got " + show(text));
+  }
+
+  void read_real(const mapping& map, std::string_view key, double& out, bool required = false) {
+    const YAML::Node* node = value_of(map, key, required);
+    if (node) read_real(*node, map.path_of(key), out);
+  }
+
+  void read_real(const mapping& map, std::string_view key, std::optional<double>& out) {
+    const YAML::Node* node = value_of(map, key, false);
+    if (!node) return;
+    double value = 0.0;
+    read_real(*node, map.path_of(key), value);
+    out = value;
+  }
+
+  // An integer in [low, high].
+  std::optional<std::int64_t> read_integer(const mapping& map, std::string_view key, bool required, std::int64_t low,
+                                           std::int64_t high) {
+    const YAML::Node* node = value_of(map, key, required);
+    if (!node) return std::nullopt;
+    const std::string path = map.path_of(key);
+    if (!expect_scalar(*node, path, "an integer")) return std::nullopt;
+    const std::string& text = node->Scalar();
+    if (is_quoted(*node)) {
+      problem(errc::bad_number, *node, path, "expected an integer, got the quoted string " + show(text));
+      return std::nullopt;
+    }
+    const integer_value parsed = parse_integer(text);
+    if (parsed.error == scalar_error::not_a_number) {
+      problem(errc::bad_number, *node, path, "expected an integer, got " + show(text));
+      return std::nullopt;
+    }
+    if (parsed.error == scalar_error::out_of_range || parsed.value < low || parsed.value > high) {
+      problem(errc::bad_number, *node, path,
+              "integer " + show(text) + " is out of range " + std::to_string(low) + ".." + std::to_string(high));
+      return std::nullopt;
+    }
+    return parsed.value;
+  }
+
+  void read_int(const mapping& map, std::string_view key, int& out, bool required = false) {
+    if (const auto v = read_integer(map, key, required, std::numeric_limits<int>::min(), std::numeric_limits<int>::max()))
+      out = static_cast<int>(*v);
+  }
+
+  void read_int(const mapping& map, std::string_view key, std::optional<int>& out) {
+    if (const auto v = read_integer(map, key, false, std::numeric_limits<int>::min(), std::numeric_limits<int>::max()))
+      out = static_cast<int>(*v);
+  }
+
+  void read_bool(const mapping& map, std::string_view key, bool& out) {
+    const YAML::Node* node = value_of(map, key, false);
+    if (!node) return;
+    const std::string path = map.path_of(key);
+    if (!expect_scalar(*node, path, "true or false")) return;
+    const std::string& text = node->Scalar();
+    if (!is_quoted(*node) && (text == "true" || text == "false")) {
+      out = text == "true";
+      return;
+    }
+    problem(errc::bad_number, *node, path,
+            "expected true or false, got " + std::string(is_quoted(*node) ? "the quoted string " : "") + show(text));
+  }
+
+  // A label: a string, or a mapping of language code to text (order kept).
+  void read_label(const mapping& map, std::string_view key, label& out) {
+    const YAML::Node* node = value_of(map, key, false);
+    if (!node) return;
+    const std::string path = map.path_of(key);
+    if (node->IsScalar()) {
+      out = label(node->Scalar());
+      return;
+    }
+    if (!node->IsMap()) {
+      problem(errc::wrong_type, *node, path,
+              "expected a label (a string, or a mapping of language to text), got " + kind_of(*node));
+      return;
+    }
+    const mapping texts = read_keys(*node, path, nullptr, "a label");
+    label result;
+    for (const auto& f : texts.fields) {
+      const std::string text_path = texts.path_of(f.key);
+      record(text_path, f.value);
+      if (expect_scalar(f.value, text_path, "a string")) result.set(f.key, f.value.Scalar());
+    }
+    out = std::move(result);
+  }
+
+  // --- the schema ----------------------------------------------------------------------------
+
+  void read_root(const YAML::Node& node) {
+    const mapping root = read_keys(node, "", &root_keys, "the definition");
+
+    if (const YAML::Node* format = value_of(root, "format", false)) {
+      if (expect_scalar(*format, "/format", "a string") && format->Scalar() != "qscore/1")
+        problem(errc::invalid_value, *format, "/format",
+                "format " + show(format->Scalar()) + " is not supported, expected 'qscore/1'");
+    }
+    read_string(root, "id", definition_.id, true);
+    read_string(root, "version", definition_.version);
+    read_label(root, "title", definition_.title);
+    read_string(root, "language", definition_.language);
+    read_real(root, "points", definition_.points);
+
+    if (const YAML::Node* scales = value_of(root, "scales", true))
+      read_list(*scales, "/scales", "scales", [&](const YAML::Node& entry, const std::string& path) {
+        definition_.scales.emplace_back();
+        read_scale(entry, path, definition_.scales.back());
+      });
+    if (const YAML::Node* dimensions = value_of(root, "dimensions", false))
+      read_list(*dimensions, "/dimensions", "dimensions", [&](const YAML::Node& entry, const std::string& path) {
+        definition_.dimensions.emplace_back();
+        auto& d = definition_.dimensions.back();
+        if (!expect_map(entry, path, "a dimension")) return;
+        const mapping map = read_keys(entry, path, &dimension_keys, "a dimension");
+        read_string(map, "id", d.id, true);
+        read_label(map, "label", d.name);
+      });
+    read_real(root, "weight_total", definition_.weight_total);
+    if (const YAML::Node* items = value_of(root, "items", true))
+      read_list(*items, "/items", "items", [&](const YAML::Node& entry, const std::string& path) {
+        definition_.items.emplace_back();
+        read_item(entry, path, definition_.items.back());
+      });
+    if (const YAML::Node* groups = value_of(root, "groups", true))
+      read_list(*groups, "/groups", "groups", [&](const YAML::Node& entry, const std::string& path) {
+        definition_.groups.emplace_back();
+        auto& g = definition_.groups.back();
+        if (!expect_map(entry, path, "a group")) return;
+        const mapping map = read_keys(entry, path, &group_keys, "a group");
+        read_string(map, "id", g.id, true);
+        read_label(map, "label", g.name);
+        read_real(map, "share", g.share, true);
+      });
+    if (const YAML::Node* units = value_of(root, "units", false))
+      read_list(*units, "/units", "units", [&](const YAML::Node& entry, const std::string& path) {
+        definition_.units.emplace_back();
+        auto& u = definition_.units.back();
+        if (!expect_map(entry, path, "a unit")) return;
+        const mapping map = read_keys(entry, path, &unit_keys, "a unit");
+        read_string(map, "id", u.id, true);
+        read_label(map, "label", u.name);
+      });
+    if (const YAML::Node* columns = value_of(root, "columns", false); columns && expect_map(*columns, "/columns", "columns")) {
+      const mapping map = read_keys(*columns, "/columns", &column_keys, "columns");
+      read_string(map, "respondent", definition_.columns.respondent);
+      read_string(map, "group", definition_.columns.group);
+      read_string(map, "unit", definition_.columns.unit);
+      read_string(map, "weight", definition_.columns.weight);
+    }
+    if (const YAML::Node* ballot = value_of(root, "ballot", false); ballot && expect_map(*ballot, "/ballot", "ballot")) {
+      const mapping map = read_keys(*ballot, "/ballot", &ballot_keys, "ballot");
+      read_real(map, "min_answered", definition_.ballot.min_answered);
+    }
+    if (const YAML::Node* ranking = value_of(root, "ranking", false);
+        ranking && expect_map(*ranking, "/ranking", "ranking")) {
+      const mapping map = read_keys(*ranking, "/ranking", &ranking_keys, "ranking");
+      if (const auto v = read_integer(map, "min_valid", false, std::numeric_limits<std::int64_t>::min(),
+                                      std::numeric_limits<std::int64_t>::max()))
+        definition_.ranking.min_valid = *v;
+      read_int(map, "decimals", definition_.ranking.decimals);
+    }
+  }
+
+  void read_scale(const YAML::Node& entry, const std::string& path, answer_scale& scale) {
+    if (!expect_map(entry, path, "a scale")) return;
+    const mapping map = read_keys(entry, path, &scale_keys, "a scale");
+    read_string(map, "id", scale.id, true);
+    read_label(map, "label", scale.name);
+
+    const YAML::Node* numeric = value_of(map, "numeric", false);
+    if (numeric) {
+      // Numeric even when the mapping is malformed: no "categorical scale without options" cascade.
+      scale.kind = scale_kind::numeric;
+      const std::string numeric_path = path + "/numeric";
+      if (expect_map(*numeric, numeric_path, "a numeric range")) {
+        const mapping range = read_keys(*numeric, numeric_path, &numeric_keys, "a numeric range");
+        read_int(range, "min", scale.min, true);
+        read_int(range, "max", scale.max, true);
+        read_int(range, "positive_from", scale.positive_from);
+        if (const YAML::Node* points = value_of(range, "points", false)) {
+          const std::string points_path = numeric_path + "/points";
+          if (!points->IsSequence() || points->size() != 2) {
+            const std::string got =
+                points->IsSequence() ? std::to_string(points->size()) + " entries" : kind_of(*points);
+            problem(errc::wrong_type, *points, points_path,
+                    "expected a sequence of 2 numbers [points at min, points at max], got " + got);
+          } else {
+            const YAML::Node at_min = (*points)[0];
+            const YAML::Node at_max = (*points)[1];
+            record(points_path + "/0", at_min);
+            record(points_path + "/1", at_max);
+            read_real(at_min, points_path + "/0", scale.points_at_min);
+            read_real(at_max, points_path + "/1", scale.points_at_max);
+          }
+        }
+      }
+    }
+
+    const YAML::Node* options = value_of(map, "options", false);
+    if (options) {
+      read_list(*options, path + "/options", "options", [&](const YAML::Node& option_entry, const std::string& option_path) {
+        scale.options.emplace_back();
+        read_option(option_entry, option_path, scale.options.back());
+      });
+    } else if (!numeric) {
+      problem(errc::missing_field, entry, path + "/options",
+              "missing required field 'options' (or 'numeric' for a numeric scale)");
+    }
+  }
+
+  void read_option(const YAML::Node& entry, const std::string& path, answer_option& option) {
+    if (!expect_map(entry, path, "an option")) return;
+    const mapping map = read_keys(entry, path, &option_keys, "an option");
+    read_code(map, option.code);
+    read_label(map, "label", option.text);
+    read_real(map, "points", option.points);
+    read_bool(map, "non_answer", option.non_answer);
+    read_bool(map, "positive", option.positive);
+  }
+
+  // A code is a string or an integer, kept as written (`1` and "1" are the code "1"); a plain
+  // float or boolean is refused rather than silently becoming text.
+  void read_code(const mapping& map, std::string& out) {
+    const YAML::Node* node = value_of(map, "code", true);
+    if (!node) return;
+    const std::string path = map.path_of("code");
+    if (!expect_scalar(*node, path, "a code (a string or an integer)")) return;
+    const std::string& text = node->Scalar();
+    if (!is_quoted(*node)) {
+      const bool boolean = text == "true" || text == "false";
+      const bool integer = parse_integer(text).error == scalar_error::none;
+      if (boolean || (!integer && parse_real(text).error == scalar_error::none)) {
+        problem(errc::wrong_type, *node, path,
+                "expected a code (a string or an integer), got the " + std::string(boolean ? "boolean " : "number ") +
+                    text + "; quote it to use it as text");
+        return;
+      }
+    }
+    out = text;
+  }
+
+  void read_item(const YAML::Node& entry, const std::string& path, questionnaire_item& item) {
+    if (!expect_map(entry, path, "an item")) return;
+    const mapping map = read_keys(entry, path, &item_keys, "an item");
+    read_string(map, "id", item.id, true);
+    read_label(map, "text", item.text);
+    read_string(map, "scale", item.scale, true);
+    read_real(map, "weight", item.weight);
+    read_string(map, "dimension", item.dimension);
+    read_bool(map, "reverse", item.reverse);
+    read_string(map, "column", item.column);
+  }
+
+  std::string text_;
+  position_index positions_;
+  std::optional<YAML::Node> root_;  // the first document
+  instrument definition_;
+  source_map where_;
+  std::vector<diagnostic> problems_;
+  std::vector<std::string> poisoned_;
+  bool root_failed_ = false;
+};
+
+}  // namespace
+
+result<loaded_definition> load_definition_from_string(std::string_view yaml_text, std::string name) {
+  try {
+    return definition_loader(yaml_text, std::move(name)).run();
+  } catch (const std::exception& e) {  // bad_alloc and the like: still no exception escapes
+    diagnostic d;
+    d.code = errc::yaml_syntax;
+    d.message = std::string("cannot load the definition: ") + e.what();
+    return std::vector<diagnostic>{std::move(d)};
+  }
+}
+
+result<loaded_definition> load_definition(const std::filesystem::path& file) {
+  const std::string name = file.string();
+  const auto fail = [&](const std::string& why) {
+    diagnostic d;
+    d.code = errc::definition_io;
+    d.message = "cannot read the definition file: " + why;
+    d.where.file = name;
+    return result<loaded_definition>(std::vector<diagnostic>{std::move(d)});
+  };
+  try {
+    std::error_code ec;
+    const auto status = std::filesystem::status(file, ec);
+    if (ec || !std::filesystem::exists(status)) return fail("it does not exist");
+    if (std::filesystem::is_directory(status)) return fail("it is a directory");
+    std::ifstream in(file, std::ios::binary);
+    if (!in) return fail("it cannot be opened for reading");
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (in.bad()) return fail("a read error occurred");
+    return load_definition_from_string(text, name);
+  } catch (const std::exception& e) {
+    return fail(e.what());
+  }
+}
+
+}  // namespace qscore
