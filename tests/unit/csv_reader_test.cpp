@@ -95,8 +95,10 @@ collected drain(csv_reader& reader, const scoring_plan& plan) {
                         plan.definition->groups[static_cast<std::size_t>(batch.group(i))].id + " " +
                         batch.unit_ids[static_cast<std::size_t>(batch.unit(i))] + " " +
                         format_weight(batch.weight(i)) + " [";
-      for (Eigen::Index j = 0; j < batch.codes.cols(); ++j)
-        row += (j == 0 ? "" : " ") + std::to_string(batch.codes(i, j));
+      for (Eigen::Index j = 0; j < batch.codes.cols(); ++j) {
+        if (j > 0) row += ' ';
+        row += std::to_string(batch.codes(i, j));
+      }
       c.rows.push_back(row + "]");
     }
     for (const auto& r : batch.rejected) c.rejected.push_back(r);
