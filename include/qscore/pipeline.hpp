@@ -1,10 +1,33 @@
-// The whole path for one responses file: read (streamed, in batches) -> score -> tally.
-// A convenience over the stage functions; programs with their own data source call those
-// directly (see examples/).
+// The whole path for one responses file: read (streamed, in batches) -> score -> tally, on
+// several threads. A convenience over the stage functions; programs with their own data source
+// call those directly (see examples/).
+//
+// How the work is cut, and why the result does not depend on the thread count
+// --------------------------------------------------------------------------
+// The file is cut into segments of `segment_bytes`: segment k holds the records that start at
+// byte offsets [k * segment_bytes, (k + 1) * segment_bytes). The cut depends on the file alone.
+// Each segment is read, scored and tallied on its own (its own fixed row blocks), and the
+// segment tallies are merged in segment order. Threads only decide who works on which segment,
+// so 1, 2 or 16 threads give bit-identical tallies; so do any batch_rows and chunk_bytes.
+// At most 2 x threads segments are in flight, and merged segments are freed, so memory stays
+// bounded whatever the file size.
+//
+// A segment boundary is found by looking for the next line end, which is only safe when no
+// quoted field holds a line break. So a file in which any quoted field is seen (or whose header
+// does not end in LF, or text that is not a file) is read in one piece, on one thread: the same
+// answer whatever the thread count, again.
 #pragma once
 
+#include <algorithm>
+#include <condition_variable>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <mutex>
+#include <optional>
+#include <system_error>
+#include <thread>
+#include <vector>
 
 #include "qscore/core/diagnostic.hpp"
 #include "qscore/data/csv_reader.hpp"
@@ -16,28 +39,152 @@ namespace qscore {
 
 struct score_file_options {
   csv_options csv;
-  // Called after each batch with the rows read so far (for progress display); may be empty.
+  unsigned threads = 0;                               // 0 = every hardware thread
+  std::uint64_t segment_bytes = std::uint64_t{8} << 20;  // the unit of parallel work
+  // Called from the calling thread with the rows read so far (for progress display); may be empty.
   std::function<void(std::int64_t rows_read)> on_progress;
 };
+
+namespace detail {
+
+struct segment_result {
+  tally totals;
+  std::int64_t lines = 0;       // physical lines the segment's reader consumed
+  bool saw_quote = false;
+  std::vector<diagnostic> errors;
+};
+
+// Reads, scores and tallies every record of one reader.
+inline void drain(const scoring_plan& plan, csv_reader& reader, tally& totals,
+                  const std::function<void(std::int64_t)>& on_batch = {}) {
+  response_batch batch;
+  score_batch scored;
+  score_workspace work;
+  while (reader.next(batch)) {
+    score(plan, batch, scored, work);
+    accumulate(totals, plan, batch, scored);
+    if (on_batch) on_batch(reader.rows_read());
+  }
+  totals.flush();  // a finished part closes its last block
+}
+
+inline segment_result score_segment(const scoring_plan& plan, const std::filesystem::path& file,
+                                    const score_file_options& options, csv_range range) {
+  segment_result out;
+  out.totals = make_tally(plan);
+  auto reader = csv_reader::open(file, plan, options.csv, range);
+  if (!reader) {
+    out.errors = reader.diagnostics();
+    return out;
+  }
+  drain(plan, *reader, out.totals);
+  out.lines = reader->lines_read();
+  out.saw_quote = reader->saw_quoted_field();
+  out.errors = reader->errors();
+  return out;
+}
+
+// The whole file with one reader: for files that cannot be cut.
+inline result<tally> score_in_one_piece(const scoring_plan& plan, const std::filesystem::path& file,
+                                        const score_file_options& options) {
+  auto reader = csv_reader::open(file, plan, options.csv);
+  if (!reader) return reader.diagnostics();
+  tally totals = make_tally(plan);
+  drain(plan, *reader, totals, options.on_progress);
+  if (!reader->errors().empty()) return reader->errors();
+  return totals;
+}
+
+}  // namespace detail
 
 // Scores every row of `file` and returns the tally: rows read = valid + void + rejected.
 // Fails only on file-level problems (cannot open, bad encoding, bad header, read error).
 [[nodiscard]] inline result<tally> score_file(const scoring_plan& plan,
                                               const std::filesystem::path& file,
                                               const score_file_options& options = {}) {
-  auto reader = csv_reader::open(file, plan, options.csv);
-  if (!reader) return reader.diagnostics();
-  tally totals = make_tally(plan);
-  response_batch batch;
-  score_batch scored;
-  score_workspace work;
-  while (reader->next(batch)) {
-    score(plan, batch, scored, work);
-    accumulate(totals, plan, batch, scored);
-    if (options.on_progress) options.on_progress(reader->rows_read());
+  const std::uint64_t segment = std::max<std::uint64_t>(options.segment_bytes, 1);
+  // Opening a reader checks the encoding and the header once, before any thread starts.
+  bool splittable = false;
+  {
+    auto probe = csv_reader::open(file, plan, options.csv);
+    if (!probe) return probe.diagnostics();
+    splittable = probe->splittable();
   }
-  if (!reader->errors().empty()) return reader->errors();
-  totals.flush();  // a finished file closes its last block
+  std::error_code size_error;
+  const std::uint64_t size = std::filesystem::file_size(file, size_error);
+  const std::uint64_t segments = size_error ? 1 : std::max<std::uint64_t>(1, (size + segment - 1) / segment);
+  if (!splittable || segments == 1) return detail::score_in_one_piece(plan, file, options);
+
+  const unsigned hardware = std::max(1U, std::thread::hardware_concurrency());
+  const unsigned threads = static_cast<unsigned>(
+      std::min<std::uint64_t>(options.threads == 0 ? hardware : options.threads, segments));
+  const std::uint64_t window = 2ULL * threads;  // segments in flight at most
+
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::vector<std::optional<detail::segment_result>> done(segments);
+  std::uint64_t next_segment = 0, merged = 0;
+  bool stop = false;
+
+  auto worker = [&] {
+    for (;;) {
+      std::uint64_t k = 0;
+      {
+        std::unique_lock lock(mutex);
+        changed.wait(lock, [&] { return stop || next_segment >= segments || next_segment < merged + window; });
+        if (stop || next_segment >= segments) return;
+        k = next_segment++;
+      }
+      const csv_range range{k * segment, k + 1 == segments ? csv_range{}.end : (k + 1) * segment};
+      detail::segment_result result = detail::score_segment(plan, file, options, range);
+      std::lock_guard lock(mutex);
+      done[k] = std::move(result);
+      changed.notify_all();
+    }
+  };
+  std::vector<std::thread> pool;
+  pool.reserve(threads);
+  for (unsigned t = 0; t < threads; ++t) pool.emplace_back(worker);
+
+  tally totals = make_tally(plan);
+  std::int64_t lines_before = 0;
+  std::vector<diagnostic> errors;
+  bool quoted = false;
+  for (std::uint64_t k = 0; k < segments; ++k) {
+    detail::segment_result part;
+    {
+      std::unique_lock lock(mutex);
+      changed.wait(lock, [&] { return done[k].has_value(); });
+      part = std::move(*done[k]);
+      done[k].reset();
+    }
+    if (!part.errors.empty() || part.saw_quote) {
+      errors = std::move(part.errors);
+      quoted = part.saw_quote;
+      break;
+    }
+    // Line numbers of later segments count from their first record: make them absolute.
+    if (k > 0)
+      for (auto& r : part.totals.rejection_samples) r.line += lines_before;
+    lines_before += part.lines;
+    merge(totals, part.totals);
+    {
+      std::lock_guard lock(mutex);
+      merged = k + 1;
+      changed.notify_all();
+    }
+    if (options.on_progress) options.on_progress(totals.rows_read);
+  }
+  {
+    std::lock_guard lock(mutex);
+    stop = true;
+    changed.notify_all();
+  }
+  for (auto& thread : pool) thread.join();
+
+  if (!errors.empty()) return errors;
+  // A quoted field may hold a line break that a segment boundary would cut: start again in one piece.
+  if (quoted) return detail::score_in_one_piece(plan, file, options);
   return totals;
 }
 

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "cli.hpp"
+#include "progress.hpp"
 #include "qscore/definition/load.hpp"
 #include "qscore/io/write_csv.hpp"
 #include "qscore/io/write_json.hpp"
@@ -87,7 +88,13 @@ CLI::App* add_score_command(CLI::App& app, score_args& args) {
       ->type_name("N")
       ->check(CLI::Range(std::size_t{1}, max_chunk_bytes))
       ->capture_default_str();
-  command->add_flag("-q,--quiet", args.quiet, "Print nothing on stderr but errors");
+  command->add_option("-j,--threads", args.threads,
+                      "Threads to score with (0 = all cores); the report is the same for any count")
+      ->type_name("N")
+      ->check(CLI::Range(0U, 1024U))
+      ->capture_default_str();
+  command->add_flag("-q,--quiet", args.quiet,
+                    "Print nothing on stderr but errors (no progress bar, no rejected rows)");
   return command;
 }
 
@@ -108,7 +115,11 @@ int run_score(const score_args& args) {
   score_file_options file_options;
   file_options.csv.batch_rows = static_cast<Eigen::Index>(args.batch_rows);
   file_options.csv.chunk_bytes = args.chunk_bytes;
+  file_options.threads = args.threads;
+  progress_bar progress(args.responses, !args.quiet);
+  if (progress.enabled()) file_options.on_progress = [&progress](std::int64_t rows) { progress.update(rows); };
   auto totals = score_file(*plan, args.responses, file_options);
+  progress.finish();
   if (!totals) {
     print_diagnostics(totals.diagnostics());
     if (totals.diagnostics().empty()) print_error("cannot read '" + args.responses + "'");

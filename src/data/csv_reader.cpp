@@ -35,6 +35,7 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -87,6 +88,17 @@ class byte_source {
   }
 
   // Reads up to `size` bytes into `into`: the count read, 0 at the end, -1 on an error (errno).
+  // Moves a file's read position; in-memory text cannot be split into ranges.
+  bool seek(std::uint64_t offset) {
+    if (fd_ < 0) {
+      errno = ESPIPE;
+      return false;
+    }
+    return ::lseek(fd_, static_cast<off_t>(offset), SEEK_SET) >= 0;
+  }
+
+  [[nodiscard]] bool is_file() const { return fd_ >= 0; }
+
   std::ptrdiff_t read(char* into, std::size_t size) {
     if (fd_ < 0) {
       const std::size_t n = std::min(size, text_.size() - offset_);
@@ -137,7 +149,7 @@ struct csv_reader::impl {
   // ---- the header: which field holds what ----------------------------------------------------
   std::vector<std::string> header;  // names, trimmed
   std::size_t respondent_column = npos, group_column = npos, unit_column = npos,
-              weight_column = npos;
+              weight_column = npos, stratum_column = npos;
   std::vector<std::size_t> item_columns;  // plan item j -> field index
 
   // ---- the buffer: [0, begin) is consumed, [begin, end) is valid, capacity is allocated -------
@@ -148,6 +160,13 @@ struct csv_reader::impl {
   std::size_t end = 0;
   bool at_eof = false;
   bool failed = false;
+  std::uint64_t buffer_offset = 0;  // file offset of buffer[0]
+
+  // ---- a byte range of the file (see csv_range) ------------------------------------------------
+  std::uint64_t range_end = std::numeric_limits<std::uint64_t>::max();
+  bool range_done = false;        // the next record starts at or after range_end
+  bool saw_quote = false;         // a quoted field was read
+  bool header_ends_with_lf = false;
 
   // ---- the scanner's state; positions are relative to `begin` so they survive compaction ----
   enum class state : std::uint8_t {
@@ -194,6 +213,7 @@ struct csv_reader::impl {
   // record fills all of it.
   void fill() {
     if (capacity - end < options.chunk_bytes && begin > 0) {
+      buffer_offset += begin;
       std::memmove(buffer.get(), buffer.get() + begin, end - begin);
       pos -= begin;
       end -= begin;
@@ -231,7 +251,7 @@ struct csv_reader::impl {
   bool next_record() {
     for (;;) {
       if (scan()) return true;
-      if (failed) return false;
+      if (failed || range_done) return false;
       if (at_eof) return finish_at_eof();
       fill();
     }
@@ -267,6 +287,11 @@ struct csv_reader::impl {
             ++p;
             continue;
           }
+          if (buffer_offset + p >= range_end) {  // the record belongs to the next range
+            pos = begin = p;
+            range_done = true;
+            return false;
+          }
           begin = p;
           record_line = line;
           record_breaks = 0;
@@ -279,6 +304,7 @@ struct csv_reader::impl {
           if (p == e) return suspend(p);
           const char c = b[p];
           if (c == '"') {
+            saw_quote = true;
             field_from = p + 1 - begin;
             field_escaped = false;
             scan_state = state::quoted;
@@ -518,6 +544,7 @@ struct csv_reader::impl {
       return {file_problem(errc::empty_file, "the file is empty: there is no header line")};
     }
     const std::int64_t header_line = record_line;
+    header_ends_with_lf = pos > 0 && buffer[pos - 1] == '\n';
     if (unterminated)
       return {file_problem(errc::empty_file,
                            "the header line has a quoted name that is never closed, so there is "
@@ -562,11 +589,227 @@ struct csv_reader::impl {
     group_column = find(layout.group, "respondent group");
     unit_column = find(layout.unit, "evaluated unit");
     if (!layout.weight.empty()) weight_column = find(layout.weight, "sampling weight");
+    if (!layout.stratum.empty()) stratum_column = find(layout.stratum, "sampling stratum");
     item_columns.reserve(plan->item_count());
     for (const auto& item : plan->items)
       item_columns.push_back(find(item.column, "answers to item '" + item.id + "'"));
     cells.resize(plan->item_count());
+    if (problems.empty()) plan_fast_path();
     return problems;
+  }
+
+  // ---- the fast path ------------------------------------------------------------------------
+  //
+  // Most survey files are plain: no quotes, LF or CRLF line ends, one-byte codes. For such a
+  // record, try_fast_record() splits the line, decodes every value and hands the row to the
+  // builder in one pass. It accepts only what the general path would accept, with the same
+  // values; anything else (a quote, a lone CR, a wrong field count, a value it cannot take,
+  // a blank line, a record not wholly in the buffer) leaves the record untouched for the general
+  // path, which then scores or rejects it with the usual message.
+
+  // What each header column feeds: an item index (>= 0) or one of these.
+  static constexpr int role_ignored = -1, role_group = -2, role_unit = -3, role_weight = -4,
+                       role_stratum = -5;
+  std::vector<int> column_role;
+  std::vector<const code_decoder*> item_decoder;  // per plan item
+  // Per plan item, the code of each one-byte cell, with '"' and '\r' marked invalid so that
+  // such cells leave the fast path.
+  std::vector<std::array<answer_code, 256>> item_table;
+  std::vector<answer_code> row_codes;
+  bool has_stratum = false;
+
+  // Group and unit keys (ids, then labels, in the order the plan registers them: the first
+  // registration of a text wins, as in the plan). A small open-addressing table over a cheap hash
+  // of the key's bytes: far faster than std::hash for the short keys of survey files.
+  struct small_key_table {
+    std::vector<std::string> texts;
+    std::vector<int> indices;
+    std::vector<int> slots;  // -1 = empty, else position in texts
+    std::size_t mask = 0;
+
+    static std::size_t hash(std::string_view key) noexcept {
+      std::uint64_t h = key.size() * 0x9E3779B97F4A7C15ULL;
+      for (const char c : key) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001B3ULL;
+      return static_cast<std::size_t>(h ^ (h >> 29));
+    }
+
+    template <class Entries>
+    void build(const Entries& entries) {
+      texts.clear();
+      indices.clear();
+      auto add = [&](const std::string& text, std::size_t i) {
+        for (const auto& existing : texts)
+          if (existing == text) return;  // the first registration wins
+        texts.push_back(text);
+        indices.push_back(static_cast<int>(i));
+      };
+      for (std::size_t i = 0; i < entries.size(); ++i) add(entries[i].id, i);
+      for (std::size_t i = 0; i < entries.size(); ++i)
+        for (const auto& [lang, text] : entries[i].name.texts()) add(text, i);
+      std::size_t size = 16;
+      while (size < 4 * texts.size()) size *= 2;
+      mask = size - 1;
+      slots.assign(size, -1);
+      for (std::size_t t = 0; t < texts.size(); ++t) {
+        std::size_t slot = hash(texts[t]) & mask;
+        while (slots[slot] >= 0) slot = (slot + 1) & mask;
+        slots[slot] = static_cast<int>(t);
+      }
+    }
+
+    [[nodiscard]] int find(std::string_view key) const noexcept {
+      for (std::size_t slot = hash(key) & mask;; slot = (slot + 1) & mask) {
+        const int t = slots[slot];
+        if (t < 0) return -1;
+        if (texts[static_cast<std::size_t>(t)] == key) return indices[static_cast<std::size_t>(t)];
+      }
+    }
+  };
+  small_key_table group_keys, unit_keys;
+
+  void plan_fast_path() {
+    group_keys.build(plan->definition->groups);
+    unit_keys.build(plan->definition->units);
+    column_role.assign(header.size(), role_ignored);
+    if (group_column != npos) column_role[group_column] = role_group;
+    if (unit_column != npos) column_role[unit_column] = role_unit;
+    if (weight_column != npos) column_role[weight_column] = role_weight;
+    if (stratum_column != npos) column_role[stratum_column] = role_stratum;
+    for (std::size_t j = 0; j < item_columns.size(); ++j)
+      column_role[item_columns[j]] = static_cast<int>(j);
+    item_decoder.clear();
+    for (const auto& item : plan->items) item_decoder.push_back(&plan->decoders[item.scale]);
+    item_table.assign(plan->item_count(), {});
+    for (std::size_t j = 0; j < plan->item_count(); ++j) {
+      for (int byte = 0; byte < 256; ++byte)
+        item_table[j][static_cast<std::size_t>(byte)] = item_decoder[j]->decode_byte(static_cast<char>(byte));
+      item_table[j][static_cast<unsigned char>('"')] = code_decoder::invalid;
+      item_table[j][static_cast<unsigned char>('\r')] = code_decoder::invalid;
+      item_table[j][static_cast<unsigned char>(options.delimiter)] = code_decoder::invalid;
+    }
+    row_codes.assign(plan->item_count(), blank_code);
+    has_stratum = stratum_column != npos;
+  }
+
+  bool try_fast_record() {
+    if (scan_state != state::between_records || skip_lf || pos >= end || column_role.empty() ||
+        buffer_offset + pos >= range_end)
+      return false;
+    const char* const b = buffer.get();
+    const void* newline = std::memchr(b + pos, '\n', end - pos);
+    if (newline == nullptr) return false;
+    const char* p = b + pos;
+    const char* const line_end = static_cast<const char*>(newline);
+    const char* const content_end = (line_end > p && line_end[-1] == '\r') ? line_end - 1 : line_end;
+    if (content_end == p) return false;  // a blank line
+    const char delimiter = options.delimiter;
+
+    int group = -1, unit = -1, stratum = -1;
+    double weight = 1.0;
+    std::string_view stratum_cell;
+    // Everything the loop reads lives in locals: the answer codes are stored through
+    // unsigned char pointers, which may alias anything, so members would be reloaded per field.
+    const std::size_t columns = column_role.size();
+    const int* const roles = column_role.data();
+    const std::array<answer_code, 256>* const tables = item_table.data();
+    answer_code* const codes = row_codes.data();
+    for (std::size_t c = 0; c < columns; ++c) {
+      const int role = roles[c];
+      if (role >= 0 && c + 1 < columns && p + 1 < content_end && p[1] == delimiter &&
+          *p != delimiter) {
+        // A one-byte answer followed by a delimiter: the common case, decoded by table.
+        const answer_code code = tables[role][static_cast<unsigned char>(*p)];
+        if (code == code_decoder::invalid) return false;  // includes '"' and '\r'
+        codes[role] = code;
+        p += 2;
+        continue;
+      }
+      if (role >= 0 && p < content_end && *p == delimiter && c + 1 < columns) {
+        codes[role] = blank_code;  // an empty answer
+        ++p;
+        continue;
+      }
+      if (role >= 0 && p + 1 == content_end) {  // a one-byte answer ending the line
+        const answer_code code = tables[role][static_cast<unsigned char>(*p)];
+        if (code == code_decoder::invalid) return false;
+        codes[role] = code;
+        ++p;
+      } else {
+        const char* q = p;
+        while (q < content_end && *q != delimiter) {
+          if (*q == '"' || *q == '\r') return false;
+          ++q;
+        }
+        const std::string_view cell(p, static_cast<std::size_t>(q - p));
+        if (role >= 0) {
+          const answer_code code = item_decoder[static_cast<std::size_t>(role)]->decode(cell);
+          if (code == code_decoder::invalid) return false;
+          codes[role] = code;
+        } else if (role == role_group) {
+          const std::string_view key = batch_builder::trim(cell);
+          group = key.empty() ? -1 : group_keys.find(key);
+          if (group < 0) return false;
+        } else if (role == role_unit) {
+          const std::string_view key = batch_builder::trim(cell);
+          unit = plan->units_declared ? (key.empty() ? -1 : unit_keys.find(key))
+                                      : builder.resolve_unit(cell);
+          if (unit < 0) return false;
+        } else if (role == role_weight) {
+          const std::string_view text = batch_builder::trim(cell);
+          if (!text.empty()) {
+            const auto parsed = batch_builder::parse_weight(text);
+            if (!parsed) return false;
+            weight = *parsed;
+          }
+        } else if (role == role_stratum) {
+          if (batch_builder::trim(cell).empty()) return false;
+          stratum_cell = cell;  // registered only once the row is sure to be taken
+        }
+        p = q;
+      }
+      // Between fields a delimiter, after the last one the end of the line: else the field
+      // count differs from the header's and the general path reports it.
+      if (c + 1 < columns) {
+        if (p >= content_end || *p != delimiter) return false;
+        ++p;
+      } else if (p != content_end) {
+        return false;
+      }
+    }
+    stratum = has_stratum ? builder.add_stratum(stratum_cell) : group;
+    const std::size_t next = static_cast<std::size_t>(line_end - b) + 1;
+    pos = begin = next;
+    record_line = line++;
+    ++rows;
+    builder.add_decoded_row(group, unit, row_codes.data(), weight, record_line, stratum);
+    return true;
+  }
+
+  // Restarts reading at the first record that starts at or after `offset` (> 0), assuming no
+  // quoted field spans that point: drops everything up to the first LF at or after offset - 1.
+  // Lines are counted from 1 again, relative to that record.
+  void seek_to_record_at(std::uint64_t offset) {
+    if (!source.seek(offset - 1)) {
+      const int error_number = errno;
+      failed = true;
+      errors.push_back(file_problem(errc::file_io, "cannot seek in '" + name + "': " + system_message(error_number)));
+      return;
+    }
+    begin = pos = end = 0;
+    buffer_offset = offset - 1;
+    at_eof = false;
+    scan_state = state::between_records;
+    skip_lf = false;
+    line = 1;
+    for (;;) {
+      if (const void* lf = std::memchr(buffer.get() + pos, '\n', end - pos)) {
+        pos = begin = static_cast<std::size_t>(static_cast<const char*>(lf) - buffer.get()) + 1;
+        return;
+      }
+      pos = begin = end;  // nothing before a line end is needed
+      if (at_eof || failed) return;
+      fill();
+    }
   }
 
   // ---- rows ---------------------------------------------------------------------------------
@@ -590,7 +833,10 @@ struct csv_reader::impl {
     if (respondent_column != npos) respondent_id = fields[respondent_column];
     for (std::size_t j = 0; j < item_columns.size(); ++j) cells[j] = fields[item_columns[j]];
     const std::string_view weight = weight_column != npos ? fields[weight_column] : std::string_view{};
-    builder.add_text_row(fields[group_column], fields[unit_column], cells, weight, record_line);
+    const std::string_view stratum =
+        stratum_column != npos ? fields[stratum_column] : std::string_view{};
+    builder.add_text_row(fields[group_column], fields[unit_column], cells, weight, record_line,
+                         stratum);
   }
 };
 
@@ -612,6 +858,20 @@ result<csv_reader> csv_reader::open(const std::filesystem::path& file, const sco
   return csv_reader(std::move(state));
 }
 
+result<csv_reader> csv_reader::open(const std::filesystem::path& file, const scoring_plan& plan,
+                                    csv_options options, csv_range range) {
+  auto reader = open(file, plan, options);
+  if (!reader) return reader;
+  impl& s = *reader->impl_;
+  if (range.begin > 0) {
+    const std::uint64_t after_header = s.buffer_offset + s.pos;
+    if (range.begin > after_header) s.seek_to_record_at(range.begin);
+    if (s.failed) return s.errors;
+  }
+  s.range_end = range.end;
+  return reader;
+}
+
 result<csv_reader> csv_reader::from_string(std::string text, std::string name,
                                            const scoring_plan& plan, csv_options options) {
   auto state = std::make_unique<impl>(plan, options, std::move(name), -1, std::move(text));
@@ -629,6 +889,7 @@ bool csv_reader::next(response_batch& out) {
   const auto batch_rows = static_cast<std::size_t>(s.options.batch_rows);
   const std::size_t max_rejected = std::max(batch_rows, min_rejections_per_batch);
   while (!s.failed && !s.builder.full() && s.builder.rejected() < max_rejected) {
+    if (s.try_fast_record()) continue;
     if (!s.next_record()) break;
     s.take_record();
   }
@@ -644,6 +905,9 @@ bool csv_reader::next(response_batch& out) {
 }
 
 std::int64_t csv_reader::rows_read() const { return impl_->rows; }
+std::int64_t csv_reader::lines_read() const { return impl_->line - 1; }
+bool csv_reader::saw_quoted_field() const { return impl_->saw_quote; }
+bool csv_reader::splittable() const { return impl_->source.is_file() && impl_->header_ends_with_lf; }
 const std::vector<diagnostic>& csv_reader::errors() const { return impl_->errors; }
 const std::string& csv_reader::name() const { return impl_->name; }
 

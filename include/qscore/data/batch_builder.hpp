@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "qscore/data/response_batch.hpp"
+#include "qscore/detail/decimal.hpp"
 #include "qscore/plan/scoring_plan.hpp"
 
 namespace qscore {
@@ -28,11 +29,12 @@ class batch_builder {
   }
 
   // Adds one respondent from text: group and unit by id or label, answers by code or label
-  // (one cell per item, in item order; empty = blank), weight as text (empty = 1).
+  // (one cell per item, in item order; empty = blank), weight as text (empty = 1), stratum by
+  // id (read only when the layout names a stratum column; otherwise the group is the stratum).
   // Returns false, and records a rejection, when any value is not acceptable.
   bool add_text_row(std::string_view group, std::string_view unit,
                     std::span<const std::string_view> answers, std::string_view weight = {},
-                    std::int64_t line = 0) {
+                    std::int64_t line = 0, std::string_view stratum = {}) {
     const int unit_index = resolve_unit(unit);
     if (unit_index == unknown_unit) return reject(line, errc::unknown_unit, plan_->definition->columns.unit,
                                                   unit, "a unit the definition declares", -1);
@@ -53,6 +55,13 @@ class batch_builder {
                       "a finite number >= 0", unit_index);
       w = *parsed;
     }
+    int stratum_index = *group_index;
+    if (!plan_->definition->columns.stratum.empty()) {
+      if (trim(stratum).empty())
+        return reject(line, errc::empty_key, plan_->definition->columns.stratum, stratum,
+                      "a stratum id", unit_index);
+      stratum_index = add_stratum(stratum);
+    }
     ensure_room();
     const Eigen::Index row = size_;
     for (std::size_t j = 0; j < plan_->item_count() && j < answers.size(); ++j) {
@@ -64,14 +73,17 @@ class batch_builder {
     }
     for (std::size_t j = answers.size(); j < plan_->item_count(); ++j)
       batch_.codes(row, static_cast<Eigen::Index>(j)) = blank_code;
-    commit(*group_index, unit_index, w, line);
+    commit(*group_index, unit_index, w, line, stratum_index);
     return true;
   }
 
   // Adds one respondent whose answers are already codes (0 = blank, c = option c of the item).
   // Group and unit are indices; the unit must be a declared one, or one added with add_unit().
+  // The stratum is an index from add_stratum() when the layout names a stratum column, and is
+  // ignored (the group is the stratum) when it does not.
   // Out-of-range values are rejected like bad text, never scored.
-  bool add_coded_row(int group, int unit, std::span<const answer_code> codes, double weight = 1.0) {
+  bool add_coded_row(int group, int unit, std::span<const answer_code> codes, double weight = 1.0,
+                     int stratum = -1) {
     const bool unit_ok = unit >= 0 && static_cast<std::size_t>(unit) < unit_ids_.size();
     if (!unit_ok)
       return reject(0, errc::unknown_unit, plan_->definition->columns.unit, std::to_string(unit),
@@ -82,6 +94,12 @@ class batch_builder {
     if (!std::isfinite(weight) || weight < 0.0)
       return reject(0, errc::invalid_row_weight, plan_->definition->columns.weight,
                     std::to_string(weight), "a finite number >= 0", unit);
+    if (plan_->definition->columns.stratum.empty()) {
+      stratum = group;
+    } else if (stratum < 0 || static_cast<std::size_t>(stratum) >= stratum_ids_.size()) {
+      return reject(0, errc::unknown_group, plan_->definition->columns.stratum,
+                    std::to_string(stratum), "the index of a stratum added with add_stratum()", unit);
+    }
     ensure_room();
     for (std::size_t j = 0; j < plan_->item_count(); ++j) {
       const answer_code code = j < codes.size() ? codes[j] : blank_code;
@@ -91,12 +109,37 @@ class batch_builder {
                       unit);
       batch_.codes(size_, static_cast<Eigen::Index>(j)) = code;
     }
-    commit(group, unit, weight, 0);
+    commit(group, unit, weight, 0, stratum);
     return true;
+  }
+
+  // The readers' fast path: a row whose every value was already decoded and checked against
+  // the plan (codes from the plan's decoders, group and unit indices from its indexes or
+  // resolve_unit, a finite weight >= 0, the stratum from add_stratum or the group).
+  void add_decoded_row(int group, int unit, const answer_code* codes, double weight,
+                       std::int64_t line, int stratum) {
+    ensure_room();
+    // Column-major: item j of this row sits `rows` bytes after item j - 1.
+    const Eigen::Index rows = batch_.codes.rows();
+    answer_code* out = batch_.codes.data() + size_;
+    const std::size_t items = plan_->item_count();
+    for (std::size_t j = 0; j < items; ++j, out += rows) *out = codes[j];
+    commit(group, unit, weight, line, stratum);
   }
 
   // Registers a unit by id when units are open (not declared); returns its index.
   int add_unit(std::string_view id) { return resolve_unit(id); }
+
+  // Registers a stratum by id (strata are always open); returns its index. Ids carry over
+  // across batches from one builder, like unit ids.
+  int add_stratum(std::string_view id) {
+    const std::string_view key = trim(id);
+    if (const auto found = open_strata_.find(key)) return *found;
+    const int index = static_cast<int>(stratum_ids_.size());
+    stratum_ids_.emplace_back(key);
+    open_strata_.add(key, index);
+    return index;
+  }
 
   [[nodiscard]] Eigen::Index size() const { return size_; }
   [[nodiscard]] bool full() const { return size_ >= capacity_; }
@@ -109,7 +152,9 @@ class batch_builder {
     batch_.group.conservativeResize(size_);
     batch_.unit.conservativeResize(size_);
     batch_.weight.conservativeResize(size_);
+    batch_.stratum.conservativeResize(size_);
     batch_.unit_ids = unit_ids_;
+    batch_.stratum_ids = stratum_ids_;
     response_batch out = std::move(batch_);
     reset();
     return out;
@@ -154,10 +199,8 @@ class batch_builder {
 
   // A finite, non-negative decimal number ("1", "0.85", "1e-3"); nothing else.
   static std::optional<double> parse_weight(std::string_view text) {
-    double value = 0.0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
-    if (!std::isfinite(value) || value < 0.0) return std::nullopt;
+    const auto value = detail::parse_decimal(text);
+    if (!value || !std::isfinite(*value) || *value < 0.0) return std::nullopt;
     return value;
   }
 
@@ -169,6 +212,7 @@ class batch_builder {
     batch_.group.resize(capacity_);
     batch_.unit.resize(capacity_);
     batch_.weight.resize(capacity_);
+    batch_.stratum.resize(capacity_);
     batch_.lines.clear();
     batch_.lines.reserve(static_cast<std::size_t>(capacity_));
     size_ = 0;
@@ -178,8 +222,9 @@ class batch_builder {
     if (size_ == batch_.codes.rows()) grow();
   }
 
-  void commit(int group, int unit, double weight, std::int64_t line) {
+  void commit(int group, int unit, double weight, std::int64_t line, int stratum) {
     batch_.group(size_) = group;
+    batch_.stratum(size_) = stratum;
     batch_.unit(size_) = unit;
     batch_.weight(size_) = weight;
     batch_.lines.push_back(line);
@@ -192,6 +237,7 @@ class batch_builder {
     batch_.group.conservativeResize(bigger);
     batch_.unit.conservativeResize(bigger);
     batch_.weight.conservativeResize(bigger);
+    batch_.stratum.conservativeResize(bigger);
   }
 
   const scoring_plan* plan_;
@@ -200,6 +246,8 @@ class batch_builder {
   response_batch batch_;
   std::vector<std::string> unit_ids_;
   key_index open_units_;
+  std::vector<std::string> stratum_ids_;
+  key_index open_strata_;
 };
 
 }  // namespace qscore

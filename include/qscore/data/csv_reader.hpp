@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,6 +22,16 @@ struct csv_options {
   char delimiter = ',';
 };
 
+// A byte range of a file: the records that START at offsets in [begin, end). Consecutive ranges
+// cover every record once, which is how score_file splits a file between threads. A range that
+// starts inside the file finds its first record at the first line end at or after begin - 1,
+// which is only right when no quoted field spans that point: readers report saw_quoted_field(),
+// and score_file reads such files in one piece.
+struct csv_range {
+  std::uint64_t begin = 0;
+  std::uint64_t end = std::numeric_limits<std::uint64_t>::max();
+};
+
 class csv_reader {
  public:
   // Opens the file and reads its header. File-level problems (cannot open, UTF-16, empty file,
@@ -28,6 +39,11 @@ class csv_reader {
   // diagnostic naming the file and, where there is one, the line and column.
   [[nodiscard]] static result<csv_reader> open(const std::filesystem::path& file,
                                                const scoring_plan& plan, csv_options options = {});
+  // The same for the records of one byte range (the header is always read from the start).
+  // Line numbers in a range that starts after the header count from 1 at its first record.
+  [[nodiscard]] static result<csv_reader> open(const std::filesystem::path& file,
+                                               const scoring_plan& plan, csv_options options,
+                                               csv_range range);
   // The same over text in memory; `name` stands for the file name in messages.
   [[nodiscard]] static result<csv_reader> from_string(std::string text, std::string name,
                                                       const scoring_plan& plan,
@@ -45,6 +61,12 @@ class csv_reader {
 
   // Data rows read so far (blank lines are not rows).
   [[nodiscard]] std::int64_t rows_read() const;
+  // Physical lines consumed so far (the header included, for a reader that starts at the top).
+  [[nodiscard]] std::int64_t lines_read() const;
+  // Whether a quoted field was read: such a file cannot be split safely at arbitrary offsets.
+  [[nodiscard]] bool saw_quoted_field() const;
+  // Whether byte ranges can be read at all: a file (not text in memory) whose header ends in LF.
+  [[nodiscard]] bool splittable() const;
   // Problems that stopped the stream after it was opened (e.g. an I/O error).
   [[nodiscard]] const std::vector<diagnostic>& errors() const;
   [[nodiscard]] const std::string& name() const;

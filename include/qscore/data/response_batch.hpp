@@ -40,6 +40,10 @@ struct response_batch {
   Eigen::VectorXi unit;              // N; index into unit_ids
   Eigen::VectorXd weight;            // N; sampling weights (1 when the layout has none)
   std::vector<std::string> unit_ids; // dictionary for `unit` (the declared units, or those seen)
+  Eigen::VectorXi stratum;           // N; index into stratum_ids, or the group index when the
+                                     // layout names no stratum column (the groups are the strata)
+  std::vector<std::string> stratum_ids;  // dictionary for `stratum` (ids in order of first
+                                         // appearance); empty when the groups are the strata
   std::vector<std::int64_t> lines;   // N; source line of each row (0 = in memory)
   std::vector<row_rejection> rejected;
 

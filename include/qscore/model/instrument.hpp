@@ -72,6 +72,7 @@ struct column_layout {
   std::string group = "group";
   std::string unit = "unit";
   std::string weight;  // sampling weight column; empty = every respondent weighs 1
+  std::string stratum; // sampling stratum column; empty = the respondent groups are the strata
 };
 
 struct ballot_rule {
@@ -83,6 +84,27 @@ struct ballot_rule {
 struct ranking_rule {
   std::int64_t min_valid = 1;      // units with fewer valid ballots are listed but not ranked
   std::optional<int> decimals;     // compare totals rounded to this many places (published ties)
+};
+
+// How reliability treats a respondent who left some of a scale's items unanswered.
+enum class missing_rule : std::uint8_t {
+  listwise,  // only respondents who answered every item of the scale
+  pairwise,  // each covariance over the respondents who answered both items (as psych::alpha)
+};
+
+// The population size of one sampling stratum, for the finite population correction.
+struct stratum_population {
+  std::string stratum;  // a stratum id (a group id when the groups are the strata)
+  double size = 0.0;    // N_h
+};
+
+// What the report computes beyond the scores (the `statistics:` section).
+struct statistics_options {
+  std::optional<missing_rule> reliability;  // none = no reliability analysis
+  bool reliability_by_group = false;        // also per respondent group (pooled over units)
+  std::vector<stratum_population> population;  // finite population correction; empty = none
+  int rank_replicates = 1000;               // parametric bootstrap replicates; 0 = no rank intervals
+  std::uint64_t rank_seed = 20240404;       // its seed: the same seed gives the same intervals
 };
 
 struct instrument {
@@ -102,6 +124,7 @@ struct instrument {
   column_layout columns;
   ballot_rule ballot;
   ranking_rule ranking;
+  statistics_options statistics;
 };
 
 }  // namespace qscore

@@ -7,6 +7,7 @@
 
 #include <Eigen/Core>
 #include <array>
+#include <functional>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -33,6 +34,14 @@ struct option_info {
   bool positive = false;
 };
 
+// Lets unordered_map<std::string, T> be searched with a string_view, without building a string.
+struct transparent_string_hash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view text) const noexcept {
+    return std::hash<std::string_view>{}(text);
+  }
+};
+
 // Text -> code lookup for one answer scale. Single-byte cells ("1".."9") take a 256-entry table;
 // anything longer (multi-digit codes, labels in any language) takes a hash map.
 class code_decoder {
@@ -54,8 +63,13 @@ class code_decoder {
     while (!cell.empty() && (cell.back() == ' ' || cell.back() == '\t')) cell.remove_suffix(1);
     if (cell.empty()) return blank_code;
     if (cell.size() == 1) return single_byte_[static_cast<unsigned char>(cell[0])];
-    const auto it = by_text_.find(std::string(cell));
+    const auto it = by_text_.find(cell);
     return it == by_text_.end() ? invalid : it->second;
+  }
+
+  // The code of a one-byte cell: the readers' fast path (same answer as decode()).
+  [[nodiscard]] answer_code decode_byte(char cell) const {
+    return single_byte_[static_cast<unsigned char>(cell)];
   }
 
   code_decoder() {
@@ -66,7 +80,7 @@ class code_decoder {
 
  private:
   std::array<answer_code, 256> single_byte_{};
-  std::unordered_map<std::string, answer_code> by_text_;
+  std::unordered_map<std::string, answer_code, transparent_string_hash, std::equal_to<>> by_text_;
 };
 
 struct item_plan {
@@ -85,13 +99,13 @@ class key_index {
   // The first registration of a key wins.
   void add(std::string_view key, int index) { map_.emplace(std::string(key), index); }
   [[nodiscard]] std::optional<int> find(std::string_view key) const {
-    const auto it = map_.find(std::string(key));
+    const auto it = map_.find(key);
     if (it == map_.end()) return std::nullopt;
     return it->second;
   }
 
  private:
-  std::unordered_map<std::string, int> map_;
+  std::unordered_map<std::string, int, transparent_string_hash, std::equal_to<>> map_;
 };
 
 struct scoring_plan {

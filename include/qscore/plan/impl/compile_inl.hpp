@@ -74,10 +74,13 @@ inline code_decoder make_decoder(const std::vector<option_info>& options) {
   return decoder;
 }
 
-inline void index_keys(key_index& index, const std::string& id, const label& name, int position) {
-  // Ids first: the first key registered wins, so an id beats another entry's label.
-  index.add(id, position);
-  for (const auto& [lang, text] : name.texts()) index.add(text, position);
+// Registers every entry's id, then every entry's labels: the first key registered wins, so an id
+// always beats another entry's label that happens to spell it.
+template <class Entries>
+void index_keys(key_index& index, const Entries& entries) {
+  for (std::size_t i = 0; i < entries.size(); ++i) index.add(entries[i].id, static_cast<int>(i));
+  for (std::size_t i = 0; i < entries.size(); ++i)
+    for (const auto& [lang, text] : entries[i].name.texts()) index.add(text, static_cast<int>(i));
 }
 
 }  // namespace detail
@@ -161,18 +164,21 @@ inline result<scoring_plan> compile(instrument definition) {
     if (item.dimension > 0) plan.weights(j, static_cast<Eigen::Index>(item.dimension)) = item.weight;
   }
 
-  for (std::size_t g = 0; g < definition.groups.size(); ++g) {
-    const auto& group = definition.groups[g];
-    detail::index_keys(plan.group_index, group.id, group.name, static_cast<int>(g));
+  for (const auto& group : definition.groups) {
     fingerprint.add(group.id);
     fingerprint.add(group.share);
   }
+  for (const auto& unit : definition.units) fingerprint.add(unit.id);
+  // The shape of the statistics state: tallies with another sampling layout or reliability rule
+  // must not merge.
+  fingerprint.add(definition.columns.weight.empty() ? 0.0 : 1.0);
+  fingerprint.add(definition.columns.stratum);
+  fingerprint.add(definition.statistics.reliability
+                      ? (*definition.statistics.reliability == missing_rule::listwise ? 1.0 : 2.0)
+                      : 0.0);
+  detail::index_keys(plan.group_index, definition.groups);
+  detail::index_keys(plan.unit_index, definition.units);
   plan.units_declared = !definition.units.empty();
-  for (std::size_t u = 0; u < definition.units.size(); ++u) {
-    const auto& unit = definition.units[u];
-    detail::index_keys(plan.unit_index, unit.id, unit.name, static_cast<int>(u));
-    fingerprint.add(unit.id);
-  }
   fingerprint.add(definition.points);
   fingerprint.add(definition.ballot.min_answered);
   plan.fingerprint = fingerprint.value();
