@@ -9,6 +9,7 @@
 #pragma once
 
 #include <Eigen/Core>
+#include <algorithm>
 #include <cstdint>
 
 #include "qscore/data/response_batch.hpp"
@@ -37,35 +38,50 @@ inline void score(const scoring_plan& plan, const response_batch& batch, score_b
                   score_workspace& work) {
   const Eigen::Index n = batch.rows();
   const auto k = static_cast<Eigen::Index>(plan.item_count());
-  work.points.resize(n, k);
-  work.answered.resize(n, k);
-  // Codes -> points and answered flags, one item column at a time (contiguous in both).
-  for (Eigen::Index j = 0; j < k; ++j) {
-    const double* points = &plan.points_lut(0, j);
-    const double* answered = &plan.answered_lut(0, j);
-    const answer_code* codes = batch.codes.col(j).data();
-    double* p_out = work.points.col(j).data();
-    double* a_out = work.answered.col(j).data();
-    for (Eigen::Index i = 0; i < n; ++i) {
-      p_out[i] = points[codes[i]];
-      a_out[i] = answered[codes[i]];
-    }
-  }
-  // Weighted sums over the item axis for every score column at once.
-  work.numerator.noalias() = work.points * plan.weights;
-  work.denominator.noalias() = work.answered * plan.weights;
-
-  out.has_score = work.denominator.array() > 0.0;
-  out.score = out.has_score.select(work.numerator.array() / work.denominator.array(), 0.0).matrix();
-  out.answered = work.answered.rowwise().sum().cast<int>();
-
-  // Ballot rule: void when fewer than min_answered * K items are answered, or none at all.
-  const double needed = plan.definition->ballot.min_answered * static_cast<double>(k);
+  const auto s = static_cast<Eigen::Index>(plan.score_columns());
+  out.score.resize(n, s);
+  out.has_score.resize(n, s);
+  out.answered.resize(n);
   out.status.resize(n);
-  for (Eigen::Index i = 0; i < n; ++i) {
-    const auto answered_items = static_cast<double>(out.answered(i));
-    const bool is_void = out.answered(i) == 0 || answered_items < needed;
-    out.status(i) = is_void ? ballot_status::void_ballot : ballot_status::valid;
+  // Rows are scored in tiles small enough that the points and answered matrices of a tile stay
+  // in cache: the cost per row does not grow with the batch.
+  constexpr Eigen::Index tile_rows = 256;
+  work.points.resize(std::min(n, tile_rows), k);
+  work.answered.resize(std::min(n, tile_rows), k);
+  const double needed = plan.definition->ballot.min_answered * static_cast<double>(k);
+
+  for (Eigen::Index first = 0; first < n; first += tile_rows) {
+    const Eigen::Index m = std::min(tile_rows, n - first);
+    auto points = work.points.topRows(m);
+    auto answered = work.answered.topRows(m);
+    // Codes -> points and answered flags, one item column at a time.
+    for (Eigen::Index j = 0; j < k; ++j) {
+      const double* points_of = &plan.points_lut(0, j);
+      const double* answered_of = &plan.answered_lut(0, j);
+      const answer_code* codes = batch.codes.col(j).data() + first;
+      double* p_out = points.col(j).data();
+      double* a_out = answered.col(j).data();
+      for (Eigen::Index i = 0; i < m; ++i) {
+        p_out[i] = points_of[codes[i]];
+        a_out[i] = answered_of[codes[i]];
+      }
+    }
+    // Weighted sums over the item axis for every score column at once.
+    work.numerator.noalias() = points * plan.weights;
+    work.denominator.noalias() = answered * plan.weights;
+
+    out.has_score.middleRows(first, m) = work.denominator.array() > 0.0;
+    out.score.middleRows(first, m) =
+        (work.denominator.array() > 0.0)
+            .select(work.numerator.array() / work.denominator.array(), 0.0)
+            .matrix();
+    out.answered.segment(first, m) = answered.rowwise().sum().cast<int>();
+
+    // Ballot rule: void when fewer than min_answered * K items are answered, or none at all.
+    for (Eigen::Index i = first; i < first + m; ++i) {
+      const bool is_void = out.answered(i) == 0 || static_cast<double>(out.answered(i)) < needed;
+      out.status(i) = is_void ? ballot_status::void_ballot : ballot_status::valid;
+    }
   }
 }
 

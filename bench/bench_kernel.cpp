@@ -1,0 +1,94 @@
+// The scoring kernel and the tally on batches already parsed, against a plain read of the same
+// bytes (the memory-bandwidth yardstick), in one run:
+//   build/bench/bench_kernel --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
+#include <benchmark/benchmark.h>
+
+#include <numeric>
+#include <vector>
+
+#include "bench_support.hpp"
+#include "qscore/score/scorer.hpp"
+#include "qscore/tally/tally.hpp"
+
+namespace {
+
+using namespace qscore;
+
+constexpr Eigen::Index batch_rows_default = 4096;
+
+void BM_score(benchmark::State& state) {
+  const scoring_plan& plan = bench::pool_plan();
+  const response_batch batch = bench::random_batch(plan, state.range(0));
+  score_batch out;
+  score_workspace work;
+  for (auto _ : state) {
+    score(plan, batch, out, work);
+    benchmark::DoNotOptimize(out.score.data());
+  }
+  state.SetItemsProcessed(state.iterations() * batch.rows());
+  state.SetBytesProcessed(state.iterations() * batch.rows() * batch.codes.cols());
+}
+BENCHMARK(BM_score)->Arg(batch_rows_default)->Arg(65536);
+
+void BM_score_and_tally(benchmark::State& state) {
+  const scoring_plan& plan = bench::pool_plan();
+  const response_batch batch = bench::random_batch(plan, state.range(0));
+  score_batch out;
+  score_workspace work;
+  tally totals = make_tally(plan);
+  for (auto _ : state) {
+    score(plan, batch, out, work);
+    accumulate(totals, plan, batch, out);
+  }
+  benchmark::DoNotOptimize(totals.rows_read);
+  state.SetItemsProcessed(state.iterations() * batch.rows());
+  state.SetBytesProcessed(state.iterations() * batch.rows() * batch.codes.cols());
+}
+BENCHMARK(BM_score_and_tally)->Arg(batch_rows_default);
+
+// Reads as many bytes as the code matrix of a batch holds: the bandwidth the kernel is held to.
+void BM_plain_read(benchmark::State& state) {
+  const auto bytes = static_cast<std::size_t>(state.range(0)) * 30;
+  std::vector<std::uint64_t> buffer(bytes / 8, 0x0102030401020304ULL);
+  for (auto _ : state) {
+    std::uint64_t sum = std::accumulate(buffer.begin(), buffer.end(), std::uint64_t{0});
+    benchmark::DoNotOptimize(sum);
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(bytes));
+}
+// 4096 and 65536 rows stay in cache; 8M rows (240 MB) measure main-memory read bandwidth.
+BENCHMARK(BM_plain_read)->Arg(batch_rows_default)->Arg(65536)->Arg(8 << 20);
+
+// Respondents per second as N (rows per batch) and K (items) grow: the cost per row and item
+// should stay flat.
+void BM_score_scaling(benchmark::State& state) {
+  const scoring_plan plan = bench::plan_with_items(static_cast<int>(state.range(1)));
+  const response_batch batch = bench::random_batch(plan, state.range(0));
+  score_batch out;
+  score_workspace work;
+  tally totals = make_tally(plan);
+  for (auto _ : state) {
+    score(plan, batch, out, work);
+    accumulate(totals, plan, batch, out);
+  }
+  state.SetItemsProcessed(state.iterations() * batch.rows());
+  state.counters["cells_per_second"] = benchmark::Counter(
+      static_cast<double>(state.iterations() * batch.rows() * batch.codes.cols()), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_score_scaling)->ArgsProduct({{1000, 10000, 100000}, {10, 30, 100, 200}});
+
+void BM_merge(benchmark::State& state) {
+  const scoring_plan& plan = bench::pool_plan();
+  const response_batch batch = bench::random_batch(plan, batch_rows_default);
+  tally part = make_tally(plan);
+  accumulate(part, plan, batch, score(plan, batch));
+  part.flush();
+  tally totals = make_tally(plan);
+  for (auto _ : state) merge(totals, part);
+  benchmark::DoNotOptimize(totals.rows_read);
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_merge);
+
+}  // namespace
