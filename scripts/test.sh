@@ -18,7 +18,7 @@ export CMAKE_GENERATOR="${CMAKE_GENERATOR:-Ninja}"
 scripts/install-deps.sh
 
 echo "== Release build, warnings as errors: $build"
-cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DQSCORE_WARNINGS_AS_ERRORS=ON
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DQSCORE_WARNINGS_AS_ERRORS=ON -DQSCORE_BUILD_BENCH=ON
 cmake --build "$build" -j "$jobs"
 ctest --test-dir "$build" --output-on-failure -j "$jobs"
 
