@@ -616,6 +616,9 @@ struct csv_reader::impl {
   // such cells leave the fast path.
   std::vector<std::array<answer_code, 256>> item_table;
   std::vector<answer_code> row_codes;
+  // For each column: where the run of answer columns starting there ends (exclusive); the last
+  // column never belongs to a run, so a run always ends before the line does.
+  std::vector<std::size_t> item_run_end;
   bool has_stratum = false;
 
   // Group and unit keys (ids, then labels, in the order the plan registers them: the first
@@ -688,6 +691,12 @@ struct csv_reader::impl {
       item_table[j][static_cast<unsigned char>(options.delimiter)] = code_decoder::invalid;
     }
     row_codes.assign(plan->item_count(), blank_code);
+    item_run_end.assign(header.size(), 0);
+    for (std::size_t c = header.size(); c-- > 0;) {
+      const bool in_run = column_role[c] >= 0 && c + 1 < header.size();
+      const bool next_in_run = c + 1 < header.size() && item_run_end[c + 1] > c + 1;
+      item_run_end[c] = !in_run ? c : next_in_run ? item_run_end[c + 1] : c + 1;
+    }
     has_stratum = stratum_column != npos;
   }
 
@@ -713,7 +722,25 @@ struct csv_reader::impl {
     const int* const roles = column_role.data();
     const std::array<answer_code, 256>* const tables = item_table.data();
     answer_code* const codes = row_codes.data();
+    const std::size_t* const run_end = item_run_end.data();
     for (std::size_t c = 0; c < columns; ++c) {
+      // A run of answer columns (never the last column): one byte and a delimiter, or just a
+      // delimiter, per cell. Anything else leaves the run for the column-by-column code below.
+      for (const std::size_t stop = run_end[c]; c < stop && p + 1 < content_end;) {
+        const char ch = *p;
+        if (ch == delimiter) {
+          codes[roles[c]] = blank_code;
+          ++p;
+          ++c;
+          continue;
+        }
+        if (p[1] != delimiter) break;
+        const answer_code code = tables[roles[c]][static_cast<unsigned char>(ch)];
+        if (code == code_decoder::invalid) return false;  // includes '"' and '\r'
+        codes[roles[c]] = code;
+        p += 2;
+        ++c;
+      }
       const int role = roles[c];
       if (role >= 0 && c + 1 < columns && p + 1 < content_end && p[1] == delimiter &&
           *p != delimiter) {
