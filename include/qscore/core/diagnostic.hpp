@@ -41,6 +41,15 @@ enum class errc : std::uint16_t {
   no_scored_option = 30,       // D030 a scale whose every option is a non-answer
   column_conflict = 31,        // D031 two roles read the same CSV column
   empty_list = 32,             // D032 no items, no groups, or no options
+  // Definition: formulas (expr/parse.hpp, expr/check.hpp).
+  formula_syntax = 40,         // D040 a formula does not parse (or a number in it overflows)
+  formula_too_long = 41,       // D041 a formula longer than the length limit
+  formula_too_deep = 42,       // D042 a formula nested deeper than the depth limit
+  unknown_reference = 43,      // D043 a formula names no item, dimension, component or formula
+  unknown_function = 44,       // D044 a call to a function the language does not have
+  wrong_arity = 45,            // D045 a call with the wrong number of arguments
+  reference_cycle = 46,        // D046 formulas that depend on each other in a cycle
+  formula_level = 47,          // D047 a name used at a level where it has no value
   // Response file.
   file_io = 101,               // F101 cannot open or read the responses file
   missing_column = 102,        // F102 the header lacks a column the definition needs
