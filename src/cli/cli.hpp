@@ -58,6 +58,11 @@ struct score_args {
   unsigned threads = 0;   // 0 = every hardware thread
   std::optional<int> decimals;
   bool quiet = false;
+  // Statistics options that override the definition's `statistics:` section.
+  std::string reliability;            // listwise, pairwise or none; empty = as the definition says
+  bool reliability_by_group = false;
+  std::optional<int> rank_replicates;
+  std::optional<std::uint64_t> rank_seed;
 };
 CLI::App* add_score_command(CLI::App& app, score_args& args);
 int run_score(const score_args& args);

@@ -93,6 +93,22 @@ CLI::App* add_score_command(CLI::App& app, score_args& args) {
       ->type_name("N")
       ->check(CLI::Range(0U, 1024U))
       ->capture_default_str();
+  command->add_option("--reliability", args.reliability,
+                      "Cronbach's alpha per dimension and over all items, with missing answers "
+                      "handled listwise or pairwise (overrides statistics.reliability)")
+      ->type_name("MODE")
+      ->check(CLI::IsMember({"listwise", "pairwise", "none"}));
+  command->add_flag("--reliability-by-group", args.reliability_by_group,
+                    "Also compute reliability per respondent group (implies --reliability pairwise "
+                    "unless a mode is given)");
+  command->add_option("--rank-replicates", args.rank_replicates,
+                      "Bootstrap replicates for the rank intervals (0 = none; overrides "
+                      "statistics.rank_replicates, default 1000)")
+      ->type_name("N")
+      ->check(CLI::Range(0, 1'000'000));
+  command->add_option("--rank-seed", args.rank_seed,
+                      "Seed of the rank bootstrap (overrides statistics.rank_seed)")
+      ->type_name("N");
   command->add_flag("-q,--quiet", args.quiet,
                     "Print nothing on stderr but errors (no progress bar, no rejected rows)");
   return command;
@@ -106,6 +122,16 @@ int run_score(const score_args& args) {
     return exit_bad_definition;
   }
   print_diagnostics(loaded.diagnostics(), !args.quiet);
+  statistics_options& statistics = loaded->definition.statistics;
+  if (args.reliability == "listwise") statistics.reliability = missing_rule::listwise;
+  else if (args.reliability == "pairwise") statistics.reliability = missing_rule::pairwise;
+  else if (args.reliability == "none") statistics.reliability.reset();
+  if (args.reliability_by_group) {
+    statistics.reliability_by_group = true;
+    if (!statistics.reliability && args.reliability.empty()) statistics.reliability = missing_rule::pairwise;
+  }
+  if (args.rank_replicates) statistics.rank_replicates = *args.rank_replicates;
+  if (args.rank_seed) statistics.rank_seed = *args.rank_seed;
   auto plan = compile(std::move(loaded->definition));
   if (!plan) {
     print_diagnostics(plan.diagnostics());

@@ -224,7 +224,8 @@ bool starts_with_path(std::string_view path, std::string_view prefix) {
 using key_set = std::initializer_list<std::string_view>;
 
 const key_set root_keys = {"format", "id",     "version", "title",   "language", "points",  "scales", "dimensions",
-                               "items",  "weight_total", "groups", "units", "columns",  "ballot", "ranking"};
+                               "items",  "weight_total", "groups", "units", "columns",  "ballot", "ranking",
+                               "statistics"};
 const key_set scale_keys = {"id", "label", "options", "numeric"};
 const key_set numeric_keys = {"min", "max", "points", "positive_from"};
 const key_set option_keys = {"code", "label", "points", "non_answer", "positive"};
@@ -232,9 +233,11 @@ const key_set dimension_keys = {"id", "label"};
 const key_set item_keys = {"id", "text", "scale", "weight", "dimension", "reverse", "column"};
 const key_set group_keys = {"id", "label", "share"};
 const key_set unit_keys = {"id", "label"};
-const key_set column_keys = {"respondent", "group", "unit", "weight"};
+const key_set column_keys = {"respondent", "group", "unit", "weight", "stratum"};
 const key_set ballot_keys = {"min_answered"};
 const key_set ranking_keys = {"min_valid", "decimals"};
+const key_set statistics_keys = {"reliability", "reliability_by_group", "population", "rank_replicates", "rank_seed"};
+const key_set population_keys = {"stratum", "size"};
 
 // ---------------------------------------------------------------------------------------------
 // The walk
@@ -681,6 +684,7 @@ class definition_loader {
       read_string(map, "group", definition_.columns.group);
       read_string(map, "unit", definition_.columns.unit);
       read_string(map, "weight", definition_.columns.weight);
+      read_string(map, "stratum", definition_.columns.stratum);
     }
     if (const YAML::Node* ballot = value_of(root, "ballot", false); ballot && expect_map(*ballot, "/ballot", "ballot")) {
       const mapping map = read_keys(*ballot, "/ballot", &ballot_keys, "ballot");
@@ -694,6 +698,38 @@ class definition_loader {
         definition_.ranking.min_valid = *v;
       read_int(map, "decimals", definition_.ranking.decimals);
     }
+    if (const YAML::Node* statistics = value_of(root, "statistics", false);
+        statistics && expect_map(*statistics, "/statistics", "statistics"))
+      read_statistics(*statistics);
+  }
+
+  void read_statistics(const YAML::Node& node) {
+    statistics_options& out = definition_.statistics;
+    const mapping map = read_keys(node, "/statistics", &statistics_keys, "statistics");
+    if (const YAML::Node* rule = value_of(map, "reliability", false)) {
+      const std::string path = map.path_of("reliability");
+      if (expect_scalar(*rule, path, "listwise, pairwise or none")) {
+        const std::string& text = rule->Scalar();
+        if (text == "listwise") out.reliability = missing_rule::listwise;
+        else if (text == "pairwise") out.reliability = missing_rule::pairwise;
+        else if (text != "none")
+          problem(errc::invalid_value, *rule, path, "expected listwise, pairwise or none, got " + show(text));
+      }
+    }
+    read_bool(map, "reliability_by_group", out.reliability_by_group);
+    if (const auto v = read_integer(map, "rank_replicates", false, 0, 1'000'000)) out.rank_replicates = static_cast<int>(*v);
+    if (const auto v = read_integer(map, "rank_seed", false, 0, std::numeric_limits<std::int64_t>::max()))
+      out.rank_seed = static_cast<std::uint64_t>(*v);
+    if (const YAML::Node* population = value_of(map, "population", false))
+      read_list(*population, "/statistics/population", "stratum populations",
+                [&](const YAML::Node& entry, const std::string& path) {
+                  out.population.emplace_back();
+                  auto& p = out.population.back();
+                  if (!expect_map(entry, path, "a stratum population")) return;
+                  const mapping fields = read_keys(entry, path, &population_keys, "a stratum population");
+                  read_string(fields, "stratum", p.stratum, true);
+                  read_real(fields, "size", p.size, true);
+                });
   }
 
   void read_scale(const YAML::Node& entry, const std::string& path, answer_scale& scale) {

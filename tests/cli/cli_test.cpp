@@ -244,12 +244,26 @@ TEST_F(Cli, ScoreTextIsTheDefault) {
 TEST_F(Cli, ScoreCsv) {
   const run_result r = run({"score", tiny, responses, "--format", "csv", "--decimals", "2"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
+  // Statistics, by hand. u2/a: scores 90 and 55, mean 72.5, sd 35/√2 = 24.75, se 35/2 = 17.5,
+  // CI 72.5 ± 1.959964 · 17.5 = [38.20, 106.80], quartiles (type 7) 63.75, 72.5, 81.25.
+  // u1/a: 100 and 67, mean 83.5, sd 33/√2 = 23.33, se 16.5, CI [51.16, 115.84], quartiles
+  // 75.25, 83.5, 91.75. Group b has one respondent in each unit: no sd, se or CI, and, being a
+  // stratum of one, it adds nothing to the unit's SE: total se = 0.8 · 0.6 · se(a), i.e.
+  // u2: 0.48 · 17.5 = 8.40, CI 58.8 ± 16.46 = [42.34, 75.26]; u1: 0.48 · 16.5 = 7.92, CI 57.68 ±
+  // 15.52 = [42.16, 73.20]. Rank intervals: 1000 draws, the totals 1.12 apart with SEs ~8: both
+  // units can hold either rank.
   EXPECT_EQ(r.out,
-            "unit_id,unit_label,rank,unit_total,group_id,group_label,n,weighted_n,mean,share,share_used\r\n"
-            "u2,自来水公司,1,58.80,a,代表,2,2.00,72.50,0.60,0.60\r\n"
-            "u2,自来水公司,1,58.80,b,群众,1,1.00,75.00,0.40,0.40\r\n"
-            "u1,供电公司,2,57.68,a,代表,2,2.00,83.50,0.60,0.60\r\n"
-            "u1,供电公司,2,57.68,b,群众,1,1.00,55.00,0.40,0.40\r\n");
+            "unit_id,unit_label,rank,unit_total,group_id,group_label,n,weighted_n,mean,share,share_used,sd,se,"
+            "ci_low,ci_high,min,q1,median,q3,max,unit_total_se,unit_total_ci_low,unit_total_ci_high,rank_low,"
+            "rank_high\r\n"
+            "u2,自来水公司,1,58.80,a,代表,2,2.00,72.50,0.60,0.60,24.75,17.50,38.20,106.80,55.00,63.75,72.50,81.25,"
+            "90.00,8.40,42.34,75.26,1,2\r\n"
+            "u2,自来水公司,1,58.80,b,群众,1,1.00,75.00,0.40,0.40,,,,,75.00,75.00,75.00,75.00,75.00,8.40,42.34,"
+            "75.26,1,2\r\n"
+            "u1,供电公司,2,57.68,a,代表,2,2.00,83.50,0.60,0.60,23.33,16.50,51.16,115.84,67.00,75.25,83.50,91.75,"
+            "100.00,7.92,42.16,73.20,1,2\r\n"
+            "u1,供电公司,2,57.68,b,群众,1,1.00,55.00,0.40,0.40,,,,,55.00,55.00,55.00,55.00,55.00,7.92,42.16,"
+            "73.20,1,2\r\n");
 }
 
 TEST_F(Cli, LanguageOption) {
@@ -438,9 +452,56 @@ TEST_F(Cli, AppraisalTextTablesAreAligned) {
     for (std::size_t i = 2; i < block.size(); ++i)
       EXPECT_EQ(qscore::detail::display_width(block[i]), width) << block[0] << ": " << block[i];
   }
-  EXPECT_EQ(tables, 1 + 6 * 3 + 1);  // ranking, 6 x (groups, dimensions, items), pooled groups
+  // ranking, rank uncertainty, 6 x (groups, dimensions, items), pooled groups
+  EXPECT_EQ(tables, 1 + 1 + 6 * 3 + 1);
   const run_result english = run({"score", appraisal, appraisal_rows, "--lang", "en"});
   EXPECT_NE(english.out.find("City water company"), std::string::npos);
+}
+
+// The statistics reach the CLI: standard errors, rank uncertainty and, on request, reliability
+// (README "Statistics"); the text report shows them in aligned tables.
+TEST_F(Cli, StatisticsInJsonAndText) {
+  const json doc = run_json({"score", appraisal, appraisal_rows, "--format", "json", "--reliability", "pairwise",
+                             "--reliability-by-group", "--rank-replicates", "300", "--rank-seed", "5"});
+  const json& stats = doc["statistics"];
+  EXPECT_EQ(stats["strata"], "groups");
+  EXPECT_EQ(stats["reliability"], "pairwise");
+  EXPECT_EQ(stats["rank_replicates"], 300);
+  EXPECT_EQ(stats["rank_seed"], 5);
+  EXPECT_NEAR(stats["z"].get<double>(), 1.959963984540054, 1e-15);
+  ASSERT_EQ(doc["rank_pairs"].size(), 5U);  // six ranked units
+  for (const auto& u : doc["units"]) {
+    ASSERT_TRUE(u["total_se"].is_number()) << u["id"];
+    const double total = u["total"].get<double>();
+    const double se = u["total_se"].get<double>();
+    EXPECT_NEAR(u["total_ci_low"].get<double>(), total - 1.959963984540054 * se, 1e-9);
+    EXPECT_NEAR(u["score_se"].get<double>() * 0.8, se, 1e-12);
+    EXPECT_LE(u["rank_low"].get<int>(), u["rank"].get<int>());
+    EXPECT_GE(u["rank_high"].get<int>(), u["rank"].get<int>());
+    for (const auto& g : u["groups"]) {
+      if (g["n"].get<int>() < 2) continue;
+      EXPECT_TRUE(g["se"].is_number());
+      EXPECT_LE(g["q1"].get<double>(), g["median"].get<double>());
+      EXPECT_LE(g["min"].get<double>(), g["q1"].get<double>());
+    }
+    for (const auto& item : u["items"]) EXPECT_TRUE(item["satisfaction_ci_low"].is_number());
+  }
+  for (std::size_t i = 0; i + 1 < doc["units"].size(); ++i)
+    EXPECT_EQ(doc["units"][i]["distinct_from_next"], doc["rank_pairs"][i]["distinct"]);
+  // Reliability: all items and each dimension, for everyone and for each of the nine groups.
+  const std::size_t scales = 1 + doc["units"][0]["dimensions"].size();
+  EXPECT_EQ(doc["reliability"].size(), scales * (1 + doc["groups"].size()));
+  EXPECT_TRUE(doc["reliability"][0]["alpha"].is_number());
+  EXPECT_TRUE(doc["reliability"][0]["group"].is_null());
+
+  const run_result text = run({"score", appraisal, appraisal_rows, "--reliability", "listwise"});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("Rank uncertainty"), std::string::npos);
+  EXPECT_NE(text.out.find("Reliability (Cronbach's alpha)"), std::string::npos);
+  EXPECT_NE(text.out.find("listwise"), std::string::npos);
+  // The same seed gives the same bytes.
+  const run_result again = run({"score", appraisal, appraisal_rows, "--reliability", "listwise"});
+  EXPECT_EQ(again.out, text.out);
 }
 
 }  // namespace

@@ -138,6 +138,18 @@ def main():
             broken(lambda d: d["scales"][0]["options"][3].update(points=0)), "/scales/0/options/3"),
         "code with a trailing blank": (
             broken(lambda d: d["scales"][0]["options"][0].update(code="1 ")), "/scales/0/options/0/code"),
+        "unknown reliability rule": (
+            broken(lambda d: d.update(statistics={"reliability": "casewise"})), "/statistics/reliability"),
+        "unknown key in statistics": (
+            broken(lambda d: d.update(statistics={"bootstrap": 100})), "/statistics"),
+        "negative rank replicates": (
+            broken(lambda d: d.update(statistics={"rank_replicates": -1})), "/statistics/rank_replicates"),
+        "population without a size": (
+            broken(lambda d: d.update(statistics={"population": [{"stratum": "deputy"}]})),
+            "/statistics/population/0"),
+        "population size zero": (
+            broken(lambda d: d.update(statistics={"population": [{"stratum": "deputy", "size": 0}]})),
+            "/statistics/population/0/size"),
         # Stricter than the loader on purpose (the loader takes any text as a language).
         "label map with a non-language key": (
             broken(lambda d: d["groups"][0].update(label={"zh cn": "x"})), "/groups/0/label"),
@@ -172,6 +184,8 @@ def main():
                            "reverse": True, "column": "Q11_raw"})
         del d["units"]
         del d["columns"]["weight"]
+        d["statistics"] = {"reliability": "pairwise", "reliability_by_group": True, "rank_replicates": 200,
+                           "rank_seed": 7, "population": [{"stratum": d["groups"][0]["id"], "size": 500}]}
 
     doc = broken(variations)
     errors = list(validator.iter_errors(doc))
@@ -180,7 +194,7 @@ def main():
         for e in errors:
             print(f"FAIL variation rejected: {list(e.absolute_path)}: {e.message}")
     else:
-        print("ok   accepted: integer codes, numeric scale, open units, no weight column")
+        print("ok   accepted: integer codes, numeric scale, open units, no weight column, statistics")
     if args.qscore:
         status, said = loader_verdict(args.qscore, doc, "variations")
         if status != 0:

@@ -442,3 +442,54 @@ TEST(load_definition, HostileInputNeverThrows) {
 }
 
 }  // namespace
+
+namespace {
+
+using namespace qscore;
+
+TEST(load_definition, StatisticsSectionAndStratumColumn) {
+  const auto loaded = load_definition_from_string(
+      minimal("", "",
+              "columns: {stratum: region, weight: w}\n"
+              "statistics:\n"
+              "  reliability: listwise\n"
+              "  reliability_by_group: true\n"
+              "  population: [{stratum: north, size: 1200}, {stratum: south, size: 800.5}]\n"
+              "  rank_replicates: 250\n"
+              "  rank_seed: 99\n"),
+      "stats.yaml");
+  ASSERT_TRUE(loaded) << all_diagnostics(loaded.diagnostics());
+  const instrument& def = loaded->definition;
+  EXPECT_EQ(def.columns.stratum, "region");
+  ASSERT_TRUE(def.statistics.reliability.has_value());
+  EXPECT_EQ(*def.statistics.reliability, missing_rule::listwise);
+  EXPECT_TRUE(def.statistics.reliability_by_group);
+  ASSERT_EQ(def.statistics.population.size(), 2U);
+  EXPECT_EQ(def.statistics.population[1].stratum, "south");
+  EXPECT_EQ(def.statistics.population[1].size, 800.5);
+  EXPECT_EQ(def.statistics.rank_replicates, 250);
+  EXPECT_EQ(def.statistics.rank_seed, 99U);
+  // Defaults: no reliability, 1000 replicates.
+  const auto plain = load_definition_from_string(minimal(), "plain.yaml");
+  ASSERT_TRUE(plain);
+  EXPECT_FALSE(plain->definition.statistics.reliability.has_value());
+  EXPECT_EQ(plain->definition.statistics.rank_replicates, 1000);
+}
+
+TEST(load_definition, StatisticsMistakesAreReported) {
+  const auto check = [](const std::string& top, const std::string& ids) {
+    const auto loaded = load_definition_from_string(minimal("", "", top), "bad.yaml");
+    EXPECT_FALSE(loaded) << top;
+    EXPECT_EQ(ids_of(loaded.diagnostics()), ids) << top << all_diagnostics(loaded.diagnostics());
+  };
+  check("statistics: {reliability: casewise}\n", "D026");
+  check("statistics: {bootstrap: 5}\n", "D002");
+  check("statistics: {rank_replicates: -1}\n", "D006");
+  check("statistics: {population: [{stratum: nowhere, size: 10}]}\n", "D021");  // groups are the strata
+  check("columns: {stratum: region}\nstatistics: {population: [{stratum: a, size: 0}]}\n", "D026");
+  check("columns: {stratum: region}\nstatistics: {population: [{stratum: a, size: 5}, {stratum: a, size: 6}]}\n",
+        "D020");
+  check("columns: {stratum: group}\n", "D031");  // the stratum column is the group column
+}
+
+}  // namespace

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <cstdlib>
 #include <sstream>
 #include <string>
@@ -61,7 +63,9 @@ TEST(WriteCsv, HeaderAndOneRecordPerUnitAndGroup) {
   const std::vector<record> records = parse(written(qscore::test::writer_report()));
   ASSERT_EQ(records.size(), 1U + 2U * 2U);
   EXPECT_EQ(records[0], (record{"unit_id", "unit_label", "rank", "unit_total", "group_id", "group_label", "n",
-                                "weighted_n", "mean", "share", "share_used"}));
+                                "weighted_n", "mean", "share", "share_used", "sd", "se", "ci_low", "ci_high", "min",
+                                "q1", "median", "q3", "max", "unit_total_se", "unit_total_ci_low",
+                                "unit_total_ci_high", "rank_low", "rank_high"}));
   // Units in report order (u2 is ranked first), groups in definition order.
   EXPECT_EQ(records[1][0], "u2");
   EXPECT_EQ(records[1][1], "自来水公司");
@@ -71,7 +75,33 @@ TEST(WriteCsv, HeaderAndOneRecordPerUnitAndGroup) {
   EXPECT_EQ(records[2][4], "b");
   EXPECT_EQ(records[3][0], "u1");
   EXPECT_EQ(records[3][2], "2");
-  for (const auto& r : records) EXPECT_EQ(r.size(), 11U);
+  for (const auto& r : records) EXPECT_EQ(r.size(), 25U);
+}
+
+TEST(WriteCsv, StatisticsColumns) {
+  qscore::report r = qscore::test::writer_report();
+  r.units[0].groups[0].stats.sd = 12.5;
+  r.units[0].groups[0].stats.se = 2.5;
+  r.units[0].groups[0].stats.median = 87.5;
+  r.units[0].total_se = 1.25;
+  r.units[0].rank_low = 1;
+  r.units[0].rank_high = 2;
+  r.units[1].rank_low.reset();
+  r.units[1].rank_high.reset();
+  const std::vector<record> records = parse(written(r));
+  const record& header = records[0];
+  auto at = [&](const record& row, const std::string& name) {
+    return row[static_cast<std::size_t>(std::find(header.begin(), header.end(), name) - header.begin())];
+  };
+  EXPECT_EQ(at(records[1], "sd"), "12.5");
+  EXPECT_EQ(at(records[1], "se"), "2.5");
+  EXPECT_EQ(at(records[1], "median"), "87.5");
+  EXPECT_EQ(at(records[1], "ci_low"), "");  // not set: empty
+  EXPECT_EQ(at(records[1], "unit_total_se"), "1.25");
+  EXPECT_EQ(at(records[2], "unit_total_se"), "1.25");  // the unit's figures repeat on each group row
+  EXPECT_EQ(at(records[1], "rank_low"), "1");
+  EXPECT_EQ(at(records[1], "rank_high"), "2");
+  EXPECT_EQ(at(records[3], "rank_low"), "");
 }
 
 TEST(WriteCsv, NumbersInFullByDefault) {
@@ -97,12 +127,15 @@ TEST(WriteCsv, FixedDecimalsWhenAsked) {
   qscore::write_options options;
   options.decimals = 4;
   const std::vector<record> records = parse(written(qscore::test::writer_report(), options));
-  // u2, group a: total 84 * 80 / 100 = 67.2, n 1, weighted n 1, mean 90.
-  EXPECT_EQ(records[1], (record{"u2", "自来水公司", "1", "67.2000", "a", "代表", "1", "1.0000", "90.0000",
-                                "0.6000", "0.6000"}));
+  const auto first = [](const record& r, std::size_t n) { return record(r.begin(), r.begin() + static_cast<long>(n)); };
+  // u2, group a: total 84 * 80 / 100 = 67.2, n 1, weighted n 1, mean 90; then its statistics:
+  // one respondent, so no sd, se or interval, and min = quartiles = max = 90.
+  EXPECT_EQ(first(records[1], 20), (record{"u2", "自来水公司", "1", "67.2000", "a", "代表", "1", "1.0000", "90.0000",
+                                           "0.6000", "0.6000", "", "", "", "", "90.0000", "90.0000", "90.0000",
+                                           "90.0000", "90.0000"}));
   // u1, group b: total 57.68, mean 55.
-  EXPECT_EQ(records[4], (record{"u1", "供电公司", "2", "57.6800", "b", "群众", "1", "1.0000", "55.0000",
-                                "0.4000", "0.4000"}));
+  EXPECT_EQ(first(records[4], 11), (record{"u1", "供电公司", "2", "57.6800", "b", "群众", "1", "1.0000", "55.0000",
+                                           "0.4000", "0.4000"}));
 }
 
 TEST(WriteCsv, MissingValuesAreEmpty) {

@@ -32,7 +32,10 @@ using strings = std::vector<std::string>;
 
 TEST(WriteJson, FieldNamesAndOrderAreStable) {
   const ordered_json doc = written(qscore::test::writer_report());
-  EXPECT_EQ(keys(doc), (strings{"qscore_version", "questionnaire", "accounting", "ranking", "units", "groups"}));
+  // The fields of the first release come first, in their order; the statistics (README
+  // "Statistics") are appended after them.
+  EXPECT_EQ(keys(doc), (strings{"qscore_version", "questionnaire", "accounting", "ranking", "units", "groups",
+                                "statistics", "rank_pairs", "reliability"}));
   EXPECT_EQ(keys(doc["questionnaire"]), (strings{"id", "version", "title", "points", "language"}));
   EXPECT_EQ(keys(doc["accounting"]),
             (strings{"rows_read", "scored", "void", "rejected", "rejected_without_unit", "rejected_by_reason",
@@ -42,15 +45,65 @@ TEST(WriteJson, FieldNamesAndOrderAreStable) {
   EXPECT_EQ(keys(doc["ranking"]), (strings{"min_valid", "decimals"}));
   const ordered_json& unit = doc["units"][0];
   EXPECT_EQ(keys(unit), (strings{"id", "label", "rank", "ranked", "not_ranked_reason", "total", "score", "valid",
-                                 "void", "rejected", "shares_renormalised", "groups", "dimensions", "items"}));
-  EXPECT_EQ(keys(unit["groups"][0]),
-            (strings{"id", "label", "n", "weighted_n", "mean", "share", "share_used", "void"}));
-  EXPECT_EQ(keys(unit["dimensions"][0]), (strings{"id", "label", "score", "points"}));
-  EXPECT_EQ(keys(unit["items"][0]), (strings{"id", "label", "answered", "non_answers", "blank", "mean_points",
-                                             "satisfaction_rate", "dont_know_rate", "options"}));
+                                 "void", "rejected", "shares_renormalised", "groups", "dimensions", "items",
+                                 "weighted_n", "score_se", "score_ci_low", "score_ci_high", "total_se",
+                                 "total_ci_low", "total_ci_high", "rank_low", "rank_high", "distinct_from_next",
+                                 "p_next", "lonely_strata", "sd", "min", "q1", "median", "q3", "max"}));
+  const strings summary = {"sd", "se", "ci_low", "ci_high", "min", "q1", "median", "q3", "max"};
+  strings group_keys = {"id", "label", "n", "weighted_n", "mean", "share", "share_used", "void"};
+  group_keys.insert(group_keys.end(), summary.begin(), summary.end());
+  EXPECT_EQ(keys(unit["groups"][0]), group_keys);
+  EXPECT_EQ(keys(unit["dimensions"][0]),
+            (strings{"id", "label", "score", "points", "n", "weighted_n", "se", "ci_low", "ci_high", "lonely_strata",
+                     "sd", "min", "max"}));
+  strings item_keys = {"id", "label", "answered", "non_answers", "blank", "mean_points",
+                       "satisfaction_rate", "dont_know_rate", "options"};
+  item_keys.insert(item_keys.end(), summary.begin(), summary.end());
+  item_keys.push_back("satisfaction_ci_low");
+  item_keys.push_back("satisfaction_ci_high");
+  EXPECT_EQ(keys(unit["items"][0]), item_keys);
   EXPECT_EQ(keys(unit["items"][0]["options"][0]),
             (strings{"code", "label", "count", "share", "non_answer", "positive"}));
-  EXPECT_EQ(keys(doc["groups"][0]), (strings{"id", "label", "n", "weighted_n", "mean", "void"}));
+  strings pooled_keys = {"id", "label", "n", "weighted_n", "mean", "void"};
+  pooled_keys.insert(pooled_keys.end(), summary.begin(), summary.end());
+  EXPECT_EQ(keys(doc["groups"][0]), pooled_keys);
+  EXPECT_EQ(keys(doc["statistics"]), (strings{"confidence", "z", "strata", "stratum_ids", "fpc", "sampling_weights",
+                                              "rank_replicates", "rank_seed", "reliability"}));
+}
+
+TEST(WriteJson, StatisticsValues) {
+  qscore::report r = qscore::test::writer_report();
+  r.units[0].groups[0].stats.se = 2.5;
+  r.units[0].total_se = 1.25;
+  r.units[0].distinct_from_next = false;
+  r.units[0].p_next = 0.25;
+  r.statistics.strata = "groups";
+  r.rank_pairs = {{"u2", "u1", 9.52, 1.5, 9.52 / 1.5, 2e-10, true}};
+  qscore::reliability_result rel;
+  rel.scale = "svc";
+  rel.label = "Service";
+  rel.missing = "pairwise";
+  rel.n = 5;
+  rel.alpha = 0.75;
+  rel.items.push_back({"q1", "Q1", 5, 0.5, std::nullopt, 0.6});
+  r.reliability.push_back(rel);
+  const ordered_json doc = written(r);
+  EXPECT_EQ(doc["units"][0]["groups"][0]["se"], 2.5);
+  EXPECT_TRUE(doc["units"][0]["groups"][0]["ci_low"].is_null());
+  EXPECT_EQ(doc["units"][0]["total_se"], 1.25);
+  EXPECT_EQ(doc["units"][0]["distinct_from_next"], false);
+  EXPECT_EQ(doc["units"][0]["p_next"], 0.25);
+  EXPECT_TRUE(doc["units"][1]["distinct_from_next"].is_null());
+  EXPECT_EQ(doc["statistics"]["strata"], "groups");
+  EXPECT_EQ(keys(doc["rank_pairs"][0]), (strings{"upper", "lower", "difference", "se", "z", "p", "distinct"}));
+  EXPECT_EQ(doc["rank_pairs"][0]["distinct"], true);
+  EXPECT_EQ(keys(doc["reliability"][0]), (strings{"scale", "label", "group", "missing", "n", "alpha", "alpha_std",
+                                                  "average_r", "items"}));
+  EXPECT_TRUE(doc["reliability"][0]["group"].is_null());
+  EXPECT_EQ(doc["reliability"][0]["alpha"], 0.75);
+  EXPECT_EQ(keys(doc["reliability"][0]["items"][0]),
+            (strings{"id", "label", "n", "item_rest_r", "alpha_if_dropped", "alpha_std_if_dropped"}));
+  EXPECT_TRUE(doc["reliability"][0]["items"][0]["alpha_if_dropped"].is_null());
 }
 
 TEST(WriteJson, QuestionnaireAccountingAndRanking) {

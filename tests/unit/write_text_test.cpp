@@ -78,8 +78,8 @@ TEST(WriteText, HeaderBlock) {
 TEST(WriteText, EveryTableLineHasTheSameDisplayWidth) {
   const std::string text = written(qscore::test::writer_report());
   const std::vector<lines> all = tables(text);
-  // Ranking, 2 x (groups, dimensions, items), pooled groups.
-  ASSERT_EQ(all.size(), 8U) << text;
+  // Ranking, rank uncertainty, 2 x (groups, dimensions, items), pooled groups.
+  ASSERT_EQ(all.size(), 9U) << text;
   for (const auto& table : all) {
     const std::size_t width = display_width(table[1]);
     for (std::size_t i = 2; i < table.size(); ++i)
@@ -116,19 +116,20 @@ TEST(WriteText, RankingTable) {
 TEST(WriteText, UnitDetails) {
   const std::string text = written(qscore::test::writer_report());
   const std::vector<lines> all = tables(text);
-  // u1 is the second unit: groups, dimensions, items at 4, 5, 6.
-  const lines& groups = all[4];
+  // After the ranking and the rank uncertainty table, u1 is the second unit: groups, dimensions,
+  // items at 5, 6, 7.
+  const lines& groups = all[5];
   EXPECT_EQ(groups[0], "Unit 供电公司 (u1): rank 2, total 57.68 of 80, score 72.10 of 100");
   const std::string* a = find_line(groups, "代表");
   ASSERT_NE(a, nullptr);
   EXPECT_NE(a->find("83.50"), std::string::npos);
   EXPECT_NE(a->find("60.0%"), std::string::npos);
-  const lines& dimensions = all[5];
+  const lines& dimensions = all[6];
   EXPECT_EQ(dimensions[0], "  Dimensions");
   ASSERT_NE(find_line(dimensions, "服务"), nullptr);
   EXPECT_NE(find_line(dimensions, "服务")->find("74.50"), std::string::npos);
   EXPECT_NE(find_line(dimensions, "服务")->find("59.60"), std::string::npos);
-  const lines& items = all[6];
+  const lines& items = all[7];
   EXPECT_EQ(items[0], "  Items");
   // q1: satisfaction 2/3, don't know 0, mean points 76.67; q2: 1/2, 1/3, 77.50.
   const std::string* q1 = find_line(items, "服务态度");
@@ -142,7 +143,7 @@ TEST(WriteText, UnitDetails) {
   EXPECT_NE(q2->find("33.3%"), std::string::npos);
   EXPECT_NE(q2->find("77.50"), std::string::npos);
   // Pooled groups: a 3 valid, mean 85.67; b 2 valid, 2 void, mean 65.00.
-  const lines& pooled = all[7];
+  const lines& pooled = all[8];
   EXPECT_EQ(pooled[0], "All units, by group");
   EXPECT_NE(find_line(pooled, "代表")->find("85.67"), std::string::npos);
   EXPECT_NE(find_line(pooled, "群众")->find("65.00"), std::string::npos);
@@ -169,7 +170,63 @@ TEST(WriteText, DecimalsOption) {
   const std::string text = written(qscore::test::writer_report(), options);
   EXPECT_NE(text.find("57.680"), std::string::npos);
   options.text_details = false;
-  EXPECT_EQ(tables(written(qscore::test::writer_report(), options)).size(), 2U);  // ranking, pooled
+  // ranking, rank uncertainty, pooled
+  EXPECT_EQ(tables(written(qscore::test::writer_report(), options)).size(), 3U);
+}
+
+TEST(WriteText, StandardErrorsAndRankUncertainty) {
+  // writer_fixture: u1's group a holds two respondents (100 and 67): se 16.5, CI 83.5 ± 32.34;
+  // every other cell holds one, which adds nothing to a unit's SE. So u1's total has an SE
+  // (0.8 · 0.6 · 16.5 = 7.92) and u2's has none: their comparison has no test ("-").
+  const std::string text = written(qscore::test::writer_report());
+  const std::vector<lines> all = tables(text);
+  const lines& ranking = all[0];
+  EXPECT_NE(ranking[1].find("95% CI"), std::string::npos);
+  EXPECT_NE(ranking[1].find("rank 95%"), std::string::npos);
+  const lines& pairs = all[1];
+  EXPECT_EQ(pairs[0], "Rank uncertainty (each unit against the next one down)");
+  ASSERT_EQ(pairs.size(), 4U);
+  EXPECT_NE(pairs[3].find("自来水公司"), std::string::npos);
+  EXPECT_NE(pairs[3].find("9.52"), std::string::npos);  // 67.20 − 57.68
+  const lines& groups = all[5];
+  EXPECT_NE(groups[1].find("se"), std::string::npos);
+  const std::string* a = find_line(groups, "代表");
+  ASSERT_NE(a, nullptr);
+  EXPECT_NE(a->find("16.50"), std::string::npos);
+  EXPECT_NE(a->find("[51.16, 115.84]"), std::string::npos);
+  // A distinguishable pair says so.
+  qscore::report r = qscore::test::writer_report();
+  r.units[0].total_se = 0.5;
+  r.rank_pairs[0].se = 0.9;
+  r.rank_pairs[0].p = 1e-6;
+  r.rank_pairs[0].distinct = true;
+  EXPECT_NE(written(r).find("distinct"), std::string::npos);
+  r.rank_pairs[0].distinct = false;
+  EXPECT_NE(written(r).find("not distinguishable"), std::string::npos);
+}
+
+TEST(WriteText, ReliabilityTables) {
+  qscore::report r = qscore::test::writer_report();
+  qscore::reliability_result rel;
+  rel.scale = "svc";
+  rel.label = "服务";
+  rel.missing = "pairwise";
+  rel.n = 5;
+  rel.alpha = 0.8126;
+  rel.alpha_std = 0.8;
+  rel.items.push_back({"q1", "服务态度", 5, 0.625, std::nullopt, std::nullopt});
+  r.reliability.push_back(rel);
+  const std::string text = written(r);
+  const std::vector<lines> all = tables(text);
+  const lines& scales = all[all.size() - 2];
+  EXPECT_EQ(scales[0], "Reliability (Cronbach's alpha)");
+  EXPECT_NE(scales[3].find("0.813"), std::string::npos);
+  EXPECT_NE(scales[3].find("pairwise"), std::string::npos);
+  const lines& items = all.back();
+  EXPECT_EQ(items[0], "  服务");
+  EXPECT_NE(items[3].find("0.625"), std::string::npos);
+  for (const auto& table : all)
+    for (std::size_t i = 2; i < table.size(); ++i) EXPECT_EQ(display_width(table[i]), display_width(table[1]));
 }
 
 TEST(WriteText, LabelsCannotBreakTheLayout) {

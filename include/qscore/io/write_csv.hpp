@@ -2,7 +2,8 @@
 //
 // Columns (in this order; the header row names them):
 //   unit_id, unit_label, rank, unit_total, group_id, group_label, n, weighted_n, mean, share,
-//   share_used
+//   share_used, sd, se, ci_low, ci_high, min, q1, median, q3, max (the group's statistics, README
+//   "Statistics"), unit_total_se, unit_total_ci_low, unit_total_ci_high, rank_low, rank_high
 // Units come in report order (ranked by rank, then unranked); groups in definition order.
 //
 // Format: RFC 4180. Fields are separated by commas and records end in CRLF; a field that holds a
@@ -63,16 +64,29 @@ inline void write_csv(std::ostream& out, const report& r, const write_options& o
   using detail::csv_text;
   constexpr std::string_view eol = "\r\n";
   if (options.csv_bom) out << "\xEF\xBB\xBF";
-  out << "unit_id,unit_label,rank,unit_total,group_id,group_label,n,weighted_n,mean,share,share_used"
+  out << "unit_id,unit_label,rank,unit_total,group_id,group_label,n,weighted_n,mean,share,share_used,"
+         "sd,se,ci_low,ci_high,min,q1,median,q3,max,unit_total_se,unit_total_ci_low,unit_total_ci_high,"
+         "rank_low,rank_high"
       << eol;
+  const auto integer = [](const std::optional<int>& value) {
+    return value ? std::to_string(*value) : std::string();
+  };
   for (const auto& u : r.units) {
-    const std::string unit_part = csv_text(u.id) + ',' + csv_text(u.label) + ',' +
-                                  (u.rank ? std::to_string(*u.rank) : std::string()) + ',' +
+    const std::string unit_part = csv_text(u.id) + ',' + csv_text(u.label) + ',' + integer(u.rank) + ',' +
                                   csv_number(u.total, options);
+    const std::string unit_stats = csv_number(u.total_se, options) + ',' + csv_number(u.total_ci_low, options) +
+                                   ',' + csv_number(u.total_ci_high, options) + ',' + integer(u.rank_low) + ',' +
+                                   integer(u.rank_high);
     for (const auto& g : u.groups) {
+      const value_summary& st = g.stats;
       out << unit_part << ',' << csv_text(g.id) << ',' << csv_text(g.label) << ',' << detail::format_integer(g.n) << ','
           << csv_number(g.weighted_n, options) << ',' << csv_number(g.mean, options) << ','
-          << csv_number(g.share, options) << ',' << csv_number(g.share_used, options) << eol;
+          << csv_number(g.share, options) << ',' << csv_number(g.share_used, options) << ','
+          << csv_number(st.sd, options) << ',' << csv_number(st.se, options) << ','
+          << csv_number(st.ci_low, options) << ',' << csv_number(st.ci_high, options) << ','
+          << csv_number(st.min, options) << ',' << csv_number(st.q1, options) << ','
+          << csv_number(st.median, options) << ',' << csv_number(st.q3, options) << ','
+          << csv_number(st.max, options) << ',' << unit_stats << eol;
     }
   }
 }

@@ -31,6 +31,24 @@
 //                                     options: [{code, label, count, share, non_answer, positive}]}
 //   groups                    array    each group pooled over all units:
 //                                      {id, label, n, weighted_n, mean (or null), void}
+//
+// Statistics (README "Statistics"), appended to the objects above; every number may be null:
+//   units[].groups[], groups[] + sd, se, ci_low, ci_high, min, q1, median, q3, max
+//   units[].dimensions[]       + n, weighted_n, se, ci_low, ci_high (of the 0..100 score),
+//                                lonely_strata, sd, min, max (of the respondents' dimension
+//                                scores, all groups pooled)
+//   units[].items[]            + sd, se, ci_low, ci_high, min, q1, median, q3, max (on points),
+//                                satisfaction_ci_low, satisfaction_ci_high (Wilson 95%)
+//   units[]                    + weighted_n, score_se, score_ci_low, score_ci_high, total_se,
+//                                total_ci_low, total_ci_high, rank_low, rank_high,
+//                                distinct_from_next (bool or null), p_next, lonely_strata, sd,
+//                                min, q1, median, q3, max (respondent scores, groups pooled)
+//   statistics                object   confidence, z, strata, stratum_ids, fpc, sampling_weights,
+//                                      rank_replicates, rank_seed, reliability (or null)
+//   rank_pairs                array    {upper, lower, difference, se, z, p, distinct}
+//   reliability               array    {scale, label, group (null = all), missing, n, alpha,
+//                                      alpha_std, average_r, items: [{id, label, n, item_rest_r,
+//                                      alpha_if_dropped, alpha_std_if_dropped}]}
 #pragma once
 
 #include <cstdint>
@@ -59,6 +77,18 @@ inline nlohmann::ordered_json json_text_or_null(const std::string& text) {
   return text;
 }
 
+inline void json_summary(nlohmann::ordered_json& out, const value_summary& s) {
+  out["sd"] = json_or_null(s.sd);
+  out["se"] = json_or_null(s.se);
+  out["ci_low"] = json_or_null(s.ci_low);
+  out["ci_high"] = json_or_null(s.ci_high);
+  out["min"] = json_or_null(s.min);
+  out["q1"] = json_or_null(s.q1);
+  out["median"] = json_or_null(s.median);
+  out["q3"] = json_or_null(s.q3);
+  out["max"] = json_or_null(s.max);
+}
+
 inline nlohmann::ordered_json json_group(const group_result& g, bool with_shares) {
   nlohmann::ordered_json out;
   out["id"] = g.id;
@@ -71,6 +101,7 @@ inline nlohmann::ordered_json json_group(const group_result& g, bool with_shares
     out["share_used"] = g.share_used;
   }
   out["void"] = g.void_ballots;
+  json_summary(out, g.stats);
   return out;
 }
 
@@ -96,6 +127,9 @@ inline nlohmann::ordered_json json_item(const item_result& item) {
     options.push_back(std::move(option));
   }
   out["options"] = std::move(options);
+  json_summary(out, item.stats);
+  out["satisfaction_ci_low"] = json_or_null(item.satisfaction_ci_low);
+  out["satisfaction_ci_high"] = json_or_null(item.satisfaction_ci_high);
   return out;
 }
 
@@ -122,11 +156,89 @@ inline nlohmann::ordered_json json_unit(const unit_result& u) {
     dim["label"] = d.label;
     dim["score"] = json_or_null(d.score);
     dim["points"] = json_or_null(d.points);
+    dim["n"] = d.n;
+    dim["weighted_n"] = d.weighted_n;
+    dim["se"] = json_or_null(d.se);
+    dim["ci_low"] = json_or_null(d.ci_low);
+    dim["ci_high"] = json_or_null(d.ci_high);
+    dim["lonely_strata"] = d.lonely_strata;
+    dim["sd"] = json_or_null(d.stats.sd);
+    dim["min"] = json_or_null(d.stats.min);
+    dim["max"] = json_or_null(d.stats.max);
     dimensions.push_back(std::move(dim));
   }
   out["dimensions"] = std::move(dimensions);
   nlohmann::ordered_json items = nlohmann::ordered_json::array();
   for (const auto& item : u.items) items.push_back(json_item(item));
+  out["items"] = std::move(items);
+  out["weighted_n"] = u.weighted_n;
+  out["score_se"] = json_or_null(u.score_se);
+  out["score_ci_low"] = json_or_null(u.score_ci_low);
+  out["score_ci_high"] = json_or_null(u.score_ci_high);
+  out["total_se"] = json_or_null(u.total_se);
+  out["total_ci_low"] = json_or_null(u.total_ci_low);
+  out["total_ci_high"] = json_or_null(u.total_ci_high);
+  out["rank_low"] = json_or_null(u.rank_low);
+  out["rank_high"] = json_or_null(u.rank_high);
+  out["distinct_from_next"] = json_or_null(u.distinct_from_next);
+  out["p_next"] = json_or_null(u.p_next);
+  out["lonely_strata"] = u.lonely_strata;
+  out["sd"] = json_or_null(u.stats.sd);
+  out["min"] = json_or_null(u.stats.min);
+  out["q1"] = json_or_null(u.stats.q1);
+  out["median"] = json_or_null(u.stats.median);
+  out["q3"] = json_or_null(u.stats.q3);
+  out["max"] = json_or_null(u.stats.max);
+  return out;
+}
+
+inline nlohmann::ordered_json json_statistics(const statistics_info& s) {
+  nlohmann::ordered_json out;
+  out["confidence"] = s.confidence;
+  out["z"] = s.z;
+  out["strata"] = s.strata;
+  out["stratum_ids"] = s.stratum_ids;
+  out["fpc"] = s.fpc;
+  out["sampling_weights"] = s.sampling_weights;
+  out["rank_replicates"] = s.rank_replicates;
+  out["rank_seed"] = s.rank_seed;
+  out["reliability"] = json_text_or_null(s.reliability);
+  return out;
+}
+
+inline nlohmann::ordered_json json_rank_pair(const rank_pair& p) {
+  nlohmann::ordered_json out;
+  out["upper"] = p.upper;
+  out["lower"] = p.lower;
+  out["difference"] = p.difference;
+  out["se"] = json_or_null(p.se);
+  out["z"] = json_or_null(p.z);
+  out["p"] = json_or_null(p.p);
+  out["distinct"] = json_or_null(p.distinct);
+  return out;
+}
+
+inline nlohmann::ordered_json json_reliability(const reliability_result& r) {
+  nlohmann::ordered_json out;
+  out["scale"] = r.scale;
+  out["label"] = r.label;
+  out["group"] = json_text_or_null(r.group);
+  out["missing"] = r.missing;
+  out["n"] = r.n;
+  out["alpha"] = json_or_null(r.alpha);
+  out["alpha_std"] = json_or_null(r.alpha_std);
+  out["average_r"] = json_or_null(r.average_r);
+  nlohmann::ordered_json items = nlohmann::ordered_json::array();
+  for (const auto& i : r.items) {
+    nlohmann::ordered_json item;
+    item["id"] = i.id;
+    item["label"] = i.label;
+    item["n"] = i.n;
+    item["item_rest_r"] = json_or_null(i.item_rest_r);
+    item["alpha_if_dropped"] = json_or_null(i.alpha_if_dropped);
+    item["alpha_std_if_dropped"] = json_or_null(i.alpha_std_if_dropped);
+    items.push_back(std::move(item));
+  }
   out["items"] = std::move(items);
   return out;
 }
@@ -179,6 +291,14 @@ inline nlohmann::ordered_json json_unit(const unit_result& u) {
   nlohmann::ordered_json groups = nlohmann::ordered_json::array();
   for (const auto& g : r.groups) groups.push_back(detail::json_group(g, false));
   doc["groups"] = std::move(groups);
+
+  doc["statistics"] = detail::json_statistics(r.statistics);
+  nlohmann::ordered_json pairs = nlohmann::ordered_json::array();
+  for (const auto& p : r.rank_pairs) pairs.push_back(detail::json_rank_pair(p));
+  doc["rank_pairs"] = std::move(pairs);
+  nlohmann::ordered_json reliability = nlohmann::ordered_json::array();
+  for (const auto& rel : r.reliability) reliability.push_back(detail::json_reliability(rel));
+  doc["reliability"] = std::move(reliability);
   return doc;
 }
 

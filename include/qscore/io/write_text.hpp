@@ -7,9 +7,17 @@
 //   - Ranking: rank, unit, total (on `points`), score (of 100), valid, void, rejected, and, when
 //     some unit is not ranked, a note saying why; a '*' after the total marks a unit whose group
 //     shares were renormalised (explained in a footnote);
-//   - per unit (unless write_options::text_details is false): its groups (n, mean, share used),
-//     its dimension sub-scores, and its items (satisfaction rate, don't-know rate, mean points);
-//   - the groups pooled over all units.
+//   - when the report has standard errors: a "95% CI" column (of the total) and a "rank 95%"
+//     column (the bootstrap rank interval) in the Ranking, and a "Rank uncertainty" table: each
+//     unit against the next one down, the difference of totals, its SE and p, and whether the
+//     two are distinguishable at the 5% level;
+//   - per unit (unless write_options::text_details is false): its groups (n, mean, sd, se, 95%
+//     CI, median and quartiles, share used), its dimension sub-scores (with se and 95% CI), and
+//     its items (satisfaction rate with its Wilson 95% interval, don't-know rate, mean points,
+//     sd, median);
+//   - the groups pooled over all units (n, void, mean, sd, se, 95% CI);
+//   - Reliability, when the report has it: per scale (and group), alpha raw and standardised,
+//     then per item the item-rest correlation and alpha if the item is dropped.
 // Columns are aligned by terminal display width, so CJK labels (two columns a character) line
 // up. Totals, scores and means have write_options::decimals digits (default: the report's ranking
 // decimals, else 2); rates and shares are percentages with one digit. A missing value is "-".
@@ -116,6 +124,15 @@ struct text_format {
     return rate ? format_fixed(*rate * 100.0, 1) + "%" : std::string("-");
   }
   [[nodiscard]] std::string label(std::string_view text) const { return text_cell(text, label_width); }
+  [[nodiscard]] std::string range(const std::optional<double>& low, const std::optional<double>& high) const {
+    return low && high ? "[" + number(low) + ", " + number(high) + "]" : std::string("-");
+  }
+  [[nodiscard]] std::string percent_range(const std::optional<double>& low, const std::optional<double>& high) const {
+    return low && high ? "[" + percent(low) + ", " + percent(high) + "]" : std::string("-");
+  }
+  [[nodiscard]] static std::string ratio(const std::optional<double>& value) {
+    return value ? format_fixed(*value, 3) : std::string("-");
+  }
 };
 
 inline void write_unit_details(std::ostream& out, const unit_result& u, const report& r,
@@ -130,28 +147,36 @@ inline void write_unit_details(std::ostream& out, const unit_result& u, const re
   if (u.shares_renormalised) heading += " *";
 
   text_table groups({{"group", align::left}, {"n", align::right}, {"mean", align::right},
-                     {"share used", align::right}});
+                     {"share used", align::right}, {"sd", align::right}, {"se", align::right},
+                     {"95% CI", align::right}, {"q1", align::right}, {"median", align::right},
+                     {"q3", align::right}});
   for (const auto& g : u.groups)
     groups.add_row({fmt.label(g.label), format_integer(g.n), fmt.number(g.mean),
-                    g.share_used > 0.0 ? fmt.percent(g.share_used) : std::string("-")});
+                    g.share_used > 0.0 ? fmt.percent(g.share_used) : std::string("-"), fmt.number(g.stats.sd),
+                    fmt.number(g.stats.se), fmt.range(g.stats.ci_low, g.stats.ci_high), fmt.number(g.stats.q1),
+                    fmt.number(g.stats.median), fmt.number(g.stats.q3)});
   out << '\n';
   groups.render(out, heading, indent);
 
   if (!u.dimensions.empty()) {
     text_table dimensions({{"dimension", align::left}, {"score", align::right},
-                           {"points", align::right}});
+                           {"points", align::right}, {"se", align::right}, {"95% CI", align::right}});
     for (const auto& d : u.dimensions)
-      dimensions.add_row({fmt.label(d.label), fmt.number(d.score), fmt.number(d.points)});
+      dimensions.add_row({fmt.label(d.label), fmt.number(d.score), fmt.number(d.points), fmt.number(d.se),
+                          fmt.range(d.ci_low, d.ci_high)});
     out << '\n';
     dimensions.render(out, indent + "Dimensions", indent);
   }
 
   if (!u.items.empty()) {
     text_table items({{"item", align::left}, {"satisfaction", align::right},
-                      {"don't know", align::right}, {"mean points", align::right}});
+                      {"don't know", align::right}, {"mean points", align::right},
+                      {"satisfaction 95% CI", align::right}, {"sd", align::right}, {"median", align::right}});
     for (const auto& item : u.items)
       items.add_row({fmt.label(item.label), fmt.percent(item.satisfaction_rate),
-                     fmt.percent(item.dont_know_rate), fmt.number(item.mean_points)});
+                     fmt.percent(item.dont_know_rate), fmt.number(item.mean_points),
+                     fmt.percent_range(item.satisfaction_ci_low, item.satisfaction_ci_high),
+                     fmt.number(item.stats.sd), fmt.number(item.stats.median)});
     out << '\n';
     items.render(out, indent + "Items", indent);
   }
@@ -205,31 +230,89 @@ inline void write_text(std::ostream& out, const report& r, const write_options& 
                                                   {"valid", align::right},
                                                   {"void", align::right},
                                                   {"rejected", align::right}};
+  bool any_se = false;
+  for (const auto& u : r.units) any_se = any_se || u.total_se.has_value();
+  if (any_se) {
+    columns.push_back({"95% CI", align::right});
+    columns.push_back({"rank 95%", align::right});
+  }
   if (any_unranked) columns.push_back({"note", align::left});
   detail::text_table ranking(std::move(columns));
   for (const auto& u : r.units) {
-    ranking.add_row({u.rank ? std::to_string(*u.rank) : std::string("-"), fmt.label(u.label),
-                     fmt.number(u.total) + (u.shares_renormalised ? "*" : " "), fmt.number(u.score),
-                     format_integer(u.valid), format_integer(u.void_ballots), format_integer(u.rejected),
-                     u.rank ? std::string() : "not ranked: " + detail::text_cell(u.not_ranked_reason, 0)});
+    std::vector<std::string> row{u.rank ? std::to_string(*u.rank) : std::string("-"), fmt.label(u.label),
+                                 fmt.number(u.total) + (u.shares_renormalised ? "*" : " "), fmt.number(u.score),
+                                 format_integer(u.valid), format_integer(u.void_ballots), format_integer(u.rejected)};
+    if (any_se) {
+      row.push_back(fmt.range(u.total_ci_low, u.total_ci_high));
+      row.push_back(u.rank_low && u.rank_high
+                        ? (*u.rank_low == *u.rank_high ? std::to_string(*u.rank_low)
+                                                       : "[" + std::to_string(*u.rank_low) + ", " + std::to_string(*u.rank_high) + "]")
+                        : std::string("-"));
+    }
+    if (any_unranked) row.push_back(u.rank ? std::string() : "not ranked: " + detail::text_cell(u.not_ranked_reason, 0));
+    ranking.add_row(std::move(row));
   }
   out << '\n';
   ranking.render(out, "Ranking", "");
   if (any_renormalised)
     out << "\n* group shares renormalised over the groups with valid ballots\n";
 
+  // Adjacent units: can a reader tell them apart?
+  if (any_se && !r.rank_pairs.empty()) {
+    detail::text_table pairs({{"unit", align::left}, {"next", align::left}, {"difference", align::right},
+                              {"se", align::right}, {"p", align::right}, {"at 5%", align::left}});
+    for (const auto& p : r.rank_pairs) {
+      std::string upper = p.upper, lower = p.lower;
+      for (const auto& u : r.units) {
+        if (u.id == p.upper) upper = u.label;
+        if (u.id == p.lower) lower = u.label;
+      }
+      pairs.add_row({fmt.label(upper), fmt.label(lower), fmt.number(p.difference), fmt.number(p.se),
+                     p.p && *p.p < 0.001 ? std::string("<0.001") : detail::text_format::ratio(p.p),
+                     !p.distinct ? std::string("-") : *p.distinct ? std::string("distinct") : std::string("not distinguishable")});
+    }
+    out << '\n';
+    pairs.render(out, "Rank uncertainty (each unit against the next one down)", "");
+  }
+
   if (options.text_details)
     for (const auto& u : r.units) detail::write_unit_details(out, u, r, fmt);
 
   // Groups pooled over all units.
   detail::text_table pooled({{"group", align::left}, {"n", align::right}, {"void", align::right},
-                             {"mean", align::right}});
+                             {"mean", align::right}, {"sd", align::right}, {"se", align::right},
+                             {"95% CI", align::right}});
   for (const auto& g : r.groups)
     pooled.add_row({fmt.label(g.label), format_integer(g.n), format_integer(g.void_ballots),
-                    fmt.number(g.mean)});
+                    fmt.number(g.mean), fmt.number(g.stats.sd), fmt.number(g.stats.se),
+                    fmt.range(g.stats.ci_low, g.stats.ci_high)});
   if (!pooled.empty()) {
     out << '\n';
     pooled.render(out, "All units, by group", "");
+  }
+
+  // Reliability: one table of scales, then one of items per scale.
+  if (!r.reliability.empty()) {
+    detail::text_table scales({{"scale", align::left}, {"group", align::left}, {"missing", align::left},
+                               {"n", align::right}, {"items", align::right}, {"alpha", align::right},
+                               {"alpha std", align::right}, {"mean r", align::right}});
+    for (const auto& rel : r.reliability)
+      scales.add_row({fmt.label(rel.label), rel.group.empty() ? std::string("all") : fmt.label(rel.group),
+                      rel.missing, format_integer(rel.n), format_integer(static_cast<std::int64_t>(rel.items.size())),
+                      detail::text_format::ratio(rel.alpha), detail::text_format::ratio(rel.alpha_std),
+                      detail::text_format::ratio(rel.average_r)});
+    out << '\n';
+    scales.render(out, "Reliability (Cronbach's alpha)", "");
+    for (const auto& rel : r.reliability) {
+      detail::text_table items({{"item", align::left}, {"n", align::right}, {"item-rest r", align::right},
+                                {"alpha if dropped", align::right}, {"alpha std if dropped", align::right}});
+      for (const auto& item : rel.items)
+        items.add_row({fmt.label(item.label), format_integer(item.n), detail::text_format::ratio(item.item_rest_r),
+                       detail::text_format::ratio(item.alpha_if_dropped),
+                       detail::text_format::ratio(item.alpha_std_if_dropped)});
+      out << '\n';
+      items.render(out, "  " + detail::text_cell(rel.label, 0) + (rel.group.empty() ? "" : ", group " + detail::text_cell(rel.group, 0)), "  ");
+    }
   }
 }
 

@@ -1,5 +1,7 @@
 // finalize(plan, tally) -> report: means, share-weighted unit totals, dimension sub-scores, item
-// statistics and the ranking. Pure; the formulas are stated in the README ("Scoring").
+// statistics, the ranking, and the statistics of README "Statistics" (standard errors and
+// intervals, descriptive statistics, reliability, rank uncertainty). Pure; the formulas are
+// stated in the README ("Scoring: the formulas", "Statistics").
 #pragma once
 
 #include <algorithm>
@@ -9,6 +11,11 @@
 
 #include "qscore/plan/scoring_plan.hpp"
 #include "qscore/report/report.hpp"
+#include "qscore/stats/design.hpp"
+#include "qscore/stats/histogram.hpp"
+#include "qscore/stats/intervals.hpp"
+#include "qscore/stats/rank_uncertainty.hpp"
+#include "qscore/stats/reliability.hpp"
 #include "qscore/tally/tally.hpp"
 
 namespace qscore {
@@ -48,6 +55,116 @@ inline combined_score combine_groups(const instrument& def, const unit_tally& un
     total += share * sums.weighted.divided_by(sums.weight.value());
   }
   out.score = total;
+  return out;
+}
+
+// The strata of one unit for score column s, in stratum-id order: in each, one part per group
+// with rows there, with coefficient coef[g] and centre centre[g] (see stats/design.hpp).
+inline void unit_design(const tally& totals, const instrument& def, const unit_tally& unit, std::size_t s,
+                        const std::vector<double>& coef, const std::vector<double>& centre,
+                        std::vector<stats::design_stratum>& out) {
+  std::vector<std::size_t> slots;
+  for (const auto& cell : unit.groups)
+    for (const auto& stratum : cell.strata)
+      if (std::find(slots.begin(), slots.end(), stratum.stratum) == slots.end()) slots.push_back(stratum.stratum);
+  std::sort(slots.begin(), slots.end(), [&](std::size_t a, std::size_t b) {
+    return totals.stratum_id(a, def) < totals.stratum_id(b, def);
+  });
+  for (const std::size_t slot : slots) {
+    stats::design_stratum stratum;
+    const std::string id = totals.stratum_id(slot, def);
+    for (const auto& p : def.statistics.population)
+      if (p.stratum == id) stratum.population = p.size;
+    for (std::size_t g = 0; g < unit.groups.size(); ++g)
+      for (const auto& part : unit.groups[g].strata) {
+        if (part.stratum != slot || part.moments[s].n == 0) continue;
+        stratum.parts.push_back({coef[g], centre[g], &part.moments[s],
+                                 part.pairs.empty() ? nullptr : &part.pairs[s]});
+      }
+    out.push_back(std::move(stratum));
+  }
+}
+
+inline std::optional<double> standard_error(const std::vector<stats::design_stratum>& strata,
+                                            int* lonely = nullptr) {
+  const stats::design_variance v = stats::linearised_variance(strata);
+  if (lonely != nullptr) *lonely = v.lonely_strata;
+  if (!v.variance) return std::nullopt;
+  return std::sqrt(*v.variance);
+}
+
+// The weighted moments of score column s over a cell's strata, merged in stratum-id order.
+inline stats::moments cell_moments(const tally& totals, const instrument& def, const cell_tally& cell,
+                                   std::size_t s) {
+  std::vector<const stratum_cell*> parts;
+  for (const auto& part : cell.strata) parts.push_back(&part);
+  std::sort(parts.begin(), parts.end(), [&](const stratum_cell* a, const stratum_cell* b) {
+    return totals.stratum_id(a->stratum, def) < totals.stratum_id(b->stratum, def);
+  });
+  stats::moments out;
+  for (const stratum_cell* part : parts) out.merge(part->moments[s]);
+  return out;
+}
+
+// sd, min, max and quartiles of a score column from moments and grid counts; se and the interval
+// from `se` around `mean`.
+inline value_summary summarise(const stats::moments& m, const stats::count_map& counts,
+                               const std::optional<double>& mean, const std::optional<double>& se) {
+  value_summary out;
+  out.sd = m.sd();
+  if (m.n > 0) {
+    out.min = m.min;
+    out.max = m.max;
+  }
+  std::vector<std::pair<double, std::int64_t>> values;
+  for (const auto& [key, count] : counts.sorted()) values.emplace_back(stats::grid_value(key), count);
+  out.q1 = stats::quantile_type7(values, 0.25);
+  out.median = stats::quantile_type7(values, 0.5);
+  out.q3 = stats::quantile_type7(values, 0.75);
+  if (mean && se) {
+    out.se = se;
+    const stats::interval ci = stats::normal_interval(*mean, *se);
+    out.ci_low = ci.low;
+    out.ci_high = ci.high;
+  }
+  return out;
+}
+
+// Points of every code of item j (none for blank and non-answers): the values reliability and
+// item statistics are computed on.
+inline std::vector<std::optional<double>> code_points(const item_plan& item, std::size_t rows) {
+  std::vector<std::optional<double>> out(rows);
+  for (std::size_t o = 0; o < item.options.size() && o + 1 < rows; ++o)
+    if (!item.options[o].non_answer) out[o + 1] = item.options[o].points;
+  return out;
+}
+
+inline reliability_result reliability_of(const scoring_plan& plan, const tally& totals, std::size_t s,
+                                         const std::vector<std::int64_t>& pairs, std::int64_t respondents,
+                                         const std::string& lang) {
+  const instrument& def = *plan.definition;
+  reliability_result out;
+  out.scale = s == 0 ? "all" : def.dimensions[s - 1].id;
+  out.label = s == 0 ? "All items" : def.dimensions[s - 1].name.get(lang, out.scale);
+  out.missing = def.statistics.reliability == missing_rule::listwise ? "listwise" : "pairwise";
+  out.n = respondents;
+  const auto& items = totals.reliability_items[s];
+  std::vector<std::vector<std::optional<double>>> points;
+  for (const std::size_t j : items) points.push_back(code_points(plan.items[j], totals.code_rows));
+  const stats::scale_reliability r = stats::reliability_from_pairs(items.size(), totals.code_rows, pairs.data(), points);
+  out.alpha = r.alpha;
+  out.alpha_std = r.alpha_std;
+  out.average_r = r.average_r;
+  for (std::size_t a = 0; a < items.size(); ++a) {
+    reliability_item_result item;
+    item.id = plan.items[items[a]].id;
+    item.label = plan.items[items[a]].text.get(lang, item.id);
+    item.n = r.items[a].n;
+    item.item_rest_r = r.items[a].item_rest_r;
+    item.alpha_if_dropped = r.items[a].alpha_if_dropped;
+    item.alpha_std_if_dropped = r.items[a].alpha_std_if_dropped;
+    out.items.push_back(std::move(item));
+  }
   return out;
 }
 
@@ -108,10 +225,38 @@ inline std::int64_t rank_key(double total, const std::optional<int>& decimals) {
     r.score = overall.score;
     if (r.score) r.total = *r.score * def.points / 100.0;
     r.shares_renormalised = overall.renormalised;
+    // Standard error of a share-weighted combination of group means in score column s.
+    const auto combined_se = [&](std::size_t s, const std::vector<double>& share_used, int* lonely) {
+      std::vector<double> coef(def.groups.size(), 0.0), centre(def.groups.size(), 0.0);
+      for (std::size_t g = 0; g < def.groups.size(); ++g) {
+        const score_sums& sums = unit.groups[g].scores[s];
+        if (sums.n == 0 || !(sums.weight.value() > 0.0) || share_used[g] == 0.0) continue;
+        centre[g] = sums.weighted.divided_by(sums.weight.value());
+        coef[g] = share_used[g] / sums.weight.value();
+      }
+      std::vector<stats::design_stratum> strata;
+      detail::unit_design(totals, def, unit, s, coef, centre, strata);
+      return detail::standard_error(strata, lonely);
+    };
+    if (r.score) {
+      r.score_se = combined_se(0, overall.share_used, &r.lonely_strata);
+      if (r.score_se) {
+        const stats::interval ci = stats::normal_interval(*r.score, *r.score_se);
+        r.score_ci_low = ci.low;
+        r.score_ci_high = ci.high;
+        r.total_se = *r.score_se * def.points / 100.0;
+        const stats::interval total_ci = stats::normal_interval(*r.total, *r.total_se);
+        r.total_ci_low = total_ci.low;
+        r.total_ci_high = total_ci.high;
+      }
+    }
 
     for (std::size_t g = 0; g < def.groups.size(); ++g) {
       const cell_tally& cell = unit.groups[g];
-      pooled[g].merge(cell);
+      pooled[g].valid += cell.valid;
+      pooled[g].void_ballots += cell.void_ballots;
+      pooled[g].weight.add(cell.weight);
+      for (std::size_t s = 0; s < cell.scores.size(); ++s) pooled[g].scores[s].merge(cell.scores[s]);
       group_result gr;
       gr.id = def.groups[g].id;
       gr.label = def.groups[g].name.get(lang, gr.id);
@@ -122,6 +267,17 @@ inline std::int64_t rank_key(double total, const std::optional<int>& decimals) {
       if (sums.n > 0 && sums.weight.value() > 0.0) gr.mean = sums.weighted.divided_by(sums.weight.value());
       gr.share = def.groups[g].share;
       gr.share_used = overall.share_used[g];
+      std::optional<double> se;
+      if (gr.mean) {
+        std::vector<double> coef(def.groups.size(), 0.0), centre(def.groups.size(), 0.0);
+        coef[g] = 1.0 / sums.weight.value();
+        centre[g] = *gr.mean;
+        std::vector<stats::design_stratum> strata;
+        detail::unit_design(totals, def, unit, 0, coef, centre, strata);
+        se = detail::standard_error(strata);
+      }
+      gr.stats = detail::summarise(detail::cell_moments(totals, def, cell, 0), cell.score_counts, gr.mean, se);
+      r.weighted_n += gr.weighted_n;
       r.valid += cell.valid;
       r.void_ballots += cell.void_ballots;
       r.groups.push_back(std::move(gr));
@@ -131,8 +287,21 @@ inline std::int64_t rank_key(double total, const std::optional<int>& decimals) {
       dimension_result dr;
       dr.id = def.dimensions[d].id;
       dr.label = def.dimensions[d].name.get(lang, dr.id);
-      dr.score = detail::combine_groups(def, unit, d + 1).score;
+      const detail::combined_score dimension_score = detail::combine_groups(def, unit, d + 1);
+      dr.score = dimension_score.score;
       if (dr.score) dr.points = *dr.score * def.points / 100.0;
+      for (const auto& cell : unit.groups) {
+        dr.n += cell.scores[d + 1].n;
+        dr.weighted_n += cell.scores[d + 1].weight.value();
+      }
+      if (dr.score) {
+        dr.se = combined_se(d + 1, dimension_score.share_used, &dr.lonely_strata);
+        if (dr.se) {
+          const stats::interval ci = stats::normal_interval(*dr.score, *dr.se);
+          dr.ci_low = ci.low;
+          dr.ci_high = ci.high;
+        }
+      }
       r.dimensions.push_back(std::move(dr));
     }
 
@@ -172,10 +341,59 @@ inline std::int64_t rank_key(double total, const std::optional<int>& decimals) {
       if (ir.answered > 0) {
         ir.mean_points = points_sum / static_cast<double>(ir.answered);
         ir.satisfaction_rate = static_cast<double>(positive) / static_cast<double>(ir.answered);
+        if (const auto wilson = stats::wilson_interval(positive, ir.answered)) {
+          ir.satisfaction_ci_low = wilson->low;
+          ir.satisfaction_ci_high = wilson->high;
+        }
+        // Exact statistics of the answers' points from the option counts (unweighted, simple
+        // random sample: se = sd / √n).
+        std::vector<std::pair<double, std::int64_t>> values;
+        stats::dd sum;
+        for (std::size_t o = 0; o < item.options.size(); ++o)
+          if (!item.options[o].non_answer && counts[o + 1] > 0) {
+            values.emplace_back(item.options[o].points, counts[o + 1]);
+            sum += stats::dd(static_cast<double>(counts[o + 1])) * stats::dd(item.options[o].points);
+          }
+        std::sort(values.begin(), values.end());
+        const stats::dd mean = sum / stats::dd(static_cast<double>(ir.answered));
+        stats::dd m2;
+        for (const auto& [value, count] : values) {
+          const stats::dd d = stats::dd(value) - mean;
+          m2 += stats::dd(static_cast<double>(count)) * d * d;
+        }
+        value_summary& vs = ir.stats;
+        vs.min = values.front().first;
+        vs.max = values.back().first;
+        vs.q1 = stats::quantile_type7(values, 0.25);
+        vs.median = stats::quantile_type7(values, 0.5);
+        vs.q3 = stats::quantile_type7(values, 0.75);
+        if (ir.answered > 1) {
+          const double n = static_cast<double>(ir.answered);
+          vs.sd = std::sqrt((m2 / stats::dd(n - 1.0)).value());
+          vs.se = *vs.sd / std::sqrt(n);
+          const stats::interval ci = stats::normal_interval(*ir.mean_points, *vs.se);
+          vs.ci_low = ci.low;
+          vs.ci_high = ci.high;
+        }
       }
       if (base > 0) ir.dont_know_rate = static_cast<double>(ir.non_answers) / static_cast<double>(base);
       r.items.push_back(std::move(ir));
     }
+
+    // The respondents' distribution in the unit, all groups pooled (score column s).
+    const auto pooled_summary = [&](std::size_t s, const std::optional<double>& estimate,
+                                    const std::optional<double>& se) {
+      stats::moments m;
+      stats::count_map counts;
+      for (const auto& cell : unit.groups) {
+        m.merge(detail::cell_moments(totals, def, cell, s));
+        if (s == 0) counts.merge(cell.score_counts);  // quartiles of the whole score only
+      }
+      return detail::summarise(m, counts, estimate, se);
+    };
+    r.stats = pooled_summary(0, r.score, r.score_se);
+    for (std::size_t d = 0; d < r.dimensions.size(); ++d)
+      r.dimensions[d].stats = pooled_summary(d + 1, r.dimensions[d].score, r.dimensions[d].se);
 
     if (!r.total) r.not_ranked_reason = "no valid ballot";
     else if (r.valid < def.ranking.min_valid)
@@ -210,6 +428,44 @@ inline std::int64_t rank_key(double total, const std::optional<int>& decimals) {
   for (const std::size_t u : order) sorted.push_back(std::move(out.units[u]));
   out.units = std::move(sorted);
 
+  // Rank uncertainty over the ranked units (they come first, in rank order).
+  std::size_t ranked = 0;
+  while (ranked < out.units.size() && out.units[ranked].rank) ++ranked;
+  for (std::size_t u = 0; u + 1 < ranked; ++u) {
+    unit_result& upper = out.units[u];
+    const unit_result& lower = out.units[u + 1];
+    rank_pair pair;
+    pair.upper = upper.id;
+    pair.lower = lower.id;
+    pair.difference = *upper.total - *lower.total;
+    if (upper.total_se && lower.total_se) {
+      pair.se = std::sqrt(*upper.total_se * *upper.total_se + *lower.total_se * *lower.total_se);
+      if (*pair.se > 0.0) {
+        pair.z = pair.difference / *pair.se;
+        pair.p = stats::two_sided_p(*pair.z);
+        pair.distinct = *pair.p < 0.05;
+      }
+    }
+    upper.distinct_from_next = pair.distinct;
+    upper.p_next = pair.p;
+    out.rank_pairs.push_back(std::move(pair));
+  }
+  if (ranked > 0 && def.statistics.rank_replicates > 0) {
+    std::vector<double> rank_totals;
+    std::vector<std::optional<double>> rank_se;
+    for (std::size_t u = 0; u < ranked; ++u) {
+      rank_totals.push_back(*out.units[u].total);
+      rank_se.push_back(out.units[u].total_se);
+    }
+    const auto intervals = stats::bootstrap_rank_intervals(rank_totals, rank_se, def.statistics.rank_replicates,
+                                                           def.statistics.rank_seed);
+    for (std::size_t u = 0; u < ranked; ++u) {
+      if (!out.units[u].total_se) continue;  // no SE: no honest interval for this unit
+      out.units[u].rank_low = intervals[u].low;
+      out.units[u].rank_high = intervals[u].high;
+    }
+  }
+
   for (std::size_t g = 0; g < def.groups.size(); ++g) {
     group_result gr;
     gr.id = def.groups[g].id;
@@ -220,8 +476,52 @@ inline std::int64_t rank_key(double total, const std::optional<int>& decimals) {
     const score_sums& sums = pooled[g].scores[0];
     if (sums.n > 0 && sums.weight.value() > 0.0) gr.mean = sums.weighted.divided_by(sums.weight.value());
     gr.share = def.groups[g].share;
+    // Each unit is its own stratified sample: the strata of the pooled mean are (unit, stratum).
+    stats::moments m;
+    stats::count_map counts;
+    std::vector<stats::design_stratum> strata;
+    for (const auto& unit : totals.units) {
+      m.merge(detail::cell_moments(totals, def, unit.groups[g], 0));
+      counts.merge(unit.groups[g].score_counts);
+      if (!gr.mean) continue;
+      std::vector<double> coef(def.groups.size(), 0.0), centre(def.groups.size(), 0.0);
+      coef[g] = 1.0 / sums.weight.value();
+      centre[g] = *gr.mean;
+      detail::unit_design(totals, def, unit, 0, coef, centre, strata);
+    }
+    gr.stats = detail::summarise(m, counts, gr.mean, gr.mean ? detail::standard_error(strata) : std::nullopt);
     out.groups.push_back(std::move(gr));
   }
+
+  // Reliability: every group pooled, then each group when asked for.
+  for (std::size_t s = 0; s < totals.reliability_items.size(); ++s) {
+    if (totals.reliability_items[s].size() < 2) continue;
+    std::vector<std::int64_t> all(totals.reliability[0].pairs[s].size(), 0);
+    std::int64_t respondents = 0;
+    for (const auto& group : totals.reliability) {
+      for (std::size_t c = 0; c < all.size(); ++c) all[c] += group.pairs[s][c];
+      respondents += group.respondents[s];
+    }
+    out.reliability.push_back(detail::reliability_of(plan, totals, s, all, respondents, lang));
+    if (def.statistics.reliability_by_group)
+      for (std::size_t g = 0; g < totals.reliability.size(); ++g) {
+        reliability_result by_group = detail::reliability_of(plan, totals, s, totals.reliability[g].pairs[s],
+                                                             totals.reliability[g].respondents[s], lang);
+        by_group.group = def.groups[g].id;
+        out.reliability.push_back(std::move(by_group));
+      }
+  }
+
+  statistics_info& info = out.statistics;
+  info.z = stats::z95;
+  info.strata = def.columns.stratum.empty() ? "groups" : def.columns.stratum;
+  if (!totals.strata_are_groups) info.stratum_ids = totals.stratum_ids;
+  info.fpc = !def.statistics.population.empty();
+  info.sampling_weights = totals.sampling_weights;
+  info.rank_replicates = def.statistics.rank_replicates;
+  info.rank_seed = def.statistics.rank_seed;
+  if (def.statistics.reliability)
+    info.reliability = *def.statistics.reliability == missing_rule::listwise ? "listwise" : "pairwise";
   return out;
 }
 

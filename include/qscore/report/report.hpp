@@ -12,6 +12,21 @@
 
 namespace qscore {
 
+// Descriptive statistics of a set of values (respondent scores, or the points of an item's
+// answers) and the uncertainty of their mean. See README, "Statistics". Every field is none where
+// it cannot be computed (no values; one value for sd, se and the interval).
+struct value_summary {
+  std::optional<double> sd;       // standard deviation with the n − 1 correction (weighted for scores)
+  std::optional<double> se;       // standard error of the mean (design-based for scores)
+  std::optional<double> ci_low;   // 95% confidence interval of the mean: mean ± 1.96 se
+  std::optional<double> ci_high;
+  std::optional<double> min;
+  std::optional<double> q1;       // quartiles and median, R's quantile type 7 (unweighted)
+  std::optional<double> median;
+  std::optional<double> q3;
+  std::optional<double> max;
+};
+
 struct group_result {
   std::string id;
   std::string label;
@@ -21,6 +36,7 @@ struct group_result {
   std::optional<double> mean;     // weighted mean respondent score, 0..100; none without ballots
   double share = 0.0;             // declared share
   double share_used = 0.0;        // share after renormalising over the groups present
+  value_summary stats;            // of the respondent scores behind `mean`
 };
 
 struct dimension_result {
@@ -28,6 +44,14 @@ struct dimension_result {
   std::string label;
   std::optional<double> score;    // 0..100, combined over groups like the unit score
   std::optional<double> points;   // score scaled to the component's points
+  std::int64_t n = 0;             // respondents with a score in this dimension
+  double weighted_n = 0.0;
+  std::optional<double> se;       // standard error of `score`
+  std::optional<double> ci_low;   // 95% confidence interval of `score`
+  std::optional<double> ci_high;
+  int lonely_strata = 0;          // strata with one respondent: they add nothing to `se`
+  value_summary stats;            // sd, min, max of the respondents' dimension scores (all groups
+                                  // pooled; no quartiles); se and the interval are those of `score`
 };
 
 struct option_result {
@@ -49,6 +73,9 @@ struct item_result {
   std::optional<double> mean_points;        // unweighted mean points over answered
   std::optional<double> satisfaction_rate;  // positive / answered
   std::optional<double> dont_know_rate;     // non_answers / (answered + non_answers)
+  value_summary stats;                      // of the points of the answers (exact quantiles)
+  std::optional<double> satisfaction_ci_low;   // Wilson 95% interval of satisfaction_rate
+  std::optional<double> satisfaction_ci_high;
 };
 
 struct unit_result {
@@ -62,9 +89,70 @@ struct unit_result {
   std::int64_t void_ballots = 0;
   std::int64_t rejected = 0;
   bool shares_renormalised = false;  // some group with a share had no valid ballot here
+  double weighted_n = 0.0;         // sum of sampling weights of the valid ballots
+  std::optional<double> score_se;  // standard error of `score` (Σ share_g · mean_g)
+  int lonely_strata = 0;           // strata with one respondent: they add nothing to the SE
+  std::optional<double> score_ci_low, score_ci_high;
+  std::optional<double> total_se;  // standard error of `total` (score_se · points / 100)
+  std::optional<double> total_ci_low, total_ci_high;
+  std::optional<int> rank_low;     // 95% rank interval (parametric bootstrap); ranked units only
+  std::optional<int> rank_high;
+  // Against the unit ranked next below: do the totals differ at the 5% level? None for the last
+  // ranked unit and when either SE is unknown.
+  std::optional<bool> distinct_from_next;
+  std::optional<double> p_next;    // two-sided p-value of that comparison
+  value_summary stats;             // sd, min, quartiles, max of the respondent scores (all groups
+                                   // pooled); se and the interval are those of `score`
   std::vector<group_result> groups;
   std::vector<dimension_result> dimensions;
   std::vector<item_result> items;
+};
+
+// One comparison of two units adjacent in the ranking (see README, "Statistics").
+struct rank_pair {
+  std::string upper;               // the unit ranked higher
+  std::string lower;
+  double difference = 0.0;         // upper total − lower total
+  std::optional<double> se;        // √(se_upper² + se_lower²)
+  std::optional<double> z;
+  std::optional<double> p;         // two-sided
+  std::optional<bool> distinct;    // p < 0.05
+};
+
+struct reliability_item_result {
+  std::string id;
+  std::string label;
+  std::int64_t n = 0;                           // respondents counted who answered the item
+  std::optional<double> item_rest_r;
+  std::optional<double> alpha_if_dropped;
+  std::optional<double> alpha_std_if_dropped;
+};
+
+// Cronbach's alpha of one scale (all scored items, or one dimension), for all respondents or for
+// one respondent group (pooled over units).
+struct reliability_result {
+  std::string scale;               // "all" or a dimension id
+  std::string label;
+  std::string group;               // empty = every group
+  std::string missing;             // "listwise" or "pairwise"
+  std::int64_t n = 0;              // respondents counted
+  std::optional<double> alpha;
+  std::optional<double> alpha_std;
+  std::optional<double> average_r;
+  std::vector<reliability_item_result> items;
+};
+
+// What the statistics in the report rest on.
+struct statistics_info {
+  double confidence = 0.95;
+  double z = 0.0;                  // the normal quantile used in every interval
+  std::string strata;              // "groups" or the stratum column's name
+  std::vector<std::string> stratum_ids;  // the strata seen, in the order the tally met them
+  bool fpc = false;                // a finite population correction was applied
+  bool sampling_weights = false;
+  int rank_replicates = 0;
+  std::uint64_t rank_seed = 0;
+  std::string reliability;         // "listwise", "pairwise" or "" (not computed)
 };
 
 struct rejection_count {
@@ -96,6 +184,9 @@ struct report {
   qscore::accounting accounting;
   std::vector<unit_result> units;     // ranked units by rank, then unranked units
   std::vector<group_result> groups;   // each group pooled over all units (share fields unused)
+  statistics_info statistics;
+  std::vector<rank_pair> rank_pairs;  // adjacent ranked units, in rank order
+  std::vector<reliability_result> reliability;
 };
 
 }  // namespace qscore

@@ -1,17 +1,24 @@
 // Tallies: the only state that grows while scoring, and the only state that merges.
 //
 // A tally holds, per evaluated unit and respondent group (a "cell"): ballot counts, sums of
-// sampling weights and of weighted scores per score column, and exact per-option answer counts
-// per item. Counts are integers and merge exactly.
+// sampling weights and of weighted scores per score column, exact per-option answer counts per
+// item, and the statistics state of include/qscore/stats/: per sampling stratum within the cell,
+// weighted moments (and, with sampling weights, the co-moments of w·y and w) per score column;
+// respondent scores (whole questionnaire) counted on a 0.01-point grid (for quartiles). With
+// `statistics.reliability`, each respondent group also counts the code pairs of every two items
+// of a scale (exact integer cross tabulations), from which finalize computes Cronbach's alpha.
+// Counts are integers and merge exactly.
 //
 // Sums are taken in fixed blocks of `block_rows` consecutive rows, counted from the first row
-// the tally saw: within a block each cell sums in plain doubles in row order, and at the end of
-// a block the partial sums join the cell's compensated (double-double) sums. Block edges depend
-// only on row numbers, not on how the rows were cut into batches, so scoring a file in one
-// batch or in many, with any chunk size, gives bit-identical sums.
+// the tally saw: within a block each cell sums in plain doubles in row order (moments about the
+// block's first value, see stats/moments.hpp), and at the end of a block the partial sums join
+// the cell's compensated (double-double) state. Block edges depend only on row numbers, not on
+// how the rows were cut into batches, so scoring a file in one batch or in many, with any chunk
+// size, gives bit-identical sums.
 #pragma once
 
 #include <Eigen/Core>
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <stdexcept>
@@ -22,24 +29,24 @@
 #include "qscore/data/response_batch.hpp"
 #include "qscore/plan/scoring_plan.hpp"
 #include "qscore/score/scorer.hpp"
+#include "qscore/stats/histogram.hpp"
+#include "qscore/stats/moments.hpp"
 #include "qscore/tally/compensated_sum.hpp"
 
 namespace qscore {
 
 inline constexpr std::int64_t block_rows = 1024;
 
-// Weighted first and second moments of one score column within one cell.
+// Weighted first moments of one score column within one cell (the report's means).
 struct score_sums {
   std::int64_t n = 0;           // respondents with a score in this column
   compensated_sum weight;       // sum of w
   compensated_sum weighted;     // sum of w * x
-  compensated_sum weighted_sq;  // sum of w * x^2
 
   void merge(const score_sums& other) {
     n += other.n;
     weight.add(other.weight);
     weighted.add(other.weighted);
-    weighted_sq.add(other.weighted_sq);
   }
 };
 
@@ -47,7 +54,27 @@ struct score_sums {
 struct block_partial {
   bool active = false;
   double weight = 0.0;
-  std::vector<double> w, wx, wxx;
+  std::vector<double> w, wx;
+};
+
+// The rows of one cell that belong to one sampling stratum: what standard errors are made of.
+struct stratum_cell {
+  std::size_t stratum = 0;                 // the tally's stratum slot
+  std::vector<stats::moments> moments;     // per score column: weighted moments of the scores
+  std::vector<stats::co_moments> pairs;    // per score column: co-moments of (w·y, w); empty
+                                           // without sampling weights
+  std::vector<stats::moment_block> pending;  // per score column: the open block
+
+  void flush() {
+    for (std::size_t s = 0; s < pending.size(); ++s)
+      pending[s].fold_into(moments[s], pairs.empty() ? nullptr : &pairs[s]);
+  }
+  void merge(const stratum_cell& other) {
+    for (std::size_t s = 0; s < moments.size(); ++s) {
+      moments[s].merge(other.moments[s]);
+      if (!pairs.empty()) pairs[s].merge(other.pairs[s]);
+    }
+  }
 };
 
 struct cell_tally {
@@ -56,6 +83,14 @@ struct cell_tally {
   compensated_sum weight;       // sum of sampling weights over valid ballots
   std::vector<score_sums> scores;  // one per score column
   block_partial pending;        // the open block's sums, not yet in the compensated sums
+  std::vector<stratum_cell> strata;  // in order of first appearance in this cell
+  // Respondent scores (column 0, the whole questionnaire) on the stats::score_grid: grid key ->
+  // respondents, for quartiles and the median.
+  stats::count_map score_counts;
+  // The open block's grid keys in row order: appending is cheap and sequential, and at the
+  // block's end they are sorted and counted, one table update per distinct key. The vector keeps
+  // its capacity, so a steady state allocates nothing.
+  std::vector<std::int64_t> pending_keys;
 
   // Moves the open block's sums into the compensated sums.
   void flush() {
@@ -64,17 +99,42 @@ struct cell_tally {
     for (std::size_t s = 0; s < scores.size(); ++s) {
       scores[s].weight.add(pending.w[s]);
       scores[s].weighted.add(pending.wx[s]);
-      scores[s].weighted_sq.add(pending.wxx[s]);
     }
+    for (auto& stratum : strata) stratum.flush();
+    std::sort(pending_keys.begin(), pending_keys.end());
+    for (std::size_t i = 0; i < pending_keys.size();) {
+      std::size_t j = i + 1;
+      while (j < pending_keys.size() && pending_keys[j] == pending_keys[i]) ++j;
+      score_counts.add(pending_keys[i], static_cast<std::int64_t>(j - i));
+      i = j;
+    }
+    pending_keys.clear();
     pending.active = false;
   }
 
-  // Merges a flushed cell into this flushed cell.
-  void merge(const cell_tally& other) {
+  // The stratum entry for tally stratum slot `slot`, created when new.
+  stratum_cell& stratum_slot(std::size_t slot, std::size_t columns, bool with_pairs) {
+    for (auto& s : strata)
+      if (s.stratum == slot) return s;
+    stratum_cell fresh;
+    fresh.stratum = slot;
+    fresh.moments.resize(columns);
+    if (with_pairs) fresh.pairs.resize(columns);
+    fresh.pending.resize(columns);
+    strata.push_back(std::move(fresh));
+    return strata.back();
+  }
+
+  // Merges a flushed cell into this flushed cell; `slot_map` takes the other tally's stratum
+  // slots to this tally's.
+  void merge(const cell_tally& other, const std::vector<std::size_t>& slot_map, bool with_pairs) {
     valid += other.valid;
     void_ballots += other.void_ballots;
     weight.add(other.weight);
     for (std::size_t s = 0; s < scores.size(); ++s) scores[s].merge(other.scores[s]);
+    for (const auto& stratum : other.strata)
+      stratum_slot(slot_map[stratum.stratum], scores.size(), with_pairs).merge(stratum);
+    score_counts.merge(other.score_counts);
   }
 };
 
@@ -85,6 +145,17 @@ struct unit_tally {
   // Answer counts of valid ballots: counts[(g * K + j) * code_rows + c] = ballots of group g that
   // gave code c (0 = blank) on item j.
   std::vector<std::int64_t> option_counts;
+};
+
+// Item-pair code counts of one respondent group, for reliability. For score column s with items
+// J_s = reliability_items[s] (k items), pairs[s][((a * k + b) * code_rows + c) * code_rows + d]
+// counts the respondents who gave code c on item J_s[a] and code d on item J_s[b] (a <= b;
+// a == b gives the item's own histogram). Listwise: only respondents who answered every item of
+// J_s. Pairwise: every valid ballot (codes that are not answers are skipped when computing).
+struct reliability_tally {
+  std::vector<std::vector<std::int64_t>> pairs;
+  std::vector<std::int64_t> respondents;  // per score column: respondents counted (listwise: who
+                                          // answered every item; pairwise: who answered any)
 };
 
 // How many rejected rows to keep verbatim (with line, column and value) for the report; all of
@@ -101,6 +172,16 @@ struct tally {
   std::vector<row_rejection> rejection_samples;  // the first kept_rejections, by merge order
   std::int64_t rows_in_block = 0;                // accepted rows in the open block
   std::vector<std::pair<std::size_t, std::size_t>> open_cells;  // (unit, group) with pending sums
+
+  // Sampling design: the strata are the respondent groups (slot = group index), or the values
+  // of the layout's stratum column (slot = index into stratum_ids, in order of first appearance).
+  bool strata_are_groups = true;
+  std::vector<std::string> stratum_ids;
+  bool sampling_weights = false;  // the layout has a weight column: co-moments are kept
+
+  // Reliability (empty unless the definition asks for it).
+  std::vector<std::vector<std::size_t>> reliability_items;  // per score column: item indices
+  std::vector<reliability_tally> reliability;               // per group
 
   // Closes the open block: every pending partial sum joins its compensated sum. finalize and
   // merge work on flushed tallies; accumulate flushes at each block edge.
@@ -128,10 +209,25 @@ struct tally {
     unit_tally fresh;
     fresh.id = id;
     fresh.groups.resize(groups);
-    for (auto& cell : fresh.groups) cell.scores.resize(score_columns);
+    for (auto& cell : fresh.groups) {
+      cell.scores.resize(score_columns);
+    }
     fresh.option_counts.assign(groups * items * code_rows, 0);
     units.push_back(std::move(fresh));
     return units.size() - 1;
+  }
+
+  // Slot of a stratum id of the layout's stratum column, created when new.
+  std::size_t stratum_slot(const std::string& id) {
+    for (std::size_t h = 0; h < stratum_ids.size(); ++h)
+      if (stratum_ids[h] == id) return h;
+    stratum_ids.push_back(id);
+    return stratum_ids.size() - 1;
+  }
+
+  // The id of a stratum slot.
+  [[nodiscard]] std::string stratum_id(std::size_t slot, const instrument& def) const {
+    return strata_are_groups ? def.groups[slot].id : stratum_ids[slot];
   }
 
  private:
@@ -153,7 +249,28 @@ struct tally {
   t.items = plan.item_count();
   t.score_columns = plan.score_columns();
   t.code_rows = static_cast<std::size_t>(plan.code_rows);
-  for (const auto& unit : plan.definition->units) t.unit_slot(unit.id);
+  const instrument& def = *plan.definition;
+  t.strata_are_groups = def.columns.stratum.empty();
+  t.sampling_weights = !def.columns.weight.empty();
+  if (def.statistics.reliability) {
+    // Column 0: every item with a weight; column d + 1: the items of dimension d.
+    t.reliability_items.resize(t.score_columns);
+    for (std::size_t j = 0; j < plan.item_count(); ++j) {
+      if (!(plan.items[j].weight > 0.0)) continue;
+      t.reliability_items[0].push_back(j);
+      if (plan.items[j].dimension > 0) t.reliability_items[plan.items[j].dimension].push_back(j);
+    }
+    t.reliability.resize(t.groups);
+    for (auto& group : t.reliability) {
+      group.pairs.resize(t.score_columns);
+      group.respondents.assign(t.score_columns, 0);
+      for (std::size_t s = 0; s < t.score_columns; ++s) {
+        const std::size_t k = t.reliability_items[s].size();
+        group.pairs[s].assign(k * k * t.code_rows * t.code_rows, 0);
+      }
+    }
+  }
+  for (const auto& unit : def.units) t.unit_slot(unit.id);
   return t;
 }
 
@@ -165,8 +282,19 @@ inline void accumulate(tally& into, const scoring_plan& plan, const response_bat
   // Batch unit indices -> tally unit slots (a handful of string compares per batch).
   std::vector<std::size_t> slot(batch.unit_ids.size());
   for (std::size_t u = 0; u < batch.unit_ids.size(); ++u) slot[u] = into.unit_slot(batch.unit_ids[u]);
+  // Batch stratum indices -> tally stratum slots (strata are the groups unless the layout names
+  // a stratum column).
+  std::vector<std::size_t> stratum_slot;
+  if (!into.strata_are_groups) {
+    if (batch.stratum.size() != batch.rows())
+      throw std::invalid_argument("qscore::accumulate: the layout names a stratum column but the batch has no strata");
+    stratum_slot.resize(batch.stratum_ids.size());
+    for (std::size_t h = 0; h < batch.stratum_ids.size(); ++h)
+      stratum_slot[h] = into.stratum_slot(batch.stratum_ids[h]);
+  }
 
   const std::size_t columns = into.score_columns;
+  const bool pairs = into.sampling_weights;
   const auto k = static_cast<Eigen::Index>(into.items);
   for (Eigen::Index i = 0; i < batch.rows(); ++i) {
     const std::size_t u = slot[static_cast<std::size_t>(batch.unit(i))];
@@ -181,9 +309,11 @@ inline void accumulate(tally& into, const scoring_plan& plan, const response_bat
         p.weight = 0.0;
         p.w.assign(columns, 0.0);
         p.wx.assign(columns, 0.0);
-        p.wxx.assign(columns, 0.0);
         into.open_cells.emplace_back(u, g);
       }
+      const std::size_t h =
+          into.strata_are_groups ? g : stratum_slot[static_cast<std::size_t>(batch.stratum(i))];
+      stratum_cell& stratum = cell.stratum_slot(h, columns, pairs);
       ++cell.valid;
       const double w = batch.weight(i);
       p.weight += w;
@@ -194,11 +324,36 @@ inline void accumulate(tally& into, const scoring_plan& plan, const response_bat
         ++cell.scores[s].n;
         p.w[s] += w;
         p.wx[s] += w * x;
-        p.wxx[s] += w * x * x;
+        stratum.pending[s].add(x, w, pairs);
       }
+      if (scored.has_score(i, 0)) cell.pending_keys.push_back(stats::grid_key(scored.score(i, 0)));
       auto* counts = &into.units[u].option_counts[g * into.items * into.code_rows];
       for (Eigen::Index j = 0; j < k; ++j)
         ++counts[static_cast<std::size_t>(j) * into.code_rows + batch.codes(i, j)];
+      if (!into.reliability.empty()) {
+        // Code pairs of the items of each scale (O(k²) per row; only when asked for).
+        const std::size_t rows = into.code_rows;
+        const bool listwise = plan.definition->statistics.reliability == missing_rule::listwise;
+        for (std::size_t s = 0; s < columns; ++s) {
+          const auto& items = into.reliability_items[s];
+          const std::size_t n_items = items.size();
+          if (n_items == 0) continue;
+          std::size_t answered = 0;
+          for (const std::size_t j : items)
+            if (plan.answered_lut(batch.codes(i, static_cast<Eigen::Index>(j)), static_cast<Eigen::Index>(j)) != 0.0)
+              ++answered;
+          if (listwise ? answered < n_items : answered == 0) continue;
+          ++into.reliability[g].respondents[s];
+          std::int64_t* table = into.reliability[g].pairs[s].data();
+          for (std::size_t a = 0; a < n_items; ++a) {
+            const std::size_t ca = batch.codes(i, static_cast<Eigen::Index>(items[a]));
+            for (std::size_t b = a; b < n_items; ++b) {
+              const std::size_t cb = batch.codes(i, static_cast<Eigen::Index>(items[b]));
+              ++table[((a * n_items + b) * rows + ca) * rows + cb];
+            }
+          }
+        }
+      }
     }
     if (++into.rows_in_block == block_rows) into.flush();
   }
@@ -229,13 +384,26 @@ inline void merge(tally& into, const tally& from_in) {
     flushed_copy.flush();
   }
   const tally& from = from_in.flushed() ? from_in : flushed_copy;
+  std::vector<std::size_t> slot_map;
+  if (from.strata_are_groups) {
+    for (std::size_t g = 0; g < from.groups; ++g) slot_map.push_back(g);
+  } else {
+    for (const auto& id : from.stratum_ids) slot_map.push_back(into.stratum_slot(id));
+  }
   for (const auto& unit : from.units) {
     unit_tally& target = into.units[into.unit_slot(unit.id)];
     target.rejected += unit.rejected;
-    for (std::size_t g = 0; g < unit.groups.size(); ++g) target.groups[g].merge(unit.groups[g]);
+    for (std::size_t g = 0; g < unit.groups.size(); ++g)
+      target.groups[g].merge(unit.groups[g], slot_map, into.sampling_weights);
     for (std::size_t c = 0; c < unit.option_counts.size(); ++c)
       target.option_counts[c] += unit.option_counts[c];
   }
+  for (std::size_t g = 0; g < from.reliability.size() && g < into.reliability.size(); ++g)
+    for (std::size_t s = 0; s < from.reliability[g].pairs.size(); ++s) {
+      into.reliability[g].respondents[s] += from.reliability[g].respondents[s];
+      for (std::size_t c = 0; c < from.reliability[g].pairs[s].size(); ++c)
+        into.reliability[g].pairs[s][c] += from.reliability[g].pairs[s][c];
+    }
   into.rows_read += from.rows_read;
   into.rejected_without_unit += from.rejected_without_unit;
   for (const auto& [code, count] : from.rejected_by_reason) into.rejected_by_reason[code] += count;

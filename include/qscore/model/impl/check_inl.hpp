@@ -24,7 +24,11 @@
 //   D028  a categorical option with neither points nor non_answer
 //   D029  reverse keying on an item whose scale is categorical
 //   D030  a categorical scale whose every option is a non-answer
-//   D031  two roles read the same CSV column (item columns, respondent, group, unit, weight)
+//   D031  two roles read the same CSV column (item columns, respondent, group, unit, weight,
+//         stratum)
+//   Statistics: D004 a population without a stratum id, D020 a stratum listed twice, D021 a
+//   population naming no group when the groups are the strata, D026 a population size that is
+//   not a finite number > 0, rank_replicates outside 0..1000000
 //   D032  no scales, no items, no groups, or a categorical scale without options
 //
 // Option points may be any finite number (negative points are allowed: a penalty option).
@@ -118,6 +122,7 @@ class instrument_checker {
     check_units();
     check_columns();
     check_rules();
+    check_statistics();
     return std::move(out_);
   }
 
@@ -424,6 +429,7 @@ class instrument_checker {
         claim(*column, path, path);
     }
     if (!def_.columns.weight.empty()) claim(def_.columns.weight, "/columns/weight", "/columns/weight");
+    if (!def_.columns.stratum.empty()) claim(def_.columns.stratum, "/columns/stratum", "/columns/stratum");
     std::map<std::string, std::size_t, std::less<>> item_ids;
     for (std::size_t i = 0; i < def_.items.size(); ++i) {
       const auto& item = def_.items[i];
@@ -446,6 +452,36 @@ class instrument_checker {
     if (def_.ranking.decimals && (*def_.ranking.decimals < 0 || *def_.ranking.decimals > 9))
       report(errc::invalid_value, "/ranking/decimals",
              "decimals " + std::to_string(*def_.ranking.decimals) + " is outside 0..9");
+  }
+
+  void check_statistics() {
+    const statistics_options& stats = def_.statistics;
+    if (stats.rank_replicates < 0 || stats.rank_replicates > 1'000'000)
+      report(errc::invalid_value, "/statistics/rank_replicates",
+             "rank_replicates " + std::to_string(stats.rank_replicates) + " is outside 0..1000000");
+    std::map<std::string, std::size_t, std::less<>> seen;
+    for (std::size_t i = 0; i < stats.population.size(); ++i) {
+      const stratum_population& p = stats.population[i];
+      const std::string path = "/statistics/population/" + std::to_string(i);
+      if (p.stratum.empty()) {
+        report(errc::missing_field, path + "/stratum", "a stratum population needs a stratum id");
+      } else {
+        if (!seen.emplace(p.stratum, i).second)
+          report(errc::duplicate_id, path + "/stratum", "stratum " + quote_id(p.stratum) + " is listed twice");
+        // With the groups as strata, a population must name a group.
+        if (def_.columns.stratum.empty()) {
+          bool known = false;
+          for (const auto& g : def_.groups) known = known || g.id == p.stratum;
+          if (!known)
+            report(errc::dangling_reference, path + "/stratum",
+                   "stratum " + quote_id(p.stratum) +
+                       " is not a group id (the groups are the strata: columns/stratum is not set)");
+        }
+      }
+      if (!(std::isfinite(p.size) && p.size > 0.0))
+        report(errc::invalid_value, path + "/size",
+               "population size " + format_number(p.size) + " is not a finite number > 0");
+    }
   }
 
   const instrument& def_;

@@ -1,0 +1,286 @@
+// The statistics layer (include/qscore/stats/): moments against NIST StRD certified values,
+// merging, intervals, quantiles, the design-based variance, rank uncertainty. Expected values
+// are NIST's certified ones, R's (the R call is quoted next to each), or worked by hand.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "qscore/stats/design.hpp"
+#include "qscore/stats/histogram.hpp"
+#include "qscore/stats/intervals.hpp"
+#include "qscore/stats/moments.hpp"
+#include "qscore/stats/rank_uncertainty.hpp"
+#include "support/reference_csv.hpp"
+
+namespace {
+
+using namespace qscore;
+using namespace qscore::stats;
+
+// NIST's log relative error: the number of correct significant digits, capped at 15.
+double lre(double got, double certified) {
+  if (got == certified) return 15.0;
+  return std::min(15.0, -std::log10(std::fabs(got - certified) / std::fabs(certified)));
+}
+
+std::vector<double> nist_values(const std::string& name) {
+  const auto table = fixtures::read_reference_csv(fixtures::reference_path("nist/" + name + ".csv"));
+  std::vector<double> out;
+  for (std::size_t r = 0; r < table.rows.size(); ++r) out.push_back(*table.number(r, "y"));
+  return out;
+}
+
+TEST(nist_strd, every_data_set_reaches_the_double_limit) {
+  // tests/reference/nist: NIST's nine univariate sets and certified values, and R's digits
+  // (r_digits.csv, made by make_nist_r.R). Seven sets: >= 13 digits of mean and sd. NumAcc3 and
+  // NumAcc4 hold values with no exact double (1000000.1, 10000000.1): no program that parses
+  // them into doubles gets every digit, and qscore must do no worse than R there.
+  const auto certified = fixtures::read_reference_csv(fixtures::reference_path("nist/certified_values.csv"));
+  const auto r_digits = fixtures::read_reference_csv(fixtures::reference_path("nist/r_digits.csv"));
+  ASSERT_EQ(certified.rows.size(), 9U);
+  for (std::size_t s = 0; s < certified.rows.size(); ++s) {
+    std::string name = certified.at(s, "dataset");
+    name.erase(std::remove(name.begin(), name.end(), '"'), name.end());
+    auto strip = [](std::string text) {
+      text.erase(std::remove(text.begin(), text.end(), '"'), text.end());
+      return std::stod(text);
+    };
+    const double mean = strip(certified.at(s, "certified_mean"));
+    const double sd = strip(certified.at(s, "certified_sd"));
+    const std::vector<double> values = nist_values(name);
+
+    // As a tally takes them: blocks of 1024 rows folded into the running state.
+    moment_stream one_pass;
+    for (const double y : values) one_pass.add(y);
+    const moments& m = one_pass.state();
+    ASSERT_EQ(m.n, static_cast<std::int64_t>(values.size()));
+    const double mean_digits = lre(*m.mean_value(), mean);
+    const double sd_digits = lre(*m.sd(), sd);
+
+    std::size_t r_row = 0;
+    while (r_digits.at(r_row, "dataset") != name) ++r_row;
+    const double r_mean_digits = *r_digits.number(r_row, "r_mean_lre");
+    const double r_sd_digits = *r_digits.number(r_row, "r_sd_lre");
+    RecordProperty(name + "_mean_digits", std::to_string(mean_digits));
+    RecordProperty(name + "_sd_digits", std::to_string(sd_digits));
+    std::cout << name << ": mean " << mean_digits << " digits (R " << r_mean_digits << "), sd " << sd_digits
+              << " digits (R " << r_sd_digits << ")\n";
+    if (name == "NumAcc3" || name == "NumAcc4") {
+      EXPECT_GE(mean_digits, r_mean_digits) << name;
+      EXPECT_GE(sd_digits, r_sd_digits - 1e-3) << name;  // the last digit of R's printed LRE
+      // The sd of the doubles as parsed agrees with R's to far more digits than either has right.
+      EXPECT_NEAR(*m.sd(), *r_digits.number(r_row, "r_sd"), 1e-13 * sd) << name;
+    } else {
+      EXPECT_GE(mean_digits, 13.0) << name;
+      EXPECT_GE(sd_digits, 13.0) << name;
+    }
+
+    // Cut into random chunks, merged in a random order: the same digits.
+    std::mt19937 rng(static_cast<unsigned>(values.size()));
+    std::vector<std::size_t> cuts = {0, values.size()};
+    for (int c = 0; c < 5; ++c) cuts.push_back(rng() % values.size());
+    std::sort(cuts.begin(), cuts.end());
+    std::vector<moments> parts;
+    for (std::size_t c = 0; c + 1 < cuts.size(); ++c) {
+      moment_stream part;
+      for (std::size_t i = cuts[c]; i < cuts[c + 1]; ++i) part.add(values[i]);
+      parts.push_back(part.state());
+    }
+    std::shuffle(parts.begin(), parts.end(), rng);
+    moments merged;
+    for (const auto& part : parts) merged.merge(part);
+    EXPECT_EQ(merged.n, m.n);
+    EXPECT_NEAR(*merged.mean_value(), *m.mean_value(), 1e-15 * std::fabs(mean)) << name;
+    EXPECT_NEAR(*merged.sd(), *m.sd(), 1e-13 * sd) << name;
+  }
+}
+
+TEST(moments, weighted_mean_and_sd_by_hand) {
+  // y = 2, 4, 4, 5 with w = 1, 2, 1, 1: W = 5, mean = 19/5 = 3.8;
+  // Σ w (y − 3.8)² = 3.24 + 2·0.04 + 0.04 + 1.44 = 4.8; sd = √(4.8 / 5 · 4/3) = √1.28.
+  moment_stream s(2, true);  // blocks of 2 rows: exercises folding
+  s.add(2, 1);
+  s.add(4, 2);
+  s.add(4, 1);
+  s.add(5, 1);
+  const moments& m = s.state();
+  EXPECT_EQ(m.n, 4);
+  EXPECT_DOUBLE_EQ(m.weight(), 5.0);
+  EXPECT_DOUBLE_EQ(*m.mean_value(), 3.8);
+  EXPECT_DOUBLE_EQ(*m.sd(), std::sqrt(1.28));
+  EXPECT_EQ(m.min, 2.0);
+  EXPECT_EQ(m.max, 5.0);
+  // Co-moments of a = w·y = 2, 8, 4, 5 and b = w = 1, 2, 1, 1: means 4.75 and 1.25;
+  // Saa = 7.5625 + 10.5625 + 0.5625 + 0.0625 = 18.75; Sab = 1.875 + ... = 2.25 (by hand below);
+  // Sbb = 3 · 0.0625 + 0.5625 = 0.75.
+  const co_moments& c = s.pairs();
+  EXPECT_DOUBLE_EQ(c.mean_a.value(), 4.75);
+  EXPECT_DOUBLE_EQ(c.mean_b.value(), 1.25);
+  EXPECT_DOUBLE_EQ(c.saa.value(), 18.75);
+  // Sab = (−2.75)(−0.25) + (3.25)(0.75) + (−0.75)(−0.25) + (0.25)(−0.25) = 0.6875 + 2.4375 + 0.1875 − 0.0625
+  EXPECT_DOUBLE_EQ(c.sab.value(), 3.25);
+  EXPECT_DOUBLE_EQ(c.sbb.value(), 0.75);
+}
+
+TEST(moments, one_value_has_no_sd_and_nothing_has_no_mean) {
+  moments empty;
+  EXPECT_FALSE(empty.mean_value());
+  moment_stream one;
+  one.add(42.0);
+  EXPECT_EQ(*one.state().mean_value(), 42.0);
+  EXPECT_FALSE(one.state().sd());
+}
+
+TEST(design, stratified_weighted_mean_matches_svymean) {
+  // R: d <- data.frame(y = c(2,4,4,5,7,9), w = c(1,2,1,1,3,1), h = c("a","a","a","a","b","b"))
+  //    svymean(~y, svydesign(id = ~1, strata = ~h, weights = ~w, data = d))
+  //    -> mean 5.4444444444444444, SE 0.32756788052892838
+  //    svyby(~y, ~h, ..., svymean) SEs -> 0.51016337252557298 (a), 0.75000000000000011 (b)
+  moment_stream a(1024, true), b(1024, true);
+  a.add(2, 1);
+  a.add(4, 2);
+  a.add(4, 1);
+  a.add(5, 1);
+  b.add(7, 3);
+  b.add(9, 1);
+  const moments& ma = a.state();
+  const moments& mb = b.state();
+  const double total_w = 9.0;
+  const double mean = (19.0 + 30.0) / total_w;  // Σ w y = 19 + 30
+  std::vector<design_stratum> strata(2);
+  strata[0].parts.push_back({1.0 / total_w, mean, &ma, &a.pairs()});
+  strata[1].parts.push_back({1.0 / total_w, mean, &mb, &b.pairs()});
+  EXPECT_NEAR(std::sqrt(*linearised_variance(strata).variance), 0.32756788052892838, 1e-15);
+  // Each stratum's own mean: coefficient 1/W_h, centred on its mean.
+  std::vector<design_stratum> only_a(1);
+  only_a[0].parts.push_back({1.0 / 5.0, 3.8, &ma, &a.pairs()});
+  EXPECT_NEAR(std::sqrt(*linearised_variance(only_a).variance), 0.51016337252557298, 1e-15);
+  std::vector<design_stratum> only_b(1);
+  only_b[0].parts.push_back({1.0 / 4.0, 7.5, &mb, &b.pairs()});
+  EXPECT_NEAR(std::sqrt(*linearised_variance(only_b).variance), 0.75000000000000011, 1e-15);
+  // Finite population correction: (1 − n/N) scales each stratum's term; N = 8 for b halves
+  // nothing but multiplies by 1 − 2/8 = 0.75.
+  only_b[0].population = 8.0;
+  EXPECT_NEAR(*linearised_variance(only_b).variance, 0.75 * 0.5625, 1e-15);
+  // A stratum with one row: no variance.
+  moment_stream lone;
+  lone.add(3.0);
+  std::vector<design_stratum> single(1);
+  single[0].parts.push_back({1.0, 3.0, &lone.state(), nullptr});
+  EXPECT_FALSE(linearised_variance(single).variance);
+  EXPECT_EQ(linearised_variance(single).lonely_strata, 1);
+  // Next to a stratum with a variance it adds nothing, and is counted (R survey with
+  // options(survey.lonely.psu = "certainty")).
+  single.push_back(only_b[0]);
+  single[1].population.reset();
+  const design_variance both = linearised_variance(single);
+  EXPECT_NEAR(*both.variance, 0.5625, 1e-15);
+  EXPECT_EQ(both.lonely_strata, 1);
+}
+
+TEST(design, unweighted_single_stratum_is_s_over_root_n) {
+  // Without weights the SE of a mean is s / √n: y = 1..5, s² = 2.5, SE = √(2.5 / 5) = √0.5.
+  moment_stream s;
+  for (int y = 1; y <= 5; ++y) s.add(y);
+  std::vector<design_stratum> strata(1);
+  strata[0].parts.push_back({1.0 / 5.0, 3.0, &s.state(), nullptr});
+  EXPECT_NEAR(std::sqrt(*linearised_variance(strata).variance), std::sqrt(0.5), 1e-15);
+}
+
+TEST(intervals, wilson_matches_prop_test) {
+  // R: prop.test(7, 20, correct = FALSE)$conf.int -> 0.18119182410108206 0.56714572331476365
+  const auto w = wilson_interval(7, 20);
+  ASSERT_TRUE(w);
+  EXPECT_NEAR(w->low, 0.18119182410108206, 1e-15);
+  EXPECT_NEAR(w->high, 0.56714572331476365, 1e-15);
+  // prop.test(0, 5, ...) -> 0 0.43448246478317465; prop.test(5, 5, ...) -> 0.56551753521682535 1
+  EXPECT_NEAR(wilson_interval(0, 5)->high, 0.43448246478317465, 1e-15);
+  EXPECT_EQ(wilson_interval(0, 5)->low, 0.0);
+  EXPECT_NEAR(wilson_interval(5, 5)->low, 0.56551753521682535, 1e-15);
+  EXPECT_EQ(wilson_interval(5, 5)->high, 1.0);
+  EXPECT_FALSE(wilson_interval(0, 0));
+  // R: 2 * pnorm(-1.5) -> 0.13361440253771614
+  EXPECT_NEAR(two_sided_p(1.5), 0.13361440253771614, 1e-15);
+  EXPECT_NEAR(two_sided_p(-1.5), 0.13361440253771614, 1e-15);
+}
+
+TEST(histogram, quantiles_match_r_type_7) {
+  // R: quantile(c(1,1,2,3,3,3,5,8,8,10), c(.25,.5,.75)) -> 2.25 3.00 7.25
+  const std::vector<std::pair<double, std::int64_t>> values = {{1, 2}, {2, 1}, {3, 3}, {5, 1}, {8, 2}, {10, 1}};
+  EXPECT_DOUBLE_EQ(*quantile_type7(values, 0.25), 2.25);
+  EXPECT_DOUBLE_EQ(*quantile_type7(values, 0.5), 3.0);
+  EXPECT_DOUBLE_EQ(*quantile_type7(values, 0.75), 7.25);
+  EXPECT_DOUBLE_EQ(*quantile_type7(values, 0.0), 1.0);
+  EXPECT_DOUBLE_EQ(*quantile_type7(values, 1.0), 10.0);
+  EXPECT_FALSE(quantile_type7({}, 0.5));
+}
+
+TEST(histogram, count_map_merges_exactly_in_any_order) {
+  std::mt19937 rng(5);
+  std::vector<std::int64_t> keys;
+  for (int i = 0; i < 20000; ++i) keys.push_back(static_cast<std::int64_t>(rng() % 3000) - 1500);
+  count_map whole;
+  for (const auto key : keys) whole.add(key);
+  count_map a, b, c;
+  for (std::size_t i = 0; i < keys.size(); ++i) (i % 3 == 0 ? a : i % 3 == 1 ? b : c).add(keys[i]);
+  count_map merged;
+  merged.merge(c);
+  merged.merge(a);
+  merged.merge(b);
+  EXPECT_EQ(merged.sorted(), whole.sorted());
+  std::int64_t total = 0;
+  for (const auto& [key, count] : whole.sorted()) total += count;
+  EXPECT_EQ(total, 20000);
+}
+
+TEST(rank_uncertainty, seeded_bootstrap_is_reproducible_and_sensible) {
+  // Units 1 and 2 are 0.1 apart with SE 1: either may be first. Unit 3 is 50 below: always 3rd.
+  const std::vector<double> totals = {70.1, 70.0, 20.0};
+  const std::vector<std::optional<double>> se = {1.0, 1.0, 1.0};
+  const auto a = bootstrap_rank_intervals(totals, se, 2000, 42);
+  const auto b = bootstrap_rank_intervals(totals, se, 2000, 42);
+  for (std::size_t u = 0; u < 3; ++u) {
+    EXPECT_EQ(a[u].low, b[u].low);
+    EXPECT_EQ(a[u].high, b[u].high);
+  }
+  EXPECT_EQ(a[0].low, 1);
+  EXPECT_EQ(a[0].high, 2);
+  EXPECT_EQ(a[1].low, 1);
+  EXPECT_EQ(a[1].high, 2);
+  EXPECT_EQ(a[2].low, 3);
+  EXPECT_EQ(a[2].high, 3);
+  // Without uncertainty the ranks are the observed ones.
+  const auto fixed = bootstrap_rank_intervals(totals, {0.0, 0.0, 0.0}, 100, 1);
+  EXPECT_EQ(fixed[0].low, 1);
+  EXPECT_EQ(fixed[0].high, 1);
+  EXPECT_EQ(fixed[1].low, 2);
+  EXPECT_EQ(fixed[1].high, 2);
+}
+
+TEST(rank_uncertainty, normal_variates_have_mean_zero_and_variance_one) {
+  xoshiro256ss rng(7);
+  moment_stream s;
+  for (int i = 0; i < 200000; ++i) s.add(rng.normal());
+  EXPECT_NEAR(*s.state().mean_value(), 0.0, 0.01);
+  EXPECT_NEAR(*s.state().sd(), 1.0, 0.01);
+}
+
+TEST(rank_uncertainty, generators_match_their_reference_algorithms) {
+  // xoshiro256** (Blackman and Vigna, xoshiro256starstar.c) from the state {1, 2, 3, 4}, worked
+  // by hand from the published algorithm: 11520, 0, 1509978240, 1215971899390074240.
+  xoshiro256ss known = xoshiro256ss::from_state(1, 2, 3, 4);
+  EXPECT_EQ(known.next(), 11520U);
+  EXPECT_EQ(known.next(), 0U);
+  EXPECT_EQ(known.next(), 1509978240U);
+  EXPECT_EQ(known.next(), 1215971899390074240U);
+  // splitmix64 from 0: 0xE220A8397B1DCDAF, 0x6E789E6AA1B965F4 (Vigna's splitmix64.c).
+  std::uint64_t state = 0;
+  EXPECT_EQ(xoshiro256ss::splitmix64(state), 0xE220A8397B1DCDAFULL);
+  EXPECT_EQ(xoshiro256ss::splitmix64(state), 0x6E789E6AA1B965F4ULL);
+}
+
+}  // namespace
