@@ -21,37 +21,15 @@
 #include <optional>
 #include <vector>
 
+#include "qscore/detail/xoshiro.hpp"
+
 namespace qscore::stats {
 
-class xoshiro256ss {
+// Standard normal variates from xoshiro256** by Marsaglia's polar method (uses only +, ×, ÷,
+// log and sqrt, so the draws are the same everywhere).
+class normal_variates {
  public:
-  explicit xoshiro256ss(std::uint64_t seed) {
-    for (auto& word : s_) word = splitmix64(seed);
-  }
-  // A generator in a given state (for checking against the reference implementation).
-  static xoshiro256ss from_state(std::uint64_t s0, std::uint64_t s1, std::uint64_t s2, std::uint64_t s3) {
-    xoshiro256ss out(0);
-    out.s_[0] = s0;
-    out.s_[1] = s1;
-    out.s_[2] = s2;
-    out.s_[3] = s3;
-    return out;
-  }
-
-  std::uint64_t next() {
-    const std::uint64_t result = rotl(s_[1] * 5, 7) * 9;
-    const std::uint64_t t = s_[1] << 17;
-    s_[2] ^= s_[0];
-    s_[3] ^= s_[1];
-    s_[1] ^= s_[2];
-    s_[0] ^= s_[3];
-    s_[2] ^= t;
-    s_[3] = rotl(s_[3], 45);
-    return result;
-  }
-
-  // Uniform on [0, 1) with 53 random bits.
-  double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
+  explicit normal_variates(std::uint64_t seed) : uniform_(seed) {}
 
   // Standard normal by Marsaglia's polar method (uses only +, ×, ÷, log and sqrt).
   double normal() {
@@ -60,8 +38,8 @@ class xoshiro256ss {
       return spare_;
     }
     while (true) {
-      const double u = 2.0 * uniform() - 1.0;
-      const double v = 2.0 * uniform() - 1.0;
+      const double u = 2.0 * uniform_.uniform() - 1.0;
+      const double v = 2.0 * uniform_.uniform() - 1.0;
       const double s = u * u + v * v;
       if (s >= 1.0 || s == 0.0) continue;
       const double factor = std::sqrt(-2.0 * std::log(s) / s);
@@ -71,16 +49,8 @@ class xoshiro256ss {
     }
   }
 
-  static std::uint64_t splitmix64(std::uint64_t& state) {
-    std::uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
-
  private:
-  static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-  std::uint64_t s_[4]{};
+  detail::xoshiro256ss uniform_;
   double spare_ = 0.0;
   bool has_spare_ = false;
 };
@@ -98,7 +68,7 @@ struct rank_interval {
   const std::size_t units = total.size();
   std::vector<rank_interval> out(units);
   if (units == 0 || replicates <= 0) return out;
-  xoshiro256ss rng(seed);
+  normal_variates rng(seed);
   // counts[u * units + r] = replicates in which unit u held rank r + 1.
   std::vector<std::int64_t> counts(units * units, 0);
   std::vector<double> draw(units);
