@@ -9,6 +9,12 @@ class compensated_sum {
  public:
   void add(double x) noexcept { add_pair(x, 0.0); }
   void add(const compensated_sum& other) noexcept { add_pair(other.hi_, other.lo_); }
+  // Adds a * b exactly: the product's rounding error, taken with a fused multiply-add, joins as
+  // the low part.
+  void add_product(double a, double b) noexcept {
+    const double product = a * b;
+    add_pair(product, __builtin_fma(a, b, -product));
+  }
 
   [[nodiscard]] double value() const noexcept { return hi_ + lo_; }
   [[nodiscard]] double high() const noexcept { return hi_; }

@@ -19,6 +19,8 @@
 
 #include <Eigen/Core>
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <cstdint>
 #include <map>
 #include <stdexcept>
@@ -50,11 +52,17 @@ struct score_sums {
   }
 };
 
-// Plain-double sums of the current block, per score column.
+// Plain-double sums of the current block, per score column. The weighted scores are summed
+// about the block's first score x0 of each column, as Σw·(x − x0), and join the compensated
+// sum at the block's end as x0·Σw (an exact product) plus that sum: a plain Σw·x of identical
+// scores drifts in its last bits (1024 copies of 73.3… do not add up to 1024 × 73.3…), while
+// deviations from x0 are exactly 0, so any number of identical scores gives back exactly that
+// mean (tests/unit/tally_exact_mean_test.cpp).
 struct block_partial {
   bool active = false;
   double weight = 0.0;
-  std::vector<double> w, wx;
+  std::vector<double> w, wd;
+  std::vector<double> x0;  // NaN until the column's first score in the block
 };
 
 // The rows of one cell that belong to one sampling stratum: what standard errors are made of.
@@ -98,7 +106,10 @@ struct cell_tally {
     weight.add(pending.weight);
     for (std::size_t s = 0; s < scores.size(); ++s) {
       scores[s].weight.add(pending.w[s]);
-      scores[s].weighted.add(pending.wx[s]);
+      if (pending.w[s] != 0.0 || pending.wd[s] != 0.0) {
+        scores[s].weighted.add_product(pending.x0[s], pending.w[s]);
+        scores[s].weighted.add(pending.wd[s]);
+      }
     }
     for (auto& stratum : strata) stratum.flush();
     std::sort(pending_keys.begin(), pending_keys.end());
@@ -308,7 +319,8 @@ inline void accumulate(tally& into, const scoring_plan& plan, const response_bat
         p.active = true;
         p.weight = 0.0;
         p.w.assign(columns, 0.0);
-        p.wx.assign(columns, 0.0);
+        p.wd.assign(columns, 0.0);
+        p.x0.assign(columns, std::numeric_limits<double>::quiet_NaN());
         into.open_cells.emplace_back(u, g);
       }
       const std::size_t h =
@@ -322,8 +334,9 @@ inline void accumulate(tally& into, const scoring_plan& plan, const response_bat
         if (!scored.has_score(i, col)) continue;
         const double x = scored.score(i, col);
         ++cell.scores[s].n;
+        if (std::isnan(p.x0[s])) p.x0[s] = x;
         p.w[s] += w;
-        p.wx[s] += w * x;
+        p.wd[s] += w * (x - p.x0[s]);
         stratum.pending[s].add(x, w, pairs);
       }
       if (scored.has_score(i, 0)) cell.pending_keys.push_back(stats::grid_key(scored.score(i, 0)));
