@@ -504,4 +504,56 @@ TEST_F(Cli, StatisticsInJsonAndText) {
   EXPECT_EQ(again.out, text.out);
 }
 
+// --- privacy --------------------------------------------------------------------------------
+
+// tiny.yaml with another min_cell (it says `min_cell: 1`).
+std::string tiny_with_min_cell(const std::string& value) {
+  std::string text = read_file(tiny);
+  const std::string key = "min_cell: 1";
+  const auto at = text.find(key);
+  EXPECT_NE(at, std::string::npos);
+  return text.replace(at, key.size(), "min_cell: " + value);
+}
+
+TEST_F(Cli, SmallCellsAreWithheld) {
+  // responses.csv: u1 a 2, b 1; u2 a 2, b 1 valid ballots (data/README.md). With min_cell 2 the
+  // b cells are below it, and each unit's a cell is withheld as its complement (the unit's
+  // score and valid count would give b away). Units and pooled groups stay: u1 72.1, u2 73.5,
+  // a n 4 mean 78, b n 2 mean 65.
+  const fs::path definition = write("private.yaml", tiny_with_min_cell("2"));
+  const json doc = run_json({"score", definition.string(), responses, "--format", "json"});
+  EXPECT_EQ(doc["privacy"]["min_cell"], 2);
+  for (const char* id : {"u1", "u2"}) {
+    const json& u = unit(doc, id);
+    EXPECT_EQ(u["valid"], 3);
+    EXPECT_TRUE(u["ranked"].get<bool>());
+    EXPECT_EQ(u["groups"][0]["suppressed"], "complement");
+    EXPECT_EQ(u["groups"][1]["suppressed"], "below_min_cell");
+    EXPECT_EQ(u["groups"][1]["n_below"], 2);
+    for (const auto& g : u["groups"]) {
+      EXPECT_TRUE(g["n"].is_null());
+      EXPECT_TRUE(g["mean"].is_null());
+    }
+  }
+  EXPECT_NEAR(unit(doc, "u1")["score"].get<double>(), 72.1, tolerance);
+  EXPECT_NEAR(unit(doc, "u2")["score"].get<double>(), 73.5, tolerance);
+  EXPECT_EQ(doc["groups"][0]["n"], 4);
+  EXPECT_NEAR(doc["groups"][0]["mean"].get<double>(), 78.0, tolerance);
+  EXPECT_NEAR(doc["groups"][1]["mean"].get<double>(), 65.0, tolerance);
+
+  const run_result text = run({"score", definition.string(), responses});
+  EXPECT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("privacy: <2 = fewer than 2 valid ballots"), std::string::npos) << text.out;
+}
+
+TEST_F(Cli, MinCellBelowOneIsRejected) {
+  const fs::path definition = write("zero.yaml", tiny_with_min_cell("0"));
+  const run_result r = run({"validate", definition.string()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("error[D026] min_cell 0 is below 1, expected an integer >= 1 (1 publishes every cell) "
+                       "(at /privacy/min_cell)"),
+            std::string::npos)
+      << r.err;
+}
+
 }  // namespace
