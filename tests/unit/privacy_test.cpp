@@ -428,4 +428,26 @@ TEST(privacy_attack, recomputes_what_the_primary_rule_alone_hides) {
   EXPECT_NE(std::find(found.begin(), found.end(), "m:u1/g3"), found.end());
 }
 
+// Two blocks of four small cells, each a cycle the counts cannot solve, joined by one small cell
+// u2 g3. Every row and column holds two or more small cells with 5 or more ballots, so the
+// lines rule is content; but rows u1 + u2 minus columns g1 + g2 leave exactly u2 g3 (a bridge
+// between the blocks). The primary rule alone gives it away; the audit adds complements.
+const counts bridged{{3, 3, 20, 20}, {3, 3, 2, 20}, {20, 20, 3, 3}, {20, 20, 3, 3}};
+
+TEST(privacy_attack, finds_a_cell_that_bridges_two_safe_blocks) {
+  report r = table_report(bridged, 1);
+  for (auto& u : r.units)
+    for (auto& g : u.groups)
+      if (g.n > 0 && g.n < 5) g.suppressed = B;
+  withhold_suppressed(r);
+  const std::vector<std::string> found = attacker(to_json(r)).recomputable();
+  EXPECT_NE(std::find(found.begin(), found.end(), "n:u2/g3"), found.end());
+}
+
+TEST(privacy_attack, fails_once_the_audit_protects_the_bridge) {
+  const privacy_plan plan = plan_privacy(table_of(bridged), 5);
+  EXPECT_NE(std::find(plan.cells.begin(), plan.cells.end(), C), plan.cells.end());
+  expect_safe(bridged, 5);
+}
+
 }  // namespace
