@@ -39,6 +39,7 @@ int main() {
   def.items = {item("q1", 2), item("q2", 1), item("q3", 1)};
   def.groups = {{"residents", "Residents", 0.6}, {"businesses", "Businesses", 0.4}};  // id, label, share
   def.units = {{"water", "Water company"}, {"power", "Power company"}};
+  def.privacy.min_cell = 1;  // a demo of 3 ballots a unit; real surveys keep the default 5 (Privacy)
   const qscore::scoring_plan plan = qscore::compile(def).value();  // throws qscore::error if invalid
 
   struct row {

@@ -225,7 +225,7 @@ using key_set = std::initializer_list<std::string_view>;
 
 const key_set root_keys = {"format", "id",     "version", "title",   "language", "points",  "scales", "dimensions",
                                "items",  "weight_total", "groups", "units", "columns",  "ballot", "ranking",
-                               "statistics"};
+                               "statistics", "privacy"};
 const key_set scale_keys = {"id", "label", "options", "numeric"};
 const key_set numeric_keys = {"min", "max", "points", "positive_from"};
 const key_set option_keys = {"code", "label", "points", "non_answer", "positive"};
@@ -238,6 +238,7 @@ const key_set ballot_keys = {"min_answered"};
 const key_set ranking_keys = {"min_valid", "decimals"};
 const key_set statistics_keys = {"reliability", "reliability_by_group", "population", "rank_replicates", "rank_seed"};
 const key_set population_keys = {"stratum", "size"};
+const key_set privacy_keys = {"min_cell"};
 
 // ---------------------------------------------------------------------------------------------
 // The walk
@@ -701,6 +702,18 @@ class definition_loader {
     if (const YAML::Node* statistics = value_of(root, "statistics", false);
         statistics && expect_map(*statistics, "/statistics", "statistics"))
       read_statistics(*statistics);
+    if (const YAML::Node* privacy = value_of(root, "privacy", false);
+        privacy && expect_map(*privacy, "/privacy", "privacy"))
+      read_privacy(*privacy);
+  }
+
+  // privacy: {min_cell: N}. The range (>= 1) is check_instrument's, so a definition built in code
+  // gets the same diagnostic.
+  void read_privacy(const YAML::Node& node) {
+    const mapping map = read_keys(node, "/privacy", &privacy_keys, "privacy");
+    if (const auto v = read_integer(map, "min_cell", false, std::numeric_limits<std::int64_t>::min(),
+                                    std::numeric_limits<std::int64_t>::max()))
+      definition_.privacy.min_cell = *v;
   }
 
   void read_statistics(const YAML::Node& node) {

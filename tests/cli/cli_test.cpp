@@ -89,6 +89,14 @@ class Cli : public ::testing::Test {
     return path;
   }
 
+  // The appraisal example with min_cell 1 (it says 5): every cell published.
+  fs::path appraisal_open() {
+    std::string text = read_file(appraisal);
+    const auto at = text.find("min_cell: 5");
+    EXPECT_NE(at, std::string::npos);
+    return write("appraisal_open.yaml", text.replace(at, 11, "min_cell: 1"));
+  }
+
   fs::path work_;
 };
 
@@ -255,15 +263,15 @@ TEST_F(Cli, ScoreCsv) {
   EXPECT_EQ(r.out,
             "unit_id,unit_label,rank,unit_total,group_id,group_label,n,weighted_n,mean,share,share_used,sd,se,"
             "ci_low,ci_high,min,q1,median,q3,max,unit_total_se,unit_total_ci_low,unit_total_ci_high,rank_low,"
-            "rank_high\r\n"
+            "rank_high,suppressed,n_below\r\n"
             "u2,自来水公司,1,58.80,a,代表,2,2.00,72.50,0.60,0.60,24.75,17.50,38.20,106.80,55.00,63.75,72.50,81.25,"
-            "90.00,8.40,42.34,75.26,1,2\r\n"
+            "90.00,8.40,42.34,75.26,1,2,,\r\n"
             "u2,自来水公司,1,58.80,b,群众,1,1.00,75.00,0.40,0.40,,,,,75.00,75.00,75.00,75.00,75.00,8.40,42.34,"
-            "75.26,1,2\r\n"
+            "75.26,1,2,,\r\n"
             "u1,供电公司,2,57.68,a,代表,2,2.00,83.50,0.60,0.60,23.33,16.50,51.16,115.84,67.00,75.25,83.50,91.75,"
-            "100.00,7.92,42.16,73.20,1,2\r\n"
+            "100.00,7.92,42.16,73.20,1,2,,\r\n"
             "u1,供电公司,2,57.68,b,群众,1,1.00,55.00,0.40,0.40,,,,,55.00,55.00,55.00,55.00,55.00,7.92,42.16,"
-            "73.20,1,2\r\n");
+            "73.20,1,2,,\r\n");  // tiny.yaml has min_cell 1: nothing withheld
 }
 
 TEST_F(Cli, LanguageOption) {
@@ -312,7 +320,7 @@ TEST_F(Cli, RejectedRowsAreCountedAndReconcile) {
   ASSERT_EQ(a["rejection_samples"].size(), 4U);
   EXPECT_EQ(a["rejection_samples"][0]["line"], 6);
   EXPECT_EQ(a["rejection_samples"][0]["id"], "R202");
-  EXPECT_EQ(a["rejection_samples"][0]["value"], "x");
+  EXPECT_TRUE(a["rejection_samples"][0]["value"].is_null());  // no answers in reports (README "Privacy")
   // Rejected rows are never scored: the totals are those of responses.csv.
   EXPECT_NEAR(unit(doc, "u1")["total"].get<double>(), 57.68, tolerance);
   EXPECT_NEAR(unit(doc, "u2")["total"].get<double>(), 58.8, tolerance);
@@ -404,7 +412,8 @@ TEST_F(Cli, WeightedOutputDoesNotDependOnBatchOrChunkSize) {
 }
 
 TEST_F(Cli, AppraisalAccountingAndRanking) {
-  const json doc = run_json({"score", appraisal, appraisal_rows, "--format", "json"});
+  // The group means are checked against the unit scores: publish every cell (min_cell 1).
+  const json doc = run_json({"score", appraisal_open().string(), appraisal_rows, "--format", "json"});
   const json& a = doc["accounting"];
   EXPECT_EQ(a["rows_read"], 405);
   EXPECT_EQ(a["rejected"], 3);
@@ -479,7 +488,7 @@ TEST_F(Cli, StatisticsInJsonAndText) {
     EXPECT_LE(u["rank_low"].get<int>(), u["rank"].get<int>());
     EXPECT_GE(u["rank_high"].get<int>(), u["rank"].get<int>());
     for (const auto& g : u["groups"]) {
-      if (g["n"].get<int>() < 2) continue;
+      if (g["n"].is_null() || g["n"].get<int>() < 2) continue;  // withheld (privacy) or too few
       EXPECT_TRUE(g["se"].is_number());
       EXPECT_LE(g["q1"].get<double>(), g["median"].get<double>());
       EXPECT_LE(g["min"].get<double>(), g["q1"].get<double>());
@@ -502,6 +511,96 @@ TEST_F(Cli, StatisticsInJsonAndText) {
   // The same seed gives the same bytes.
   const run_result again = run({"score", appraisal, appraisal_rows, "--reliability", "listwise"});
   EXPECT_EQ(again.out, text.out);
+}
+
+// --- privacy --------------------------------------------------------------------------------
+
+// tiny.yaml with another min_cell (it says `min_cell: 1`).
+std::string tiny_with_min_cell(const std::string& value) {
+  std::string text = read_file(tiny);
+  const std::string key = "min_cell: 1";
+  const auto at = text.find(key);
+  EXPECT_NE(at, std::string::npos);
+  return text.replace(at, key.size(), "min_cell: " + value);
+}
+
+TEST_F(Cli, SmallCellsAreWithheld) {
+  // responses.csv: u1 a 2, b 1; u2 a 2, b 1 valid ballots (data/README.md). With min_cell 2 the
+  // b cells are below it, and each unit's a cell is withheld as its complement (the unit's
+  // score and valid count would give b away). Units and pooled groups stay: u1 72.1, u2 73.5,
+  // a n 4 mean 78, b n 2 mean 65.
+  const fs::path definition = write("private.yaml", tiny_with_min_cell("2"));
+  const json doc = run_json({"score", definition.string(), responses, "--format", "json"});
+  EXPECT_EQ(doc["privacy"]["min_cell"], 2);
+  for (const char* id : {"u1", "u2"}) {
+    const json& u = unit(doc, id);
+    EXPECT_EQ(u["valid"], 3);
+    EXPECT_TRUE(u["ranked"].get<bool>());
+    EXPECT_EQ(u["groups"][0]["suppressed"], "complement");
+    EXPECT_EQ(u["groups"][1]["suppressed"], "below_min_cell");
+    EXPECT_EQ(u["groups"][1]["n_below"], 2);
+    for (const auto& g : u["groups"]) {
+      EXPECT_TRUE(g["n"].is_null());
+      EXPECT_TRUE(g["mean"].is_null());
+    }
+  }
+  EXPECT_NEAR(unit(doc, "u1")["score"].get<double>(), 72.1, tolerance);
+  EXPECT_NEAR(unit(doc, "u2")["score"].get<double>(), 73.5, tolerance);
+  EXPECT_EQ(doc["groups"][0]["n"], 4);
+  EXPECT_NEAR(doc["groups"][0]["mean"].get<double>(), 78.0, tolerance);
+  EXPECT_NEAR(doc["groups"][1]["mean"].get<double>(), 65.0, tolerance);
+
+  const run_result text = run({"score", definition.string(), responses});
+  EXPECT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("privacy: <2 = fewer than 2 valid ballots"), std::string::npos) << text.out;
+}
+
+TEST_F(Cli, MinCellBelowOneIsRejected) {
+  const fs::path definition = write("zero.yaml", tiny_with_min_cell("0"));
+  const run_result r = run({"validate", definition.string()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("error[D026] min_cell 0 is below 1, expected an integer >= 1 (1 publishes every cell) "
+                       "(at /privacy/min_cell)"),
+            std::string::npos)
+      << r.err;
+}
+
+TEST_F(Cli, AppraisalSmallCellsAreWithheld) {
+  // The example (min_cell 5) against the same data with every cell published: exactly the cells
+  // with 1 to 4 valid ballots are below_min_cell; every withheld cell has no n and no mean; the
+  // complements hold 5 or more; the units keep their totals, valid counts and ranks.
+  const json open = run_json({"score", appraisal_open().string(), appraisal_rows, "--format", "json"});
+  const json doc = run_json({"score", appraisal, appraisal_rows, "--format", "json"});
+  ASSERT_EQ(doc["units"].size(), open["units"].size());
+  int below = 0, complements = 0;
+  for (std::size_t u = 0; u < doc["units"].size(); ++u) {
+    const json& shown = doc["units"][u];
+    const json& full = open["units"][u];
+    ASSERT_EQ(shown["id"], full["id"]);
+    EXPECT_EQ(shown["total"], full["total"]);
+    EXPECT_EQ(shown["valid"], full["valid"]);
+    EXPECT_EQ(shown["rank"], full["rank"]);
+    for (std::size_t g = 0; g < shown["groups"].size(); ++g) {
+      const json& cell = shown["groups"][g];
+      const int n = full["groups"][g]["n"].get<int>();
+      EXPECT_EQ(cell["suppressed"] == "below_min_cell", n > 0 && n < 5) << shown["id"] << "/" << cell["id"];
+      if (cell["suppressed"].is_null()) {
+        EXPECT_EQ(cell["n"], n);
+        EXPECT_EQ(cell["mean"], full["groups"][g]["mean"]);
+        continue;
+      }
+      EXPECT_TRUE(cell["n"].is_null());
+      EXPECT_TRUE(cell["mean"].is_null());
+      if (cell["suppressed"] == "complement") {
+        ++complements;
+        EXPECT_GE(n, 5);
+      } else {
+        ++below;
+      }
+    }
+  }
+  EXPECT_GT(below, 0);  // 400 rows over 6 units and 9 groups: some cells are small
+  std::cerr << "withheld cells: " << below << " below 5, " << complements << " complements\n";
 }
 
 }  // namespace

@@ -17,6 +17,7 @@ int main() {
   item.scale = "yn";
   def.items = {item};
   def.groups = {{"all", "Everyone", 1.0}};
+  def.privacy.min_cell = 1;  // two ballots: publish them (the default 5 would withhold the unit)
   const qscore::scoring_plan plan = qscore::compile(def).value();
 
   qscore::batch_builder rows(plan);

@@ -150,6 +150,12 @@ def main():
         "population size zero": (
             broken(lambda d: d.update(statistics={"population": [{"stratum": "deputy", "size": 0}]})),
             "/statistics/population/0/size"),
+        "min_cell below 1": (
+            broken(lambda d: d.update(privacy={"min_cell": 0})), "/privacy/min_cell"),
+        "min_cell not an integer": (
+            broken(lambda d: d.update(privacy={"min_cell": 2.5})), "/privacy/min_cell"),
+        "unknown key in privacy": (
+            broken(lambda d: d.update(privacy={"k": 5})), "/privacy"),
         # Stricter than the loader on purpose (the loader takes any text as a language).
         "label map with a non-language key": (
             broken(lambda d: d["groups"][0].update(label={"zh cn": "x"})), "/groups/0/label"),
@@ -186,6 +192,7 @@ def main():
         del d["columns"]["weight"]
         d["statistics"] = {"reliability": "pairwise", "reliability_by_group": True, "rank_replicates": 200,
                            "rank_seed": 7, "population": [{"stratum": d["groups"][0]["id"], "size": 500}]}
+        d["privacy"] = {"min_cell": 1}
 
     doc = broken(variations)
     errors = list(validator.iter_errors(doc))
@@ -194,7 +201,7 @@ def main():
         for e in errors:
             print(f"FAIL variation rejected: {list(e.absolute_path)}: {e.message}")
     else:
-        print("ok   accepted: integer codes, numeric scale, open units, no weight column, statistics")
+        print("ok   accepted: integer codes, numeric scale, open units, no weight column, statistics, privacy")
     if args.qscore:
         status, said = loader_verdict(args.qscore, doc, "variations")
         if status != 0:

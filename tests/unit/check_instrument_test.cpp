@@ -190,6 +190,18 @@ TEST(check_instrument, D025WeightBudget) {
             (strings{"error[D025] item weights sum to 100.0000005, expected weight_total 100 (at /weight_total)"}));
 }
 
+TEST(check_instrument, D026MinCellBelowOne) {
+  instrument def = fixtures::small_appraisal();
+  def.privacy.min_cell = 0;
+  EXPECT_EQ(check(def), (strings{"error[D026] min_cell 0 is below 1, expected an integer >= 1 (1 publishes every "
+                                 "cell) (at /privacy/min_cell)"}));
+  def.privacy.min_cell = -3;
+  EXPECT_EQ(check(def), (strings{"error[D026] min_cell -3 is below 1, expected an integer >= 1 (1 publishes every "
+                                 "cell) (at /privacy/min_cell)"}));
+  def.privacy.min_cell = 1;
+  EXPECT_TRUE(check(def).empty());
+}
+
 TEST(check_instrument, D026ValuesOutOfRange) {
   instrument def = fixtures::small_appraisal();
   def.points = 0.0;

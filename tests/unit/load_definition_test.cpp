@@ -271,6 +271,28 @@ TEST(load_definition, IntegersAreDecimalAndStrict) {
   EXPECT_EQ(ids_of(loaded.diagnostics()), "D006");
 }
 
+TEST(load_definition, PrivacyMinCell) {
+  // Absent: the default 5. Given: read as written. Not an integer: D006; below 1: D026 (from
+  // check_instrument); an unknown key: D002.
+  auto loaded = load_definition_from_string(minimal(), "privacy.yaml");
+  ASSERT_TRUE(loaded) << all_diagnostics(loaded.diagnostics());
+  EXPECT_EQ(loaded->definition.privacy.min_cell, 5);
+  loaded = load_definition_from_string(minimal("", "", "privacy: {min_cell: 3}\n"), "privacy.yaml");
+  ASSERT_TRUE(loaded) << all_diagnostics(loaded.diagnostics());
+  EXPECT_EQ(loaded->definition.privacy.min_cell, 3);
+  loaded = load_definition_from_string(minimal("", "", "privacy: {min_cell: 1}\n"), "privacy.yaml");
+  ASSERT_TRUE(loaded) << all_diagnostics(loaded.diagnostics());
+  EXPECT_EQ(loaded->definition.privacy.min_cell, 1);
+  loaded = load_definition_from_string(minimal("", "", "privacy: {min_cell: 2.5}\n"), "privacy.yaml");
+  EXPECT_EQ(ids_of(loaded.diagnostics()), "D006");
+  loaded = load_definition_from_string(minimal("", "", "privacy: {min_cell: 0}\n"), "privacy.yaml");
+  EXPECT_EQ(ids_of(loaded.diagnostics()), "D026");
+  loaded = load_definition_from_string(minimal("", "", "privacy: {min_cel: 5}\n"), "privacy.yaml");
+  EXPECT_EQ(ids_of(loaded.diagnostics()), "D002");
+  loaded = load_definition_from_string(minimal("", "", "privacy: 5\n"), "privacy.yaml");
+  EXPECT_EQ(ids_of(loaded.diagnostics()), "D005");
+}
+
 TEST(load_definition, NumbersFollowTheCoreSchema) {
   for (const auto& [text, expected] : std::vector<std::pair<std::string, double>>{
            {"2", 2.0}, {"2.5", 2.5}, {"+2.5", 2.5}, {".5", 0.5}, {"1e1", 10.0}, {"1.5E-1", 0.15}, {"017", 17.0}}) {

@@ -65,7 +65,7 @@ TEST(WriteCsv, HeaderAndOneRecordPerUnitAndGroup) {
   EXPECT_EQ(records[0], (record{"unit_id", "unit_label", "rank", "unit_total", "group_id", "group_label", "n",
                                 "weighted_n", "mean", "share", "share_used", "sd", "se", "ci_low", "ci_high", "min",
                                 "q1", "median", "q3", "max", "unit_total_se", "unit_total_ci_low",
-                                "unit_total_ci_high", "rank_low", "rank_high"}));
+                                "unit_total_ci_high", "rank_low", "rank_high", "suppressed", "n_below"}));
   // Units in report order (u2 is ranked first), groups in definition order.
   EXPECT_EQ(records[1][0], "u2");
   EXPECT_EQ(records[1][1], "自来水公司");
@@ -75,7 +75,7 @@ TEST(WriteCsv, HeaderAndOneRecordPerUnitAndGroup) {
   EXPECT_EQ(records[2][4], "b");
   EXPECT_EQ(records[3][0], "u1");
   EXPECT_EQ(records[3][2], "2");
-  for (const auto& r : records) EXPECT_EQ(r.size(), 25U);
+  for (const auto& r : records) EXPECT_EQ(r.size(), 27U);
 }
 
 TEST(WriteCsv, StatisticsColumns) {
@@ -194,6 +194,37 @@ TEST(WriteCsv, ByteOrderMarkAndInvalidUtf8) {
 
 TEST(WriteCsv, Deterministic) {
   EXPECT_EQ(written(qscore::test::writer_report()), written(qscore::test::writer_report()));
+}
+
+// Suppression with min_cell 2 (worked out in writer_fixture.hpp): u1 a withheld as the
+// complement of u1 b; u2 a and u2 b below 2.
+TEST(WriteCsv, WithheldCells) {
+  const std::vector<record> records = parse(written(qscore::test::writer_report("en", 2)));
+  ASSERT_EQ(records.size(), 5U);
+  const record& header = records[0];
+  auto at = [&](const record& row, const std::string& name) {
+    return row[static_cast<std::size_t>(std::find(header.begin(), header.end(), name) - header.begin())];
+  };
+  // Rows: u2 a, u2 b, u1 a, u1 b.
+  for (const std::size_t row : {1U, 2U, 4U}) {
+    EXPECT_EQ(at(records[row], "n"), "");
+    EXPECT_EQ(at(records[row], "weighted_n"), "");
+    EXPECT_EQ(at(records[row], "mean"), "");
+    EXPECT_EQ(at(records[row], "sd"), "");
+    EXPECT_EQ(at(records[row], "suppressed"), "below_min_cell");
+    EXPECT_EQ(at(records[row], "n_below"), "2");
+  }
+  EXPECT_EQ(at(records[3], "n"), "");
+  EXPECT_EQ(at(records[3], "mean"), "");
+  EXPECT_EQ(at(records[3], "suppressed"), "complement");
+  EXPECT_EQ(at(records[3], "n_below"), "");
+  EXPECT_EQ(at(records[3], "share_used"), "0.6");
+  // The units stay: u1 total 72.1 * 80 / 100 = 57.68.
+  EXPECT_NEAR(std::strtod(at(records[3], "unit_total").c_str(), nullptr), 57.68, 1e-9);
+  // Unsuppressed reports leave both columns empty.
+  const std::vector<record> open = parse(written(qscore::test::writer_report("en")));
+  EXPECT_EQ(at(open[1], "suppressed"), "");
+  EXPECT_EQ(at(open[1], "n_below"), "");
 }
 
 }  // namespace

@@ -35,7 +35,7 @@ TEST(WriteJson, FieldNamesAndOrderAreStable) {
   // The fields of the first release come first, in their order; the statistics (README
   // "Statistics") are appended after them.
   EXPECT_EQ(keys(doc), (strings{"qscore_version", "questionnaire", "accounting", "ranking", "units", "groups",
-                                "statistics", "rank_pairs", "reliability"}));
+                                "statistics", "rank_pairs", "reliability", "privacy"}));
   EXPECT_EQ(keys(doc["questionnaire"]), (strings{"id", "version", "title", "points", "language"}));
   EXPECT_EQ(keys(doc["accounting"]),
             (strings{"rows_read", "scored", "void", "rejected", "rejected_without_unit", "rejected_by_reason",
@@ -48,10 +48,13 @@ TEST(WriteJson, FieldNamesAndOrderAreStable) {
                                  "void", "rejected", "shares_renormalised", "groups", "dimensions", "items",
                                  "weighted_n", "score_se", "score_ci_low", "score_ci_high", "total_se",
                                  "total_ci_low", "total_ci_high", "rank_low", "rank_high", "distinct_from_next",
-                                 "p_next", "lonely_strata", "sd", "min", "q1", "median", "q3", "max"}));
+                                 "p_next", "lonely_strata", "sd", "min", "q1", "median", "q3", "max",
+                                 "suppressed", "n_below"}));
   const strings summary = {"sd", "se", "ci_low", "ci_high", "min", "q1", "median", "q3", "max"};
   strings group_keys = {"id", "label", "n", "weighted_n", "mean", "share", "share_used", "void"};
   group_keys.insert(group_keys.end(), summary.begin(), summary.end());
+  group_keys.push_back("suppressed");
+  group_keys.push_back("n_below");
   EXPECT_EQ(keys(unit["groups"][0]), group_keys);
   EXPECT_EQ(keys(unit["dimensions"][0]),
             (strings{"id", "label", "score", "points", "n", "weighted_n", "se", "ci_low", "ci_high", "lonely_strata",
@@ -66,7 +69,10 @@ TEST(WriteJson, FieldNamesAndOrderAreStable) {
             (strings{"code", "label", "count", "share", "non_answer", "positive"}));
   strings pooled_keys = {"id", "label", "n", "weighted_n", "mean", "void"};
   pooled_keys.insert(pooled_keys.end(), summary.begin(), summary.end());
+  pooled_keys.push_back("suppressed");
+  pooled_keys.push_back("n_below");
   EXPECT_EQ(keys(doc["groups"][0]), pooled_keys);
+  EXPECT_EQ(keys(doc["privacy"]), (strings{"min_cell"}));
   EXPECT_EQ(keys(doc["statistics"]), (strings{"confidence", "z", "strata", "stratum_ids", "fpc", "sampling_weights",
                                               "rank_replicates", "rank_seed", "reliability"}));
 }
@@ -98,7 +104,7 @@ TEST(WriteJson, StatisticsValues) {
   EXPECT_EQ(keys(doc["rank_pairs"][0]), (strings{"upper", "lower", "difference", "se", "z", "p", "distinct"}));
   EXPECT_EQ(doc["rank_pairs"][0]["distinct"], true);
   EXPECT_EQ(keys(doc["reliability"][0]), (strings{"scale", "label", "group", "missing", "n", "alpha", "alpha_std",
-                                                  "average_r", "items"}));
+                                                  "average_r", "items", "suppressed"}));
   EXPECT_TRUE(doc["reliability"][0]["group"].is_null());
   EXPECT_EQ(doc["reliability"][0]["alpha"], 0.75);
   EXPECT_EQ(keys(doc["reliability"][0]["items"][0]),
@@ -129,7 +135,7 @@ TEST(WriteJson, QuestionnaireAccountingAndRanking) {
   EXPECT_EQ(bad_code["line"], 11);
   EXPECT_EQ(bad_code["id"], "R204");
   EXPECT_EQ(bad_code["column"], "q1");
-  EXPECT_EQ(bad_code["value"], "9");
+  EXPECT_TRUE(bad_code["value"].is_null());  // the answer found is not for reports (README "Privacy")
   EXPECT_NE(bad_code["expected"].get<std::string>().find("1 (满意)"), std::string::npos);
 
   EXPECT_EQ(doc["ranking"]["min_valid"], 1);
@@ -294,6 +300,43 @@ TEST(WriteJson, CompactOutputAndInvalidUtf8) {
   EXPECT_EQ(text.find('\n'), text.size() - 1);  // one line
   const ordered_json doc = ordered_json::parse(text);
   EXPECT_EQ(doc["units"][0]["label"], "bad \xEF\xBF\xBD byte");
+}
+
+// Suppression with min_cell 2 (worked out in writer_fixture.hpp): u1 a withheld as the
+// complement of u1 b; u2 a and u2 b below 2; units and pooled groups published.
+TEST(WriteJson, WithheldCells) {
+  const ordered_json doc = written(qscore::test::writer_report("en", 2));
+  EXPECT_EQ(doc["privacy"]["min_cell"], 2);
+  const ordered_json& u2 = doc["units"][0];
+  const ordered_json& u1 = doc["units"][1];
+  ASSERT_EQ(u2["id"], "u2");
+  for (const ordered_json* g : {&u2["groups"][0], &u2["groups"][1], &u1["groups"][1]}) {
+    EXPECT_TRUE((*g)["n"].is_null());
+    EXPECT_TRUE((*g)["weighted_n"].is_null());
+    EXPECT_TRUE((*g)["mean"].is_null());
+    EXPECT_TRUE((*g)["sd"].is_null());
+    EXPECT_TRUE((*g)["median"].is_null());
+    EXPECT_EQ((*g)["suppressed"], "below_min_cell");
+    EXPECT_EQ((*g)["n_below"], 2);
+  }
+  const ordered_json& u1a = u1["groups"][0];
+  EXPECT_TRUE(u1a["n"].is_null());
+  EXPECT_TRUE(u1a["mean"].is_null());
+  EXPECT_EQ(u1a["suppressed"], "complement");
+  EXPECT_TRUE(u1a["n_below"].is_null());
+  EXPECT_EQ(u1a["share_used"], 0.6);  // which groups had ballots is not a value
+  // Units and pooled groups keep their numbers: u1 72.1, valid 3; u2 84, valid 2;
+  // a n 3, mean (100 + 67 + 90) / 3; b n 2, mean (55 + 75) / 2 = 65.
+  EXPECT_NEAR(u1["score"].get<double>(), 72.1, 1e-12);
+  EXPECT_EQ(u1["valid"], 3);
+  EXPECT_TRUE(u1["suppressed"].is_null());
+  EXPECT_NEAR(u2["score"].get<double>(), 84.0, 1e-12);
+  EXPECT_EQ(u2["rank"], 1);
+  EXPECT_EQ(doc["groups"][0]["n"], 3);
+  EXPECT_NEAR(doc["groups"][0]["mean"].get<double>(), 257.0 / 3.0, 1e-12);
+  EXPECT_EQ(doc["groups"][1]["n"], 2);
+  EXPECT_NEAR(doc["groups"][1]["mean"].get<double>(), 65.0, 1e-12);
+  EXPECT_TRUE(doc["groups"][1]["suppressed"].is_null());
 }
 
 }  // namespace

@@ -247,4 +247,33 @@ TEST(WriteText, Deterministic) {
   EXPECT_EQ(written(qscore::test::writer_report()), written(qscore::test::writer_report()));
 }
 
+// Suppression with min_cell 2 (worked out in writer_fixture.hpp): u1 a withheld as the
+// complement of u1 b; u2 a and u2 b below 2; the units and pooled groups keep their numbers.
+TEST(WriteText, WithheldCells) {
+  const std::string text = written(qscore::test::writer_report("en", 2));
+  const std::vector<lines> all = tables(text);
+  const lines& u1 = all[5];
+  EXPECT_EQ(u1[0], "Unit Power company (u1): rank 2, total 57.68 of 80, score 72.10 of 100");
+  const std::string* a = find_line(u1, "Deputies");
+  ASSERT_NE(a, nullptr);
+  EXPECT_NE(a->find("  x  "), std::string::npos) << *a;
+  EXPECT_EQ(a->find("83.50"), std::string::npos) << *a;  // its mean is withheld
+  EXPECT_NE(a->find("60.0%"), std::string::npos) << *a;  // its share is not
+  const std::string* b = find_line(u1, "Public");
+  ASSERT_NE(b, nullptr);
+  EXPECT_NE(b->find("<2"), std::string::npos) << *b;
+  EXPECT_EQ(b->find("55.00"), std::string::npos) << *b;
+  EXPECT_NE(text.find("\nprivacy: <2 = fewer than 2 valid ballots, values withheld; x = withheld so that such a "
+                      "cell cannot be worked back\n"),
+            std::string::npos);
+  // Pooled groups are published: a 85.67, b 65.00.
+  const lines& pooled = all[8];
+  EXPECT_NE(find_line(pooled, "Deputies")->find("85.67"), std::string::npos);
+  EXPECT_NE(find_line(pooled, "Public")->find("65.00"), std::string::npos);
+  for (const auto& table : all)
+    for (std::size_t i = 2; i < table.size(); ++i) EXPECT_EQ(display_width(table[i]), display_width(table[1]));
+  // Without suppression there is no footnote.
+  EXPECT_EQ(written(qscore::test::writer_report("en")).find("privacy:"), std::string::npos);
+}
+
 }  // namespace

@@ -93,12 +93,24 @@ inline instrument writer_instrument() {
   def.ballot.min_answered = 0.5;
   def.ranking.min_valid = 1;
   def.ranking.decimals = 2;
+  // The cells hold 1 or 2 ballots and the tests check their arithmetic: publish every cell.
+  // writer_report(language, min_cell) turns suppression on (README "Privacy").
+  def.privacy.min_cell = 1;
   return def;
 }
 
-// The report of the rows above, with labels in `language`.
-inline report writer_report(const std::string& language = "zh") {
-  const scoring_plan plan = compile(writer_instrument()).value();
+// The report of the rows above, with labels in `language`, suppressing cells of fewer than
+// `min_cell` valid ballots.
+//
+// With min_cell 2: cells u1 b (1 ballot), u2 a (1) and u2 b (1) are below it; row u1 then has
+// one withheld cell, which its unit score (0.6 mean_a + 0.4 mean_b = 72.1) and valid count (3)
+// would give away, so u1 a (2 ballots, the only other cell) is withheld as its complement. Each
+// row and column then holds two withheld cells with 2 or more ballots; units (3 and 2 valid)
+// and pooled groups (a 3, b 2) are published.
+inline report writer_report(const std::string& language = "zh", std::int64_t min_cell = 1) {
+  instrument def = writer_instrument();
+  def.privacy.min_cell = min_cell;
+  const scoring_plan plan = compile(def).value();
   batch_builder builder(plan);
   struct row {
     std::int64_t line;

@@ -3,7 +3,9 @@
 // Columns (in this order; the header row names them):
 //   unit_id, unit_label, rank, unit_total, group_id, group_label, n, weighted_n, mean, share,
 //   share_used, sd, se, ci_low, ci_high, min, q1, median, q3, max (the group's statistics, README
-//   "Statistics"), unit_total_se, unit_total_ci_low, unit_total_ci_high, rank_low, rank_high
+//   "Statistics"), unit_total_se, unit_total_ci_low, unit_total_ci_high, rank_low, rank_high,
+//   suppressed, n_below (README "Privacy": "below_min_cell" with n_below = min_cell, or
+//   "complement", or empty; a withheld cell has empty n, weighted_n, mean and statistics)
 // Units come in report order (ranked by rank, then unranked); groups in definition order.
 //
 // Format: RFC 4180. Fields are separated by commas and records end in CRLF; a field that holds a
@@ -66,7 +68,7 @@ inline void write_csv(std::ostream& out, const report& r, const write_options& o
   if (options.csv_bom) out << "\xEF\xBB\xBF";
   out << "unit_id,unit_label,rank,unit_total,group_id,group_label,n,weighted_n,mean,share,share_used,"
          "sd,se,ci_low,ci_high,min,q1,median,q3,max,unit_total_se,unit_total_ci_low,unit_total_ci_high,"
-         "rank_low,rank_high"
+         "rank_low,rank_high,suppressed,n_below"
       << eol;
   const auto integer = [](const std::optional<int>& value) {
     return value ? std::to_string(*value) : std::string();
@@ -79,14 +81,21 @@ inline void write_csv(std::ostream& out, const report& r, const write_options& o
                                    integer(u.rank_high);
     for (const auto& g : u.groups) {
       const value_summary& st = g.stats;
-      out << unit_part << ',' << csv_text(g.id) << ',' << csv_text(g.label) << ',' << detail::format_integer(g.n) << ','
-          << csv_number(g.weighted_n, options) << ',' << csv_number(g.mean, options) << ','
+      const bool withheld = g.suppressed != suppression::none;
+      out << unit_part << ',' << csv_text(g.id) << ',' << csv_text(g.label) << ','
+          << (withheld ? std::string() : detail::format_integer(g.n)) << ','
+          << (withheld ? std::string() : csv_number(g.weighted_n, options)) << ',' << csv_number(g.mean, options) << ','
           << csv_number(g.share, options) << ',' << csv_number(g.share_used, options) << ','
           << csv_number(st.sd, options) << ',' << csv_number(st.se, options) << ','
           << csv_number(st.ci_low, options) << ',' << csv_number(st.ci_high, options) << ','
           << csv_number(st.min, options) << ',' << csv_number(st.q1, options) << ','
           << csv_number(st.median, options) << ',' << csv_number(st.q3, options) << ','
-          << csv_number(st.max, options) << ',' << unit_stats << eol;
+          << csv_number(st.max, options) << ',' << unit_stats << ','
+          << (g.suppressed == suppression::below_min_cell ? "below_min_cell"
+              : g.suppressed == suppression::complement ? "complement"
+                                                        : "")
+          << ',' << (g.suppressed == suppression::below_min_cell ? detail::format_integer(r.min_cell) : std::string())
+          << eol;
     }
   }
 }

@@ -49,6 +49,17 @@
 //   reliability               array    {scale, label, group (null = all), missing, n, alpha,
 //                                      alpha_std, average_r, items: [{id, label, n, item_rest_r,
 //                                      alpha_if_dropped, alpha_std_if_dropped}]}
+//
+// Privacy (README "Privacy"), appended:
+//   units[], units[].groups[], groups[]
+//                              + suppressed ("below_min_cell", "complement" or null), n_below
+//                                (min_cell when below_min_cell, else null). A withheld entry
+//                                writes its counts (n, weighted_n, valid; item and option
+//                                counts and shares) as null, and every value as null
+//   reliability[]              + suppressed (bool)
+//   privacy                   object   min_cell
+// rejection_samples[].value is always null: reports carry no answers (stderr and the rejects
+// file show them).
 #pragma once
 
 #include <cstdint>
@@ -89,12 +100,33 @@ inline void json_summary(nlohmann::ordered_json& out, const value_summary& s) {
   out["max"] = json_or_null(s.max);
 }
 
-inline nlohmann::ordered_json json_group(const group_result& g, bool with_shares) {
+inline const char* suppression_name(suppression s) {
+  switch (s) {
+    case suppression::below_min_cell: return "below_min_cell";
+    case suppression::complement: return "complement";
+    case suppression::none: break;
+  }
+  return "";
+}
+
+// A count, or null when withheld.
+inline nlohmann::ordered_json json_count(std::int64_t count, bool withheld) {
+  if (withheld) return nullptr;
+  return count;
+}
+
+inline void json_suppression(nlohmann::ordered_json& out, suppression s, std::int64_t min_cell) {
+  out["suppressed"] = json_text_or_null(suppression_name(s));
+  out["n_below"] = s == suppression::below_min_cell ? nlohmann::ordered_json(min_cell) : nlohmann::ordered_json(nullptr);
+}
+
+inline nlohmann::ordered_json json_group(const group_result& g, bool with_shares, std::int64_t min_cell = 1) {
+  const bool withheld = g.suppressed != suppression::none;
   nlohmann::ordered_json out;
   out["id"] = g.id;
   out["label"] = g.label;
-  out["n"] = g.n;
-  out["weighted_n"] = g.weighted_n;
+  out["n"] = json_count(g.n, withheld);
+  out["weighted_n"] = withheld ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(g.weighted_n);
   out["mean"] = json_or_null(g.mean);
   if (with_shares) {
     out["share"] = g.share;
@@ -102,16 +134,17 @@ inline nlohmann::ordered_json json_group(const group_result& g, bool with_shares
   }
   out["void"] = g.void_ballots;
   json_summary(out, g.stats);
+  json_suppression(out, g.suppressed, min_cell);
   return out;
 }
 
-inline nlohmann::ordered_json json_item(const item_result& item) {
+inline nlohmann::ordered_json json_item(const item_result& item, bool withheld = false) {
   nlohmann::ordered_json out;
   out["id"] = item.id;
   out["label"] = item.label;
-  out["answered"] = item.answered;
-  out["non_answers"] = item.non_answers;
-  out["blank"] = item.blank;
+  out["answered"] = json_count(item.answered, withheld);
+  out["non_answers"] = json_count(item.non_answers, withheld);
+  out["blank"] = json_count(item.blank, withheld);
   out["mean_points"] = json_or_null(item.mean_points);
   out["satisfaction_rate"] = json_or_null(item.satisfaction_rate);
   out["dont_know_rate"] = json_or_null(item.dont_know_rate);
@@ -120,8 +153,8 @@ inline nlohmann::ordered_json json_item(const item_result& item) {
     nlohmann::ordered_json option;
     option["code"] = o.code;
     option["label"] = o.label;
-    option["count"] = o.count;
-    option["share"] = o.share;
+    option["count"] = json_count(o.count, withheld);
+    option["share"] = withheld ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(o.share);
     option["non_answer"] = o.non_answer;
     option["positive"] = o.positive;
     options.push_back(std::move(option));
@@ -133,7 +166,8 @@ inline nlohmann::ordered_json json_item(const item_result& item) {
   return out;
 }
 
-inline nlohmann::ordered_json json_unit(const unit_result& u) {
+inline nlohmann::ordered_json json_unit(const unit_result& u, std::int64_t min_cell = 1) {
+  const bool withheld = u.suppressed != suppression::none;
   nlohmann::ordered_json out;
   out["id"] = u.id;
   out["label"] = u.label;
@@ -142,12 +176,12 @@ inline nlohmann::ordered_json json_unit(const unit_result& u) {
   out["not_ranked_reason"] = json_text_or_null(u.not_ranked_reason);
   out["total"] = json_or_null(u.total);
   out["score"] = json_or_null(u.score);
-  out["valid"] = u.valid;
+  out["valid"] = json_count(u.valid, withheld);
   out["void"] = u.void_ballots;
   out["rejected"] = u.rejected;
   out["shares_renormalised"] = u.shares_renormalised;
   nlohmann::ordered_json groups = nlohmann::ordered_json::array();
-  for (const auto& g : u.groups) groups.push_back(json_group(g, true));
+  for (const auto& g : u.groups) groups.push_back(json_group(g, true, min_cell));
   out["groups"] = std::move(groups);
   nlohmann::ordered_json dimensions = nlohmann::ordered_json::array();
   for (const auto& d : u.dimensions) {
@@ -156,8 +190,8 @@ inline nlohmann::ordered_json json_unit(const unit_result& u) {
     dim["label"] = d.label;
     dim["score"] = json_or_null(d.score);
     dim["points"] = json_or_null(d.points);
-    dim["n"] = d.n;
-    dim["weighted_n"] = d.weighted_n;
+    dim["n"] = json_count(d.n, withheld);
+    dim["weighted_n"] = withheld ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(d.weighted_n);
     dim["se"] = json_or_null(d.se);
     dim["ci_low"] = json_or_null(d.ci_low);
     dim["ci_high"] = json_or_null(d.ci_high);
@@ -169,9 +203,9 @@ inline nlohmann::ordered_json json_unit(const unit_result& u) {
   }
   out["dimensions"] = std::move(dimensions);
   nlohmann::ordered_json items = nlohmann::ordered_json::array();
-  for (const auto& item : u.items) items.push_back(json_item(item));
+  for (const auto& item : u.items) items.push_back(json_item(item, withheld));
   out["items"] = std::move(items);
-  out["weighted_n"] = u.weighted_n;
+  out["weighted_n"] = withheld ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(u.weighted_n);
   out["score_se"] = json_or_null(u.score_se);
   out["score_ci_low"] = json_or_null(u.score_ci_low);
   out["score_ci_high"] = json_or_null(u.score_ci_high);
@@ -189,6 +223,7 @@ inline nlohmann::ordered_json json_unit(const unit_result& u) {
   out["median"] = json_or_null(u.stats.median);
   out["q3"] = json_or_null(u.stats.q3);
   out["max"] = json_or_null(u.stats.max);
+  json_suppression(out, u.suppressed, min_cell);
   return out;
 }
 
@@ -240,6 +275,7 @@ inline nlohmann::ordered_json json_reliability(const reliability_result& r) {
     items.push_back(std::move(item));
   }
   out["items"] = std::move(items);
+  out["suppressed"] = r.suppressed;
   return out;
 }
 
@@ -274,7 +310,7 @@ inline nlohmann::ordered_json json_reliability(const reliability_result& r) {
     sample["line"] = s.line > 0 ? nlohmann::ordered_json(s.line) : nlohmann::ordered_json(nullptr);
     sample["id"] = error_id(s.code);
     sample["column"] = s.column;
-    sample["value"] = s.value;
+    sample["value"] = nullptr;  // an answer: not for reports (README "Privacy")
     sample["expected"] = s.expected;
     samples.push_back(std::move(sample));
   }
@@ -285,11 +321,11 @@ inline nlohmann::ordered_json json_reliability(const reliability_result& r) {
   ranking["decimals"] = detail::json_or_null(r.rank_decimals);
 
   nlohmann::ordered_json units = nlohmann::ordered_json::array();
-  for (const auto& u : r.units) units.push_back(detail::json_unit(u));
+  for (const auto& u : r.units) units.push_back(detail::json_unit(u, r.min_cell));
   doc["units"] = std::move(units);
 
   nlohmann::ordered_json groups = nlohmann::ordered_json::array();
-  for (const auto& g : r.groups) groups.push_back(detail::json_group(g, false));
+  for (const auto& g : r.groups) groups.push_back(detail::json_group(g, false, r.min_cell));
   doc["groups"] = std::move(groups);
 
   doc["statistics"] = detail::json_statistics(r.statistics);
@@ -299,6 +335,7 @@ inline nlohmann::ordered_json json_reliability(const reliability_result& r) {
   nlohmann::ordered_json reliability = nlohmann::ordered_json::array();
   for (const auto& rel : r.reliability) reliability.push_back(detail::json_reliability(rel));
   doc["reliability"] = std::move(reliability);
+  doc["privacy"]["min_cell"] = r.min_cell;
   return doc;
 }
 

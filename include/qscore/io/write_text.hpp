@@ -18,6 +18,8 @@
 //   - the groups pooled over all units (n, void, mean, sd, se, 95% CI);
 //   - Reliability, when the report has it: per scale (and group), alpha raw and standardised,
 //     then per item the item-rest correlation and alpha if the item is dropped.
+// Withheld counts (README "Privacy") read "<5" (fewer than min_cell valid ballots) or "x"
+// (withheld to protect such a cell), with a footnote under the Ranking; their values are "-".
 // Columns are aligned by terminal display width, so CJK labels (two columns a character) line
 // up. Totals, scores and means have write_options::decimals digits (default: the report's ranking
 // decimals, else 2); rates and shares are percentages with one digit. A missing value is "-".
@@ -116,6 +118,14 @@ class text_table {
 struct text_format {
   int decimals = 2;
   std::size_t label_width = 40;
+  std::int64_t min_cell = 1;
+
+  // A count, or its privacy marker.
+  [[nodiscard]] std::string count(std::int64_t n, suppression s) const {
+    if (s == suppression::below_min_cell) return "<" + format_integer(min_cell);
+    if (s == suppression::complement) return "x";
+    return format_integer(n);
+  }
 
   [[nodiscard]] std::string number(const std::optional<double>& value) const {
     return value ? format_fixed(*value, decimals) : std::string("-");
@@ -151,7 +161,7 @@ inline void write_unit_details(std::ostream& out, const unit_result& u, const re
                      {"95% CI", align::right}, {"q1", align::right}, {"median", align::right},
                      {"q3", align::right}});
   for (const auto& g : u.groups)
-    groups.add_row({fmt.label(g.label), format_integer(g.n), fmt.number(g.mean),
+    groups.add_row({fmt.label(g.label), fmt.count(g.n, g.suppressed), fmt.number(g.mean),
                     g.share_used > 0.0 ? fmt.percent(g.share_used) : std::string("-"), fmt.number(g.stats.sd),
                     fmt.number(g.stats.se), fmt.range(g.stats.ci_low, g.stats.ci_high), fmt.number(g.stats.q1),
                     fmt.number(g.stats.median), fmt.number(g.stats.q3)});
@@ -192,6 +202,7 @@ inline void write_text(std::ostream& out, const report& r, const write_options& 
   detail::text_format fmt;
   fmt.decimals = options.decimals.value_or(r.rank_decimals.value_or(2));
   fmt.label_width = options.max_label_width;
+  fmt.min_cell = r.min_cell;
 
   // Header block.
   const accounting& a = r.accounting;
@@ -241,7 +252,7 @@ inline void write_text(std::ostream& out, const report& r, const write_options& 
   for (const auto& u : r.units) {
     std::vector<std::string> row{u.rank ? std::to_string(*u.rank) : std::string("-"), fmt.label(u.label),
                                  fmt.number(u.total) + (u.shares_renormalised ? "*" : " "), fmt.number(u.score),
-                                 format_integer(u.valid), format_integer(u.void_ballots), format_integer(u.rejected)};
+                                 fmt.count(u.valid, u.suppressed), format_integer(u.void_ballots), format_integer(u.rejected)};
     if (any_se) {
       row.push_back(fmt.range(u.total_ci_low, u.total_ci_high));
       row.push_back(u.rank_low && u.rank_high
@@ -256,6 +267,15 @@ inline void write_text(std::ostream& out, const report& r, const write_options& 
   ranking.render(out, "Ranking", "");
   if (any_renormalised)
     out << "\n* group shares renormalised over the groups with valid ballots\n";
+  bool any_withheld = false;
+  for (const auto& u : r.units) {
+    any_withheld = any_withheld || u.suppressed != suppression::none;
+    for (const auto& g : u.groups) any_withheld = any_withheld || g.suppressed != suppression::none;
+  }
+  for (const auto& g : r.groups) any_withheld = any_withheld || g.suppressed != suppression::none;
+  if (any_withheld)
+    out << "\nprivacy: <" << format_integer(r.min_cell) << " = fewer than " << format_integer(r.min_cell)
+        << " valid ballots, values withheld; x = withheld so that such a cell cannot be worked back\n";
 
   // Adjacent units: can a reader tell them apart?
   if (any_se && !r.rank_pairs.empty()) {
@@ -283,7 +303,7 @@ inline void write_text(std::ostream& out, const report& r, const write_options& 
                              {"mean", align::right}, {"sd", align::right}, {"se", align::right},
                              {"95% CI", align::right}});
   for (const auto& g : r.groups)
-    pooled.add_row({fmt.label(g.label), format_integer(g.n), format_integer(g.void_ballots),
+    pooled.add_row({fmt.label(g.label), fmt.count(g.n, g.suppressed), format_integer(g.void_ballots),
                     fmt.number(g.mean), fmt.number(g.stats.sd), fmt.number(g.stats.se),
                     fmt.range(g.stats.ci_low, g.stats.ci_high)});
   if (!pooled.empty()) {
@@ -298,7 +318,7 @@ inline void write_text(std::ostream& out, const report& r, const write_options& 
                                {"alpha std", align::right}, {"mean r", align::right}});
     for (const auto& rel : r.reliability)
       scales.add_row({fmt.label(rel.label), rel.group.empty() ? std::string("all") : fmt.label(rel.group),
-                      rel.missing, format_integer(rel.n), format_integer(static_cast<std::int64_t>(rel.items.size())),
+                      rel.missing, rel.suppressed ? std::string("-") : format_integer(rel.n), format_integer(static_cast<std::int64_t>(rel.items.size())),
                       detail::text_format::ratio(rel.alpha), detail::text_format::ratio(rel.alpha_std),
                       detail::text_format::ratio(rel.average_r)});
     out << '\n';

@@ -107,6 +107,13 @@ struct statistics_options {
   std::uint64_t rank_seed = 20240404;       // its seed: the same seed gives the same intervals
 };
 
+// Small-cell suppression (the `privacy:` section; README "Privacy"). A cell, group or unit with
+// fewer valid ballots than min_cell is published without its values, and further cells are
+// withheld so that none of those values can be worked back from what is published.
+struct privacy_options {
+  std::int64_t min_cell = 5;  // >= 1; 1 publishes every cell
+};
+
 struct instrument {
   std::string id;
   std::string version;
@@ -125,6 +132,7 @@ struct instrument {
   ballot_rule ballot;
   ranking_rule ranking;
   statistics_options statistics;
+  privacy_options privacy;
 };
 
 }  // namespace qscore

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "qscore/plan/scoring_plan.hpp"
+#include "qscore/report/privacy.hpp"
 #include "qscore/report/report.hpp"
 #include "qscore/stats/design.hpp"
 #include "qscore/stats/histogram.hpp"
@@ -401,6 +402,29 @@ inline std::int64_t rank_key(double total, const std::optional<int>& decimals) {
     out.units.push_back(std::move(r));
   }
 
+  // Privacy: decide from the counts which cells, units and pooled groups are withheld before
+  // ranking (a withheld unit is not ranked); the values are blanked at the end, after every
+  // statistic that rests on them has used the true ones.
+  out.min_cell = def.privacy.min_cell;
+  privacy_table table;
+  table.units = out.units.size();
+  table.groups = def.groups.size();
+  for (const auto& u : out.units)
+    for (const auto& g : u.groups) {
+      table.n.push_back(g.n);
+      table.share_used.push_back(g.share_used);
+    }
+  const privacy_plan privacy = plan_privacy(table, def.privacy.min_cell);
+  for (std::size_t u = 0; u < out.units.size(); ++u) {
+    unit_result& r = out.units[u];
+    for (std::size_t g = 0; g < r.groups.size(); ++g) r.groups[g].suppressed = privacy.cells[u * def.groups.size() + g];
+    r.suppressed = privacy.units[u];
+    if (r.suppressed == suppression::below_min_cell)
+      r.not_ranked_reason = "fewer than " + std::to_string(def.privacy.min_cell) + " valid ballots (privacy)";
+    else if (r.suppressed == suppression::complement)
+      r.not_ranked_reason = "withheld to protect a small unit (privacy)";
+  }
+
   // Ranking: units by total, descending; equal totals (as published) share the better rank.
   std::vector<std::size_t> order(out.units.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
@@ -490,6 +514,7 @@ inline std::int64_t rank_key(double total, const std::optional<int>& decimals) {
       detail::unit_design(totals, def, unit, 0, coef, centre, strata);
     }
     gr.stats = detail::summarise(m, counts, gr.mean, gr.mean ? detail::standard_error(strata) : std::nullopt);
+    gr.suppressed = privacy.groups[g];
     out.groups.push_back(std::move(gr));
   }
 
@@ -522,6 +547,7 @@ inline std::int64_t rank_key(double total, const std::optional<int>& decimals) {
   info.rank_seed = def.statistics.rank_seed;
   if (def.statistics.reliability)
     info.reliability = *def.statistics.reliability == missing_rule::listwise ? "listwise" : "pairwise";
+  withhold_suppressed(out);
   return out;
 }
 

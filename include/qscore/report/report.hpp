@@ -27,6 +27,16 @@ struct value_summary {
   std::optional<double> max;
 };
 
+// Why a published value is withheld (README "Privacy"). A withheld cell, unit or pooled group
+// keeps its id, label, share fields and void count; its counts (n, weighted_n, valid) are 0 and
+// every value derived from its ballots is none. Writers show the count as "fewer than
+// report::min_cell" for below_min_cell and say nothing about it for complement.
+enum class suppression : std::uint8_t {
+  none,
+  below_min_cell,  // fewer valid ballots than min_cell
+  complement,      // enough ballots, withheld so that a small cell cannot be worked back
+};
+
 struct group_result {
   std::string id;
   std::string label;
@@ -37,6 +47,7 @@ struct group_result {
   double share = 0.0;             // declared share
   double share_used = 0.0;        // share after renormalising over the groups present
   value_summary stats;            // of the respondent scores behind `mean`
+  suppression suppressed = suppression::none;
 };
 
 struct dimension_result {
@@ -106,6 +117,9 @@ struct unit_result {
   std::vector<group_result> groups;
   std::vector<dimension_result> dimensions;
   std::vector<item_result> items;
+  // Withheld units are never ranked; their score, counts, statistics, dimensions and items are
+  // hidden (item and option counts 0, every optional none).
+  suppression suppressed = suppression::none;
 };
 
 // One comparison of two units adjacent in the ranking (see README, "Statistics").
@@ -140,6 +154,7 @@ struct reliability_result {
   std::optional<double> alpha_std;
   std::optional<double> average_r;
   std::vector<reliability_item_result> items;
+  bool suppressed = false;         // withheld: fewer than min_cell respondents, or its group is
 };
 
 // What the statistics in the report rest on.
@@ -187,6 +202,7 @@ struct report {
   statistics_info statistics;
   std::vector<rank_pair> rank_pairs;  // adjacent ranked units, in rank order
   std::vector<reliability_result> reliability;
+  std::int64_t min_cell = 1;          // the privacy rule applied (README "Privacy")
 };
 
 }  // namespace qscore

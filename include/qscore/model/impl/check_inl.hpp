@@ -29,6 +29,7 @@
 //   Statistics: D004 a population without a stratum id, D020 a stratum listed twice, D021 a
 //   population naming no group when the groups are the strata, D026 a population size that is
 //   not a finite number > 0, rank_replicates outside 0..1000000
+//   Privacy: D026 min_cell below 1
 //   D032  no scales, no items, no groups, or a categorical scale without options
 //
 // Option points may be any finite number (negative points are allowed: a penalty option).
@@ -123,6 +124,7 @@ class instrument_checker {
     check_columns();
     check_rules();
     check_statistics();
+    check_privacy();
     return std::move(out_);
   }
 
@@ -452,6 +454,13 @@ class instrument_checker {
     if (def_.ranking.decimals && (*def_.ranking.decimals < 0 || *def_.ranking.decimals > 9))
       report(errc::invalid_value, "/ranking/decimals",
              "decimals " + std::to_string(*def_.ranking.decimals) + " is outside 0..9");
+  }
+
+  void check_privacy() {
+    if (def_.privacy.min_cell < 1)
+      report(errc::invalid_value, "/privacy/min_cell",
+             "min_cell " + std::to_string(def_.privacy.min_cell) +
+                 " is below 1, expected an integer >= 1 (1 publishes every cell)");
   }
 
   void check_statistics() {

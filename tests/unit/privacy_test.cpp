@@ -1,0 +1,453 @@
+// Small-cell suppression (README "Privacy"): the plan worked out by hand on small tables, the
+// values a withheld entry hides in the report, and an attacker who takes everything a JSON
+// report publishes, writes it as a linear system over the withheld values, and must fail to
+// determine any of them. The same attacker does recompute a cell that only the primary rule
+// hides, so the attack can fail.
+#include "qscore/report/privacy.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <Eigen/Core>
+#include <Eigen/LU>
+
+#include "qscore/data/batch_builder.hpp"
+#include "qscore/detail/xoshiro.hpp"
+#include "qscore/io/write_json.hpp"
+#include "qscore/report/finalize.hpp"
+
+namespace {
+
+using namespace qscore;
+using json = nlohmann::ordered_json;
+using counts = std::vector<std::vector<int>>;  // ballots per unit (row) and group (column)
+
+constexpr auto B = suppression::below_min_cell;
+constexpr auto C = suppression::complement;
+constexpr auto N = suppression::none;
+
+// One numeric item 1..5 (0..100 points); groups g1..gG with equal shares; units u1..uU.
+instrument table_definition(std::size_t units, std::size_t groups, std::int64_t min_cell) {
+  instrument def;
+  def.id = "privacy";
+  answer_scale five;
+  five.id = "five";
+  five.kind = scale_kind::numeric;
+  def.scales.push_back(five);
+  def.items.push_back({"q", label("Q"), "five", 1.0, "", false, ""});
+  double assigned = 0.0;
+  for (std::size_t g = 0; g < groups; ++g) {
+    const double share = g + 1 == groups ? 1.0 - assigned : 1.0 / static_cast<double>(groups);
+    assigned += share;
+    def.groups.push_back({"g" + std::to_string(g + 1), label("G" + std::to_string(g + 1)), share});
+  }
+  for (std::size_t u = 0; u < units; ++u) def.units.push_back({"u" + std::to_string(u + 1), label("U" + std::to_string(u + 1))});
+  def.statistics.rank_replicates = 0;
+  def.privacy.min_cell = min_cell;
+  return def;
+}
+
+// The report of a table of cell sizes; each ballot answers 1..5, varied so that means differ.
+report table_report(const counts& cells, std::int64_t min_cell) {
+  const scoring_plan plan = compile(table_definition(cells.size(), cells.front().size(), min_cell)).value();
+  batch_builder builder(plan);
+  for (std::size_t u = 0; u < cells.size(); ++u)
+    for (std::size_t g = 0; g < cells[u].size(); ++g)
+      for (int i = 0; i < cells[u][g]; ++i) {
+        const std::string answer = std::to_string(1 + (u * 7 + g * 3 + static_cast<std::size_t>(i) * 2) % 5);
+        const std::array<std::string_view, 1> answers{answer};
+        EXPECT_TRUE(builder.add_text_row("g" + std::to_string(g + 1), "u" + std::to_string(u + 1), answers, {}));
+      }
+  const response_batch batch = builder.take();
+  tally totals = make_tally(plan);
+  accumulate(totals, plan, batch, score(plan, batch));
+  return finalize(plan, totals);
+}
+
+privacy_table table_of(const counts& cells) {
+  privacy_table t;
+  t.units = cells.size();
+  t.groups = cells.front().size();
+  for (const auto& row : cells)
+    for (const int n : row) {
+      t.n.push_back(n);
+      t.share_used.push_back(n > 0 ? 1.0 / static_cast<double>(t.groups) : 0.0);
+    }
+  return t;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The attacker. Unknowns: every count, weighted count and mean the JSON report shows as null
+// for a withheld cell, unit or pooled group, plus each withheld cell's weighted sum of scores
+// (weighted_n · mean; a separate unknown, since its weighted count is withheld too). Equations,
+// all from published numbers:
+//   counts and weighted counts   unit valid / weighted_n = Σ of its cells;
+//                                pooled group n / weighted_n = Σ of its cells over units;
+//                                accounting.scored = Σ unit valid = Σ pooled group n
+//   means                        unit score = Σ_g share_used · mean (published units);
+//                                pooled weighted_n · mean = Σ_u weighted sums (published groups)
+// A withheld value is recomputable exactly when its unit vector lies in the row space of the
+// system: appending it does not raise the rank.
+class attacker {
+ public:
+  explicit attacker(const json& doc) {
+    const json& units = doc["units"];
+    const json& groups = doc["groups"];
+    for (const char* kind : {"n", "w"}) {
+      const std::string count_key = kind == std::string("n") ? "n" : "weighted_n";
+      const std::string valid_key = kind == std::string("n") ? "valid" : "weighted_n";
+      equation unit_total, group_total;
+      for (const auto& u : units) {
+        equation row;
+        for (const auto& g : u["groups"])
+          if (g[count_key].is_null()) row[unknown(kind + cell(u, g))] += 1.0;
+        if (u[valid_key].is_null()) {
+          row[unknown(kind + std::string(":unit:") + u["id"].get<std::string>())] -= 1.0;
+          unit_total[unknown(kind + std::string(":unit:") + u["id"].get<std::string>())] += 1.0;
+        }
+        add(row);
+      }
+      for (std::size_t g = 0; g < groups.size(); ++g) {
+        equation column;
+        for (const auto& u : units)
+          if (u["groups"][g][count_key].is_null()) column[unknown(kind + cell(u, u["groups"][g]))] += 1.0;
+        if (groups[g][count_key].is_null()) {
+          const std::string id = kind + std::string(":group:") + groups[g]["id"].get<std::string>();
+          column[unknown(id)] -= 1.0;
+          group_total[unknown(id)] += 1.0;
+        }
+        add(column);
+      }
+      add(unit_total);
+      add(group_total);
+    }
+    for (const auto& u : units) {
+      if (u["score"].is_null()) continue;
+      equation score;
+      for (const auto& g : u["groups"])
+        if (g["mean"].is_null() && g["share_used"].get<double>() > 0.0)
+          score[unknown("m" + cell(u, g))] += g["share_used"].get<double>();
+      add(score);
+    }
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+      if (groups[g]["mean"].is_null()) continue;
+      equation pooled;
+      for (const auto& u : units)
+        if (u["groups"][g]["mean"].is_null() && u["groups"][g]["share_used"].get<double>() > 0.0)
+          pooled[unknown("p" + cell(u, u["groups"][g]))] += 1.0;
+      add(pooled);
+    }
+  }
+
+  // Every withheld value the published numbers determine.
+  [[nodiscard]] std::vector<std::string> recomputable() const {
+    Eigen::MatrixXd a = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(equations_.size()),
+                                              static_cast<Eigen::Index>(names_.size()));
+    for (std::size_t e = 0; e < equations_.size(); ++e)
+      for (const auto& [i, c] : equations_[e]) a(static_cast<Eigen::Index>(e), static_cast<Eigen::Index>(i)) = c;
+    const Eigen::Index rank = a.rows() == 0 ? 0 : Eigen::FullPivLU<Eigen::MatrixXd>(a).rank();
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < names_.size(); ++i) {
+      Eigen::MatrixXd with = Eigen::MatrixXd::Zero(a.rows() + 1, a.cols());
+      with.topRows(a.rows()) = a;
+      with(a.rows(), static_cast<Eigen::Index>(i)) = 1.0;
+      if (Eigen::FullPivLU<Eigen::MatrixXd>(with).rank() == rank) out.push_back(names_[i]);
+    }
+    return out;
+  }
+
+  [[nodiscard]] std::size_t unknowns() const { return names_.size(); }
+
+ private:
+  using equation = std::map<std::size_t, double>;
+
+  static std::string cell(const json& u, const json& g) {
+    return ":" + u["id"].get<std::string>() + "/" + g["id"].get<std::string>();
+  }
+  std::size_t unknown(const std::string& name) {
+    const auto [it, added] = index_.emplace(name, names_.size());
+    if (added) names_.push_back(name);
+    return it->second;
+  }
+  void add(const equation& e) {
+    if (!e.empty()) equations_.push_back(e);
+  }
+
+  std::map<std::string, std::size_t> index_;
+  std::vector<std::string> names_;
+  std::vector<equation> equations_;
+};
+
+std::vector<suppression> cell_flags(const report& r) {
+  std::vector<suppression> out;
+  for (const auto& u : r.units)
+    for (const auto& g : u.groups) out.push_back(g.suppressed);
+  return out;
+}
+
+// Every cell, unit and pooled group with 1..min_cell−1 ballots is marked below_min_cell, and
+// only those: a complement has at least min_cell.
+void expect_primary_rule(const counts& cells, const report& r, std::int64_t min_cell) {
+  std::vector<int> pooled(cells.front().size(), 0);
+  for (std::size_t u = 0; u < cells.size(); ++u) {
+    const unit_result& unit = r.units[u];  // no unit is ranked here, so report order = table order
+    int valid = 0;
+    for (std::size_t g = 0; g < cells[u].size(); ++g) {
+      valid += cells[u][g];
+      pooled[g] += cells[u][g];
+      const bool small = cells[u][g] > 0 && cells[u][g] < min_cell;
+      EXPECT_EQ(unit.groups[g].suppressed == B, small) << unit.id << "/" << unit.groups[g].id;
+      if (cells[u][g] == 0) {
+        EXPECT_EQ(unit.groups[g].suppressed, N);
+      }
+    }
+    EXPECT_EQ(unit.suppressed == B, valid > 0 && valid < min_cell) << unit.id;
+  }
+  for (std::size_t g = 0; g < pooled.size(); ++g)
+    EXPECT_EQ(r.groups[g].suppressed == B, pooled[g] > 0 && pooled[g] < min_cell) << r.groups[g].id;
+}
+
+// The report lists ranked units first; put them back in table order (u1, u2, ...).
+report table_order(report r) {
+  std::sort(r.units.begin(), r.units.end(), [](const unit_result& a, const unit_result& b) {
+    return std::stoi(a.id.substr(1)) < std::stoi(b.id.substr(1));
+  });
+  return r;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The plan, by hand
+
+TEST(privacy_plan, one_small_group_in_a_unit) {
+  // u1 g3 has 2 ballots < 5. Row u1 then holds one withheld cell: the complement is the smallest
+  // other cell of the row, u1 g1 (20; ties go to the first). Column g3 holds one: its
+  // complement is u2 g3. Column g1 now holds one (u1 g1): complement u2 g1. Row u2 holds
+  // g1 and g3 (40 ballots), every line has two, and the four form a cycle the counts cannot
+  // solve (a + c, b + d, a + b, c + d known: rank 3 of 4).
+  const counts cells{{20, 20, 2}, {20, 20, 20}, {20, 20, 20}};
+  const privacy_plan plan = plan_privacy(table_of(cells), 5);
+  EXPECT_EQ(plan.cells, (std::vector<suppression>{C, N, B, C, N, C, N, N, N}));
+  EXPECT_EQ(plan.units, (std::vector<suppression>{N, N, N}));
+  EXPECT_EQ(plan.groups, (std::vector<suppression>{N, N, N}));
+  EXPECT_TRUE(plan.complete);
+}
+
+TEST(privacy_plan, one_small_cell_in_a_group_column) {
+  // u2 g2 has 3 ballots. Row u2: complement u2 g1 (20). Column g1 then holds u2 g1 alone:
+  // complement u1 g1 (20, the first of the equal cells). Column g2 holds u2 g2 alone: complement
+  // u1 g2. Rows u1 and u2 and both columns then hold two each.
+  const counts cells{{20, 20}, {20, 3}, {20, 20}, {20, 20}};
+  const privacy_plan plan = plan_privacy(table_of(cells), 5);
+  EXPECT_EQ(plan.cells, (std::vector<suppression>{C, C, C, B, N, N, N, N}));
+  EXPECT_EQ(plan.units, (std::vector<suppression>(4, N)));
+  EXPECT_TRUE(plan.complete);
+}
+
+TEST(privacy_plan, two_small_cells_that_together_are_still_too_few) {
+  // u1 g1 (1) and u1 g2 (2) are both below 5, but together they hold 3 ballots, and the unit's
+  // valid count and score give their sum and their share-weighted mean: the row adds its
+  // smallest published cell, u1 g3 (30). Columns g1, g2, g3 then each need a complement in
+  // u2 (40, 40, 40), and row u2 holds three.
+  const counts cells{{1, 2, 30}, {40, 40, 40}};
+  const privacy_plan plan = plan_privacy(table_of(cells), 5);
+  EXPECT_EQ(plan.cells, (std::vector<suppression>{B, B, C, C, C, C}));
+}
+
+TEST(privacy_plan, a_small_unit_hides_a_second_unit) {
+  // u1 has 3 valid ballots (2 + 1): the unit and both its cells are below 5. Columns g1 and g2
+  // each hold one withheld cell: complements u2 g1 and u2 g2 (20 each, the smallest). The
+  // units' valid counts add up to the accounting's `scored`, so u1's count would follow from
+  // the others: the smallest published unit, u2 (40), is withheld as its complement.
+  const counts cells{{2, 1}, {20, 20}, {30, 30}, {40, 40}};
+  const privacy_plan plan = plan_privacy(table_of(cells), 5);
+  EXPECT_EQ(plan.cells, (std::vector<suppression>{B, B, C, C, N, N, N, N}));
+  EXPECT_EQ(plan.units, (std::vector<suppression>{B, C, N, N}));
+  EXPECT_EQ(plan.groups, (std::vector<suppression>{N, N}));
+}
+
+TEST(privacy_plan, empty_cells_are_published_and_never_complements) {
+  // u1 g2 is empty (0 ballots): published as 0, not a complement. u1 g1 (3) is below 5; row u1's
+  // only other cell with ballots is u1 g3 (25).
+  const counts cells{{3, 0, 25}, {10, 0, 10}};
+  const privacy_plan plan = plan_privacy(table_of(cells), 5);
+  EXPECT_EQ(plan.cells[1], N);
+  EXPECT_EQ(plan.cells[4], N);
+  EXPECT_EQ(plan.cells[0], B);
+  EXPECT_EQ(plan.cells[2], C);
+}
+
+TEST(privacy_plan, min_cell_one_publishes_everything) {
+  const counts cells{{1, 0}, {1, 1}};
+  const privacy_plan plan = plan_privacy(table_of(cells), 1);
+  EXPECT_EQ(plan.cells, (std::vector<suppression>(4, N)));
+  EXPECT_EQ(plan.units, (std::vector<suppression>(2, N)));
+}
+
+TEST(privacy_plan, a_single_unit_cannot_be_protected_from_the_total) {
+  // One unit with 3 ballots: its count is the accounting's `scored`, published for the
+  // reconciliation. Nothing is left to withhold with it, and the plan says so.
+  const counts cells{{2, 1}};
+  const privacy_plan plan = plan_privacy(table_of(cells), 5);
+  EXPECT_EQ(plan.units, (std::vector<suppression>{B}));
+  EXPECT_FALSE(plan.complete);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The report: withheld values are gone, counts show as below the threshold
+
+TEST(privacy_report, withheld_cells_keep_no_values) {
+  const report r = table_order(table_report({{20, 20, 2}, {20, 20, 20}, {20, 20, 20}}, 5));
+  EXPECT_EQ(r.min_cell, 5);
+  EXPECT_EQ(cell_flags(r), (std::vector<suppression>{C, N, B, C, N, C, N, N, N}));
+  const group_result& small = r.units[0].groups[2];
+  EXPECT_EQ(small.n, 0);
+  EXPECT_EQ(small.weighted_n, 0.0);
+  EXPECT_FALSE(small.mean);
+  EXPECT_FALSE(small.stats.sd || small.stats.se || small.stats.min || small.stats.max || small.stats.median);
+  EXPECT_GT(small.share_used, 0.0);  // presence is not a value
+  // The unit itself is published, with its true score (the withheld cells still count in it).
+  EXPECT_EQ(r.units[0].valid, 42);
+  ASSERT_TRUE(r.units[0].score);
+  EXPECT_TRUE(r.units[0].rank);
+  const json doc = to_json(r);
+  const json& cell = doc["units"][0]["groups"][2];
+  EXPECT_TRUE(cell["n"].is_null());
+  EXPECT_TRUE(cell["weighted_n"].is_null());
+  EXPECT_TRUE(cell["mean"].is_null());
+  EXPECT_EQ(cell["suppressed"], "below_min_cell");
+  EXPECT_EQ(cell["n_below"], 5);
+  EXPECT_EQ(doc["units"][0]["groups"][0]["suppressed"], "complement");
+  EXPECT_TRUE(doc["units"][0]["groups"][0]["n_below"].is_null());
+  EXPECT_TRUE(doc["units"][0]["groups"][1]["suppressed"].is_null());
+  EXPECT_EQ(doc["privacy"]["min_cell"], 5);
+}
+
+TEST(privacy_report, a_small_unit_is_withheld_and_not_ranked) {
+  const report r = table_report({{2, 1}, {20, 20}, {30, 30}, {40, 40}}, 5);
+  // Ranked units come first: u3 and u4; then u1 and u2, withheld, in table order.
+  ASSERT_EQ(r.units.size(), 4U);
+  const unit_result& u1 = r.units[2];
+  const unit_result& u2 = r.units[3];
+  EXPECT_EQ(u1.id, "u1");
+  EXPECT_EQ(u1.suppressed, B);
+  EXPECT_EQ(u1.not_ranked_reason, "fewer than 5 valid ballots (privacy)");
+  EXPECT_EQ(u2.suppressed, C);
+  EXPECT_EQ(u2.not_ranked_reason, "withheld to protect a small unit (privacy)");
+  for (const unit_result* u : {&u1, &u2}) {
+    EXPECT_FALSE(u->rank);
+    EXPECT_FALSE(u->score || u->total || u->score_se || u->stats.median);
+    EXPECT_EQ(u->valid, 0);
+    for (const auto& item : u->items) {
+      EXPECT_EQ(item.answered, 0);
+      EXPECT_FALSE(item.mean_points || item.satisfaction_rate);
+      for (const auto& o : item.options) EXPECT_EQ(o.count, 0);
+    }
+  }
+  // The rank pairs and intervals only see published units.
+  ASSERT_EQ(r.rank_pairs.size(), 1U);
+  EXPECT_EQ(r.rank_pairs[0].upper + r.rank_pairs[0].lower == "u3u4" || r.rank_pairs[0].upper + r.rank_pairs[0].lower == "u4u3", true);
+  const json doc = to_json(r);
+  EXPECT_TRUE(doc["units"][2]["valid"].is_null());
+  EXPECT_EQ(doc["units"][2]["n_below"], 5);
+  EXPECT_TRUE(doc["units"][3]["valid"].is_null());
+  EXPECT_TRUE(doc["units"][3]["items"][0]["options"][0]["count"].is_null());
+  EXPECT_TRUE(doc["units"][3]["items"][0]["answered"].is_null());
+}
+
+TEST(privacy_report, rejection_samples_carry_no_answers) {
+  // A rejected row keeps its line, column and error id in the report, not the value it held.
+  const scoring_plan plan = compile(table_definition(1, 2, 5)).value();
+  batch_builder builder(plan);
+  const std::array<std::string_view, 1> bad{"7"};
+  EXPECT_FALSE(builder.add_text_row("g1", "u1", bad, {}, 2));
+  const response_batch batch = builder.take();
+  tally totals = make_tally(plan);
+  accumulate(totals, plan, batch, score(plan, batch));
+  const json doc = to_json(finalize(plan, totals));
+  ASSERT_EQ(doc["accounting"]["rejection_samples"].size(), 1U);
+  const json& sample = doc["accounting"]["rejection_samples"][0];
+  EXPECT_EQ(sample["id"], "R204");
+  EXPECT_EQ(sample["column"], "q");
+  EXPECT_TRUE(sample["value"].is_null());
+  EXPECT_EQ(doc.dump().find("\"7\""), std::string::npos);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The attacker
+
+void expect_safe(const counts& cells, std::int64_t min_cell) {
+  const report r = table_report(cells, min_cell);
+  const attacker a(to_json(r));
+  EXPECT_EQ(a.recomputable(), std::vector<std::string>{});
+  expect_primary_rule(cells, table_order(r), min_cell);
+}
+
+TEST(privacy_attack, fails_on_one_small_group_in_a_unit) { expect_safe({{20, 20, 2}, {20, 20, 20}, {20, 20, 20}}, 5); }
+
+TEST(privacy_attack, fails_on_one_small_cell_in_a_column) { expect_safe({{20, 20}, {20, 3}, {20, 20}, {20, 20}}, 5); }
+
+TEST(privacy_attack, fails_on_a_unit_below_min_cell) { expect_safe({{2, 1}, {20, 20}, {30, 30}, {40, 40}}, 5); }
+
+TEST(privacy_attack, fails_on_nine_group_units) {
+  expect_safe({{30, 12, 2, 40, 9, 0, 7, 25, 1},
+               {28, 15, 6, 35, 4, 11, 9, 30, 8},
+               {33, 10, 9, 38, 12, 3, 8, 27, 10},
+               {31, 14, 7, 42, 10, 9, 0, 29, 6},
+               {26, 13, 8, 37, 11, 10, 9, 31, 2}},
+              5);
+}
+
+TEST(privacy_attack, fails_on_random_tables) {
+  // Tables of 2..8 units and 2..9 groups, a third of the cells small (0..4 ballots).
+  for (std::uint64_t seed = 1; seed <= 12; ++seed) {
+    detail::xoshiro256ss rng(seed);
+    const std::size_t units = 2 + rng.next() % 7, groups = 2 + rng.next() % 8;
+    counts cells(units, std::vector<int>(groups));
+    for (auto& row : cells)
+      for (int& n : row) n = rng.next() % 3 == 0 ? static_cast<int>(rng.next() % 5) : 5 + static_cast<int>(rng.next() % 40);
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    expect_safe(cells, 5);
+  }
+}
+
+TEST(privacy_attack, recomputes_what_the_primary_rule_alone_hides) {
+  // The weakened rule: withhold only the small cell u1 g3, no complement. The attacker must
+  // find its count (unit valid − the row's other cells) and its mean (unit score − the others'
+  // share-weighted means, over its share).
+  report r = table_report({{20, 20, 2}, {20, 20, 20}, {20, 20, 20}}, 1);
+  for (auto& u : r.units)
+    for (auto& g : u.groups)
+      if (g.n > 0 && g.n < 5) g.suppressed = B;
+  withhold_suppressed(r);
+  const std::vector<std::string> found = attacker(to_json(r)).recomputable();
+  EXPECT_NE(std::find(found.begin(), found.end(), "n:u1/g3"), found.end());
+  EXPECT_NE(std::find(found.begin(), found.end(), "m:u1/g3"), found.end());
+}
+
+// Two blocks of four small cells, each a cycle the counts cannot solve, joined by one small cell
+// u2 g3. Every row and column holds two or more small cells with 5 or more ballots, so the
+// lines rule is content; but rows u1 + u2 minus columns g1 + g2 leave exactly u2 g3 (a bridge
+// between the blocks). The primary rule alone gives it away; the audit adds complements.
+const counts bridged{{3, 3, 20, 20}, {3, 3, 2, 20}, {20, 20, 3, 3}, {20, 20, 3, 3}};
+
+TEST(privacy_attack, finds_a_cell_that_bridges_two_safe_blocks) {
+  report r = table_report(bridged, 1);
+  for (auto& u : r.units)
+    for (auto& g : u.groups)
+      if (g.n > 0 && g.n < 5) g.suppressed = B;
+  withhold_suppressed(r);
+  const std::vector<std::string> found = attacker(to_json(r)).recomputable();
+  EXPECT_NE(std::find(found.begin(), found.end(), "n:u2/g3"), found.end());
+}
+
+TEST(privacy_attack, fails_once_the_audit_protects_the_bridge) {
+  const privacy_plan plan = plan_privacy(table_of(bridged), 5);
+  EXPECT_NE(std::find(plan.cells.begin(), plan.cells.end(), C), plan.cells.end());
+  expect_safe(bridged, 5);
+}
+
+}  // namespace
