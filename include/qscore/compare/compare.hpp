@@ -36,6 +36,7 @@
 
 #include "qscore/compare/snapshot.hpp"
 #include "qscore/core/diagnostic.hpp"
+#include "qscore/detail/number_format.hpp"
 
 namespace qscore {
 
@@ -289,14 +290,14 @@ inline unit_change compare_unit(const snapshot_unit* before, const snapshot_unit
     detail::warn(c, "the definition fingerprints differ (old " + before.fingerprint + ", new " + after.fingerprint +
                         "): the scoring rules changed between the runs");
   if (before.points != after.points)
-    detail::warn(c, "the reports' points differ (old " + std::to_string(before.points) + ", new " +
-                        std::to_string(after.points) + "): survey totals are on different scales");
+    detail::warn(c, "the reports' points differ (old " + detail::format_shortest(before.points) + ", new " +
+                        detail::format_shortest(after.points) + "): survey totals are on different scales");
   if (before.scorecard.has_value() != after.scorecard.has_value())
     detail::warn(c, std::string("only the ") + (before.scorecard ? "old" : "new") +
                         " report has a scorecard: totals and ranks are compared on the survey alone");
   if (scorecard_basis && before.scorecard->points != after.scorecard->points)
-    detail::warn(c, "the scorecards' points differ (old " + std::to_string(before.scorecard->points) + ", new " +
-                        std::to_string(after.scorecard->points) + ")");
+    detail::warn(c, "the scorecards' points differ (old " + detail::format_shortest(before.scorecard->points) + ", new " +
+                        detail::format_shortest(after.scorecard->points) + ")");
   if (!before.language.empty() && !after.language.empty() && before.language != after.language)
     detail::warn(c, "the reports are in different languages (old '" + before.language + "', new '" + after.language +
                         "'): labels are taken from the " + (options.language == before.language ? "old" : "new") +
