@@ -1,12 +1,18 @@
 // Everything: include this, or the one header per stage that you need.
 #pragma once
 
+#include "qscore/compare/compare.hpp"
+#include "qscore/compare/snapshot.hpp"
 #include "qscore/core/diagnostic.hpp"
 #include "qscore/core/label.hpp"
 #include "qscore/data/batch_builder.hpp"
 #include "qscore/data/csv_reader.hpp"
 #include "qscore/data/response_batch.hpp"
 #include "qscore/definition/load.hpp"
+#include "qscore/io/read_report.hpp"
+#include "qscore/io/write_comparison_csv.hpp"
+#include "qscore/io/write_comparison_json.hpp"
+#include "qscore/io/write_comparison_text.hpp"
 #include "qscore/io/write_csv.hpp"
 #include "qscore/io/write_json.hpp"
 #include "qscore/io/write_options.hpp"

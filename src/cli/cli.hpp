@@ -67,4 +67,18 @@ struct score_args {
 CLI::App* add_score_command(CLI::App& app, score_args& args);
 int run_score(const score_args& args);
 
+// --- qscore compare ----------------------------------------------------------------------
+struct compare_args {
+  std::string old_report;
+  std::string new_report;
+  std::string format = "text";
+  std::string output;     // empty = standard output
+  std::string language;   // take labels from the report in this language
+  std::size_t top = 3;
+  std::optional<int> decimals;
+  bool quiet = false;
+};
+CLI::App* add_compare_command(CLI::App& app, compare_args& args);
+int run_compare(const compare_args& args);
+
 }  // namespace qscore::cli

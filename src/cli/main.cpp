@@ -3,6 +3,8 @@
 //   qscore validate DEFINITION
 //   qscore score DEFINITION RESPONSES [--format text|json|csv] [--output FILE] [--lang LANG]
 //                [--decimals N] [--batch-rows N] [--chunk-bytes N] [--quiet]
+//   qscore compare OLD.json NEW.json [--format text|json|csv] [--output FILE] [--top N]
+//                  [--lang LANG] [--decimals N] [--quiet]
 //   qscore --help | --version
 //
 // The tool is a thin shell over the public API and the only part of qscore that prints: reports
@@ -16,7 +18,8 @@
 //      value)
 //   2  the definition could not be read or is invalid
 //   3  the responses file could not be read: it cannot be opened, is not UTF-8, has no header or
-//      lacks a column the definition needs, or a read failed
+//      lacks a column the definition needs, or a read failed; for compare: a report cannot be
+//      read or is not a qscore JSON report, or the two are of different questionnaires
 //   4  the report could not be written (--output FILE, or standard output)
 //   5  internal error: an unexpected failure inside qscore (a bug; please report it)
 #include <exception>
@@ -40,6 +43,8 @@ int main(int argc, char** argv) {
     CLI::App* validate_command = add_validate_command(app, validate);
     score_args score;
     CLI::App* score_command = add_score_command(app, score);
+    compare_args compare;
+    CLI::App* compare_command = add_compare_command(app, compare);
 
     try {
       app.parse(argc, argv);
@@ -53,6 +58,7 @@ int main(int argc, char** argv) {
 
     if (validate_command->parsed()) return run_validate(validate);
     if (score_command->parsed()) return run_score(score);
+    if (compare_command->parsed()) return run_compare(compare);
     return exit_usage;  // unreachable: a subcommand is required
   } catch (const std::exception& e) {
     print_error(std::string("internal error: ") + e.what());

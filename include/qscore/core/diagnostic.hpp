@@ -56,6 +56,12 @@ enum class errc : std::uint16_t {
   duplicate_column = 103,      // F103 the header names one column twice
   unsupported_encoding = 104,  // F104 UTF-16/32 or another encoding that is not UTF-8
   empty_file = 105,            // F105 no header line at all
+  // Report files read back for comparison (io/read_report.hpp, compare/compare.hpp).
+  report_unreadable = 116,     // F116 a report file cannot be read, or is not valid JSON
+  not_a_report = 117,          // F117 valid JSON, but not a qscore JSON report
+  report_field = 118,          // F118 a report field missing, of the wrong type or out of range
+  reports_differ = 119,        // F119 two reports of different questionnaires (an error), or of
+                               //      different versions or points (a warning)
   // Response rows.
   field_count = 201,        // R201 the row has more or fewer fields than the header
   unknown_group = 202,      // R202 the group is not one the definition declares
