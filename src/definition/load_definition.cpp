@@ -26,6 +26,9 @@
 //   its path; semantic diagnostics at, above or below a marked path are dropped, as are dangling
 //   references when a scale or dimension id could not be read, so one mistake gives one
 //   diagnostic rather than a cascade.
+// - Formulas (`formulas:`, `ballot.valid_if`, `checks:`) are strings kept as written, with the
+//   file position of their first character (`formula_origin`), so that check_instrument's
+//   formula diagnostics point at the exact line and column inside the YAML file.
 // - Nothing is thrown and nothing is printed: every yaml-cpp exception becomes a diagnostic.
 #include "qscore/definition/load.hpp"
 
