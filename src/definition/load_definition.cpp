@@ -26,6 +26,9 @@
 //   its path; semantic diagnostics at, above or below a marked path are dropped, as are dangling
 //   references when a scale or dimension id could not be read, so one mistake gives one
 //   diagnostic rather than a cascade.
+// - Formulas (`formulas:`, `ballot.valid_if`, `checks:`) are strings kept as written, with the
+//   file position of their first character (`formula_origin`), so that check_instrument's
+//   formula diagnostics point at the exact line and column inside the YAML file.
 // - Nothing is thrown and nothing is printed: every yaml-cpp exception becomes a diagnostic.
 #include "qscore/definition/load.hpp"
 
@@ -225,7 +228,7 @@ using key_set = std::initializer_list<std::string_view>;
 
 const key_set root_keys = {"format", "id",     "version", "title",   "language", "points",  "scales", "dimensions",
                                "items",  "weight_total", "groups", "units", "columns",  "ballot", "ranking",
-                               "statistics", "privacy"};
+                               "statistics", "privacy", "formulas", "checks"};
 const key_set scale_keys = {"id", "label", "options", "numeric"};
 const key_set numeric_keys = {"min", "max", "points", "positive_from"};
 const key_set option_keys = {"code", "label", "points", "non_answer", "positive"};
@@ -234,7 +237,9 @@ const key_set item_keys = {"id", "text", "scale", "weight", "dimension", "revers
 const key_set group_keys = {"id", "label", "share"};
 const key_set unit_keys = {"id", "label"};
 const key_set column_keys = {"respondent", "group", "unit", "weight", "stratum"};
-const key_set ballot_keys = {"min_answered"};
+const key_set ballot_keys = {"min_answered", "valid_if"};
+const key_set formula_keys = {"name", "label", "formula"};
+const key_set check_keys = {"name", "rule", "action"};
 const key_set ranking_keys = {"min_valid", "decimals"};
 const key_set statistics_keys = {"reliability", "reliability_by_group", "population", "rank_replicates", "rank_seed"};
 const key_set population_keys = {"stratum", "size"};
@@ -690,6 +695,7 @@ class definition_loader {
     if (const YAML::Node* ballot = value_of(root, "ballot", false); ballot && expect_map(*ballot, "/ballot", "ballot")) {
       const mapping map = read_keys(*ballot, "/ballot", &ballot_keys, "ballot");
       read_real(map, "min_answered", definition_.ballot.min_answered);
+      read_formula(map, "valid_if", definition_.ballot.valid_if, false);
     }
     if (const YAML::Node* ranking = value_of(root, "ranking", false);
         ranking && expect_map(*ranking, "/ranking", "ranking")) {
@@ -705,6 +711,35 @@ class definition_loader {
     if (const YAML::Node* privacy = value_of(root, "privacy", false);
         privacy && expect_map(*privacy, "/privacy", "privacy"))
       read_privacy(*privacy);
+    if (const YAML::Node* formulas = value_of(root, "formulas", false))
+      read_list(*formulas, "/formulas", "formulas", [&](const YAML::Node& entry, const std::string& path) {
+        definition_.formulas.emplace_back();
+        auto& f = definition_.formulas.back();
+        if (!expect_map(entry, path, "a formula")) return;
+        const mapping map = read_keys(entry, path, &formula_keys, "a formula");
+        read_string(map, "name", f.name, true);
+        read_label(map, "label", f.name_label);
+        read_formula(map, "formula", f.formula, true);
+      });
+    if (const YAML::Node* checks = value_of(root, "checks", false))
+      read_list(*checks, "/checks", "checks", [&](const YAML::Node& entry, const std::string& path) {
+        definition_.checks.emplace_back();
+        auto& c = definition_.checks.back();
+        if (!expect_map(entry, path, "a check")) return;
+        const mapping map = read_keys(entry, path, &check_keys, "a check");
+        read_string(map, "name", c.name, true);
+        read_formula(map, "rule", c.rule, true);
+        if (const YAML::Node* action = value_of(map, "action", false)) {
+          const std::string action_path = map.path_of("action");
+          if (expect_scalar(*action, action_path, "reject, void or flag")) {
+            const std::string& text = action->Scalar();
+            if (text == "reject") c.action = check_action::reject;
+            else if (text == "void") c.action = check_action::void_ballot;
+            else if (text == "flag") c.action = check_action::flag;
+            else problem(errc::invalid_value, *action, action_path, "expected reject, void or flag, got " + show(text));
+          }
+        }
+      });
   }
 
   // privacy: {min_cell: N}. The range (>= 1) is check_instrument's, so a definition built in code
@@ -714,6 +749,63 @@ class definition_loader {
     if (const auto v = read_integer(map, "min_cell", false, std::numeric_limits<std::int64_t>::min(),
                                     std::numeric_limits<std::int64_t>::max()))
       definition_.privacy.min_cell = *v;
+  }
+
+  // A formula: a string scalar, with the file position of its first character (see
+  // formula_origin), so that parse errors point inside the YAML file.
+  void read_formula(const mapping& map, std::string_view key, formula_text& out, bool required) {
+    const YAML::Node* node = value_of(map, key, required);
+    if (!node) return;
+    if (!expect_scalar(*node, map.path_of(key), "a formula (a string)")) return;
+    out.text = node->Scalar();
+    out.origin = formula_origin(*node);
+  }
+
+  // Where a formula scalar's first character is. yaml-cpp's Mark points at the scalar's first
+  // token: for a plain scalar that is the formula itself; for a quoted one, the quote (the
+  // formula starts one column later); for a block scalar (`|` or `>`), the indicator: the text
+  // starts on the next line, in the column of the block's indentation (that of its first
+  // non-blank line). A quoted formula with escapes, or a folded one (`>`, or a plain scalar over
+  // several lines) that continues on later lines, gets exact positions on its first line only.
+  [[nodiscard]] source_location formula_origin(const YAML::Node& node) const {
+    source_location where = locate(node);
+    if (!where.known()) return where;
+    int pos = -1;
+    try {
+      pos = node.Mark().pos;
+    } catch (const std::exception&) {
+      return where;
+    }
+    if (pos < 0 || static_cast<std::size_t>(pos) >= text_.size()) return where;
+    const auto at = static_cast<std::size_t>(pos);
+    const char first = text_[at];
+    if (first == '"' || first == '\'') {
+      ++where.column;
+      return where;
+    }
+    if (first != '|' && first != '>') return where;
+    const std::size_t header_end = text_.find_first_of("\r\n", at);
+    if (header_end == std::string::npos) return where;
+    std::size_t line_start = header_end + (text_.compare(header_end, 2, "\r\n") == 0 ? 2 : 1);
+    // The indentation of the first non-blank line; blank lines before it are part of the text.
+    std::size_t indent = 0;
+    for (std::size_t scan = line_start; scan < text_.size();) {
+      std::size_t spaces = 0;
+      while (scan + spaces < text_.size() && text_[scan + spaces] == ' ') ++spaces;
+      const std::size_t end = scan + spaces;
+      if (end < text_.size() && text_[end] != '\n' && text_[end] != '\r') {
+        indent = spaces;
+        break;
+      }
+      scan = text_.find('\n', end);
+      if (scan == std::string::npos) break;
+      ++scan;
+    }
+    YAML::Mark start;
+    start.pos = static_cast<int>(line_start);
+    source_location origin = positions_.at(start);
+    origin.column = static_cast<std::int64_t>(indent) + 1;
+    return origin;
   }
 
   void read_statistics(const YAML::Node& node) {

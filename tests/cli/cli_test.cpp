@@ -461,8 +461,8 @@ TEST_F(Cli, AppraisalTextTablesAreAligned) {
     for (std::size_t i = 2; i < block.size(); ++i)
       EXPECT_EQ(qscore::detail::display_width(block[i]), width) << block[0] << ": " << block[i];
   }
-  // ranking, rank uncertainty, 6 x (groups, dimensions, items), pooled groups
-  EXPECT_EQ(tables, 1 + 1 + 6 * 3 + 1);
+  // ranking, rank uncertainty, 6 x (groups, dimensions, derived scores, items), pooled groups
+  EXPECT_EQ(tables, 1 + 1 + 6 * 4 + 1);
   const run_result english = run({"score", appraisal, appraisal_rows, "--lang", "en"});
   EXPECT_NE(english.out.find("City water company"), std::string::npos);
 }

@@ -156,11 +156,18 @@ def main():
             broken(lambda d: d.update(privacy={"min_cell": 2.5})), "/privacy/min_cell"),
         "unknown key in privacy": (
             broken(lambda d: d.update(privacy={"k": 5})), "/privacy"),
+        "check with an unknown action": (
+            broken(lambda d: d["checks"][0].update(action="maybe")), "/checks/0/action"),
+        "formula without a formula": (broken(lambda d: drop(d["formulas"][0], "formula")), "/formulas/0"),
+        "formula name that is not a name": (
+            broken(lambda d: d["formulas"][0].update(name="low integrity")), "/formulas/0/name"),
+        "empty valid_if": (broken(lambda d: d["ballot"].update(valid_if="")), "/ballot/valid_if"),
         # Stricter than the loader on purpose (the loader takes any text as a language).
         "label map with a non-language key": (
             broken(lambda d: d["groups"][0].update(label={"zh cn": "x"})), "/groups/0/label"),
     }
-    schema_only = {"label map with a non-language key"}
+    # The loader takes an empty valid_if as no condition; the schema asks for a formula.
+    schema_only = {"label map with a non-language key", "empty valid_if"}
     for name, (doc, where) in cases.items():
         paths = ["/" + "/".join(str(p) for p in e.absolute_path) for e in validator.iter_errors(doc)]
         paths = [p if p != "/" else "" for p in paths]

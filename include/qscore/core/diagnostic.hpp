@@ -70,6 +70,7 @@ enum class errc : std::uint16_t {
   invalid_row_weight = 205, // R205 a sampling weight that is not a finite number >= 0
   empty_key = 206,          // R206 the group or unit cell is empty
   unterminated_quote = 207, // R207 a quoted field that never closes
+  check_failed = 220,       // R220 a consistency check with action reject failed on the row
 };
 
 // "D001", "F102", "R204": the form used in messages, the JSON report and the docs.

@@ -24,9 +24,11 @@ struct row_rejection {
   std::string value;       // the value found (truncated for display)
   std::string expected;    // what would have been accepted
   int unit = -1;           // index into the batch's unit_ids when the unit is known, else -1
+  std::string check;       // R220: the name of the consistency check the row failed
 
   [[nodiscard]] std::string message() const {
     std::string out = error_id(code);
+    if (!check.empty()) return out + " check '" + check + "' failed: " + expected;
     if (!column.empty()) out += " column '" + column + "'";
     out += ": found '" + value + "'";
     if (!expected.empty()) out += ", expected " + expected;

@@ -6,6 +6,8 @@
 //   "Statistics"), unit_total_se, unit_total_ci_low, unit_total_ci_high, rank_low, rank_high,
 //   suppressed, n_below (README "Privacy": "below_min_cell" with n_below = min_cell, or
 //   "complement", or empty; a withheld cell has empty n, weighted_n, mean and statistics)
+// With derived formulas (the definition's `formulas:`), one more column per formula at the end,
+// `derived.<name>`: the unit's derived score (like unit_total, the same on each of its rows).
 // Units come in report order (ranked by rank, then unranked); groups in definition order.
 //
 // Format: RFC 4180. Fields are separated by commas and records end in CRLF; a field that holds a
@@ -68,8 +70,9 @@ inline void write_csv(std::ostream& out, const report& r, const write_options& o
   if (options.csv_bom) out << "\xEF\xBB\xBF";
   out << "unit_id,unit_label,rank,unit_total,group_id,group_label,n,weighted_n,mean,share,share_used,"
          "sd,se,ci_low,ci_high,min,q1,median,q3,max,unit_total_se,unit_total_ci_low,unit_total_ci_high,"
-         "rank_low,rank_high,suppressed,n_below"
-      << eol;
+         "rank_low,rank_high,suppressed,n_below";
+  for (const auto& id : r.derived_ids) out << ',' << csv_text("derived." + id);
+  out << eol;
   const auto integer = [](const std::optional<int>& value) {
     return value ? std::to_string(*value) : std::string();
   };
@@ -79,6 +82,9 @@ inline void write_csv(std::ostream& out, const report& r, const write_options& o
     const std::string unit_stats = csv_number(u.total_se, options) + ',' + csv_number(u.total_ci_low, options) +
                                    ',' + csv_number(u.total_ci_high, options) + ',' + integer(u.rank_low) + ',' +
                                    integer(u.rank_high);
+    std::string derived_part;
+    for (std::size_t f = 0; f < r.derived_ids.size(); ++f)
+      derived_part += ',' + (f < u.derived.size() ? csv_number(u.derived[f].score, options) : std::string());
     for (const auto& g : u.groups) {
       const value_summary& st = g.stats;
       const bool withheld = g.suppressed != suppression::none;
@@ -95,7 +101,7 @@ inline void write_csv(std::ostream& out, const report& r, const write_options& o
               : g.suppressed == suppression::complement ? "complement"
                                                         : "")
           << ',' << (g.suppressed == suppression::below_min_cell ? detail::format_integer(r.min_cell) : std::string())
-          << eol;
+          << derived_part << eol;
     }
   }
 }

@@ -60,6 +60,15 @@
 //   privacy                   object   min_cell
 // rejection_samples[].value is always null: reports carry no answers (stderr and the rejects
 // file show them).
+// Respondent formulas (README "Formulas in the definition"), only when the definition has
+// derived scores, a valid_if or checks:
+//   accounting                + void_by_reason (object: "min_answered", "valid_if" or
+//                                "check <name>" -> count; reasons with a count),
+//                                checks [{name, action, failed}],
+//                                division_by_zero [{formula, rows}] (formulas with any)
+//   accounting.rejection_samples[]  + check (the check's name) on R220 rows only
+//   units[]                   + derived [{id, label, score, n, weighted_n, se, ci_low, ci_high,
+//                                lonely_strata, sd, min, max}]
 #pragma once
 
 #include <cstdint>
@@ -166,7 +175,7 @@ inline nlohmann::ordered_json json_item(const item_result& item, bool withheld =
   return out;
 }
 
-inline nlohmann::ordered_json json_unit(const unit_result& u, std::int64_t min_cell = 1) {
+inline nlohmann::ordered_json json_unit(const unit_result& u, std::int64_t min_cell, bool with_derived) {
   const bool withheld = u.suppressed != suppression::none;
   nlohmann::ordered_json out;
   out["id"] = u.id;
@@ -224,6 +233,26 @@ inline nlohmann::ordered_json json_unit(const unit_result& u, std::int64_t min_c
   out["q3"] = json_or_null(u.stats.q3);
   out["max"] = json_or_null(u.stats.max);
   json_suppression(out, u.suppressed, min_cell);
+  if (with_derived) {
+    nlohmann::ordered_json derived = nlohmann::ordered_json::array();
+    for (const auto& d : u.derived) {
+      nlohmann::ordered_json f;
+      f["id"] = d.id;
+      f["label"] = d.label;
+      f["score"] = json_or_null(d.score);
+      f["n"] = d.n;
+      f["weighted_n"] = d.weighted_n;
+      f["se"] = json_or_null(d.se);
+      f["ci_low"] = json_or_null(d.ci_low);
+      f["ci_high"] = json_or_null(d.ci_high);
+      f["lonely_strata"] = d.lonely_strata;
+      f["sd"] = json_or_null(d.stats.sd);
+      f["min"] = json_or_null(d.stats.min);
+      f["max"] = json_or_null(d.stats.max);
+      derived.push_back(std::move(f));
+    }
+    out["derived"] = std::move(derived);
+  }
   return out;
 }
 
@@ -312,16 +341,28 @@ inline nlohmann::ordered_json json_reliability(const reliability_result& r) {
     sample["column"] = s.column;
     sample["value"] = nullptr;  // an answer: not for reports (README "Privacy")
     sample["expected"] = s.expected;
+    if (!s.check.empty()) sample["check"] = s.check;
     samples.push_back(std::move(sample));
   }
   acc["rejection_samples"] = std::move(samples);
+  if (r.respondent_formulas) {
+    nlohmann::ordered_json voids = nlohmann::ordered_json::object();
+    for (const auto& v : a.void_by_reason) voids[v.reason] = v.count;
+    acc["void_by_reason"] = std::move(voids);
+    nlohmann::ordered_json checks = nlohmann::ordered_json::array();
+    for (const auto& c : a.checks) checks.push_back({{"name", c.name}, {"action", c.action}, {"failed", c.failed}});
+    acc["checks"] = std::move(checks);
+    nlohmann::ordered_json zero = nlohmann::ordered_json::array();
+    for (const auto& z : a.division_by_zero) zero.push_back({{"formula", z.formula}, {"rows", z.rows}});
+    acc["division_by_zero"] = std::move(zero);
+  }
 
   nlohmann::ordered_json& ranking = doc["ranking"];
   ranking["min_valid"] = r.min_valid;
   ranking["decimals"] = detail::json_or_null(r.rank_decimals);
 
   nlohmann::ordered_json units = nlohmann::ordered_json::array();
-  for (const auto& u : r.units) units.push_back(detail::json_unit(u, r.min_cell));
+  for (const auto& u : r.units) units.push_back(detail::json_unit(u, r.min_cell, r.respondent_formulas));
   doc["units"] = std::move(units);
 
   nlohmann::ordered_json groups = nlohmann::ordered_json::array();

@@ -15,6 +15,9 @@
 //     CI, median and quartiles, share used), its dimension sub-scores (with se and 95% CI), and
 //     its items (satisfaction rate with its Wilson 95% interval, don't-know rate, mean points,
 //     sd, median);
+//     and, with derived formulas, their values (mean per unit, n, se, 95% CI);
+//   - with respondent formulas, header lines for void ballots by reason, each check (failed
+//     rows and action) and divisions by zero per formula;
 //   - the groups pooled over all units (n, void, mean, sd, se, 95% CI);
 //   - Reliability, when the report has it: per scale (and group), alpha raw and standardised,
 //     then per item the item-rest correlation and alpha if the item is dropped.
@@ -178,6 +181,16 @@ inline void write_unit_details(std::ostream& out, const unit_result& u, const re
     dimensions.render(out, indent + "Dimensions", indent);
   }
 
+  if (!u.derived.empty()) {
+    text_table derived({{"derived", align::left}, {"mean", align::right}, {"n", align::right},
+                        {"se", align::right}, {"95% CI", align::right}});
+    for (const auto& d : u.derived)
+      derived.add_row({fmt.label(d.label), fmt.number(d.score), format_integer(d.n), fmt.number(d.se),
+                       fmt.range(d.ci_low, d.ci_high)});
+    out << '\n';
+    derived.render(out, indent + "Derived scores", indent);
+  }
+
   if (!u.items.empty()) {
     text_table items({{"item", align::left}, {"satisfaction", align::right},
                       {"don't know", align::right}, {"mean points", align::right},
@@ -224,6 +237,27 @@ inline void write_text(std::ostream& out, const report& r, const write_options& 
           << format_integer(a.rejected_by_reason[i].count);
     if (a.rejected_without_unit > 0)
       out << " (" << format_integer(a.rejected_without_unit) << " without a known unit)";
+    out << '\n';
+  }
+  if (!a.void_by_reason.empty()) {
+    out << "void by reason:";
+    for (std::size_t i = 0; i < a.void_by_reason.size(); ++i)
+      out << (i > 0 ? ", " : " ") << detail::text_cell(a.void_by_reason[i].reason, 0) << " "
+          << format_integer(a.void_by_reason[i].count);
+    out << '\n';
+  }
+  if (!a.checks.empty()) {
+    out << "checks failed:";
+    for (std::size_t i = 0; i < a.checks.size(); ++i)
+      out << (i > 0 ? ", " : " ") << detail::text_cell(a.checks[i].name, 0) << " "
+          << format_integer(a.checks[i].failed) << " (" << a.checks[i].action << ")";
+    out << '\n';
+  }
+  if (!a.division_by_zero.empty()) {
+    out << "division by zero (rows):";
+    for (std::size_t i = 0; i < a.division_by_zero.size(); ++i)
+      out << (i > 0 ? ", " : " ") << detail::text_cell(a.division_by_zero[i].formula, 0) << " "
+          << format_integer(a.division_by_zero[i].rows);
     out << '\n';
   }
 

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "qscore/core/diagnostic.hpp"
 #include "qscore/core/label.hpp"
 
 namespace qscore {
@@ -75,10 +76,47 @@ struct column_layout {
   std::string stratum; // sampling stratum column; empty = the respondent groups are the strata
 };
 
+// Formula text as the definition gives it (see README, "Formulas"). `origin` is where the
+// formula's first character is in the file (1-based; unknown, line 0, for a definition built in
+// code): parse errors point at the exact line and column inside the YAML file.
+struct formula_text {
+  std::string text;
+  source_location origin;
+
+  [[nodiscard]] bool empty() const { return text.empty(); }
+};
+
 struct ballot_rule {
   // A ballot answering fewer than this fraction of the items is void. A ballot answering no item
   // at all is always void.
   double min_answered = 0.0;
+  // A respondent-level condition the ballot must meet: where it is false (0) or missing, the
+  // ballot is void (reason "valid_if"). Empty = no condition.
+  formula_text valid_if;
+};
+
+// A derived respondent-level score (the `formulas:` section): one value per respondent, such as
+// `service = mean(q01, q02, q03)`, tallied and reported per unit like a dimension score.
+struct derived_formula {
+  std::string name;
+  label name_label;  // `label:`; empty = the name
+  formula_text formula;
+};
+
+// What a failed consistency check does to the row.
+enum class check_action : std::uint8_t {
+  reject,  // the row is rejected (R220, with the check's name), not scored
+  void_ballot,  // the ballot is void (reason "check <name>")
+  flag,    // the row is scored as usual; the failure is counted
+};
+
+// A consistency rule between answers (the `checks:` section), evaluated per row. A row fails
+// the check where the rule is false (0); a rule that is missing on a row (its inputs are blank)
+// passes, as an SQL CHECK constraint does.
+struct consistency_check {
+  std::string name;
+  formula_text rule;
+  check_action action = check_action::reject;
 };
 
 struct ranking_rule {
@@ -133,6 +171,8 @@ struct instrument {
   ranking_rule ranking;
   statistics_options statistics;
   privacy_options privacy;
+  std::vector<derived_formula> formulas;   // derived respondent-level scores
+  std::vector<consistency_check> checks;   // consistency rules between answers
 };
 
 }  // namespace qscore

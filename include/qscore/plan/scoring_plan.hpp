@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "qscore/core/diagnostic.hpp"
+#include "qscore/model/formulas.hpp"
 #include "qscore/model/instrument.hpp"
 
 namespace qscore {
@@ -116,7 +117,8 @@ struct scoring_plan {
   std::vector<code_decoder> decoders;           // one per scale
   std::vector<dimension> dimensions;            // D dimensions; score column d+1 is dimension d
 
-  // Score columns: 0 = the whole questionnaire, 1..D = dimensions. S = 1 + D.
+  // Item score columns: 0 = the whole questionnaire, 1..D = dimensions (1 + D of them; derived
+  // formulas come after these, see score_columns()).
   // points_lut(c, j): points earned by code c on item j (0 for blank and non-answers).
   // answered_lut(c, j): 1 when code c on item j counts as an answer, else 0.
   // weights(j, s): item j's weight in score column s (0 when j is not part of it).
@@ -131,8 +133,24 @@ struct scoring_plan {
 
   std::uint64_t fingerprint = 0;  // identifies the definition; tallies of different plans never merge
 
+  // The checked respondent-level formulas (derived scores, valid_if, checks); null when the
+  // definition has none, so that scoring such a definition costs nothing extra.
+  std::shared_ptr<const respondent_formulas> formulas;
+
   [[nodiscard]] std::size_t item_count() const { return items.size(); }
-  [[nodiscard]] std::size_t score_columns() const { return 1 + dimensions.size(); }
+  // Score columns: 0 = the whole questionnaire, 1..D = dimensions, then one per derived formula
+  // (column 1 + D + f is definition->formulas[f]). `weights` covers the first 1 + D.
+  [[nodiscard]] std::size_t score_columns() const { return 1 + dimensions.size() + derived_count(); }
+  [[nodiscard]] std::size_t item_score_columns() const { return 1 + dimensions.size(); }
+  [[nodiscard]] std::size_t derived_count() const {
+    return formulas ? formulas->derived.formulas.size() : 0;
+  }
+  // Respondent formulas whose divisions by zero are counted: the derived ones, then valid_if
+  // (when given), then every check. See tally::division_by_zero.
+  [[nodiscard]] std::size_t counted_formulas() const {
+    if (!formulas) return 0;
+    return formulas->derived.formulas.size() + (formulas->valid_if ? 1 : 0) + formulas->checks.size();
+  }
   [[nodiscard]] std::size_t group_count() const { return definition->groups.size(); }
 
   [[nodiscard]] answer_code decode(std::size_t item, std::string_view cell) const {

@@ -208,6 +208,27 @@ inline std::int64_t rank_key(double total, const std::optional<int>& decimals) {
   for (const auto& [code, count] : totals.rejected_by_reason)
     out.accounting.rejected_by_reason.push_back({error_id(code), count});
   out.accounting.rejection_samples = totals.rejection_samples;
+  out.respondent_formulas = plan.formulas != nullptr;
+  if (plan.formulas) {
+    for (std::size_t r = 0; r < totals.void_by_reason.size(); ++r) {
+      if (totals.void_by_reason[r] == 0) continue;
+      const std::string reason = r == 0 ? "min_answered" : r == 1 ? "valid_if" : "check " + def.checks[r - 2].name;
+      out.accounting.void_by_reason.push_back({reason, totals.void_by_reason[r]});
+    }
+    for (std::size_t c = 0; c < def.checks.size() && c < totals.check_failed.size(); ++c) {
+      const check_action a = def.checks[c].action;
+      out.accounting.checks.push_back({def.checks[c].name,
+                                       a == check_action::reject ? "reject" : a == check_action::flag ? "flag" : "void",
+                                       totals.check_failed[c]});
+    }
+    std::vector<std::string> names;
+    for (const auto& f : def.formulas) names.push_back(f.name);
+    if (plan.formulas->valid_if) names.emplace_back("ballot.valid_if");
+    for (const auto& c : def.checks) names.push_back("checks." + c.name);
+    for (std::size_t f = 0; f < names.size() && f < totals.division_by_zero.size(); ++f)
+      if (totals.division_by_zero[f] > 0) out.accounting.division_by_zero.push_back({names[f], totals.division_by_zero[f]});
+  }
+  for (const auto& f : def.formulas) out.derived_ids.push_back(f.name);
 
   const std::size_t k = totals.items;
   const std::size_t rows = totals.code_rows;
@@ -306,6 +327,28 @@ inline std::int64_t rank_key(double total, const std::optional<int>& decimals) {
       r.dimensions.push_back(std::move(dr));
     }
 
+    for (std::size_t f = 0; f < plan.derived_count(); ++f) {
+      const std::size_t column = plan.item_score_columns() + f;
+      derived_result dr;
+      dr.id = def.formulas[f].name;
+      dr.label = def.formulas[f].name_label.get(lang, dr.id);
+      const detail::combined_score combined = detail::combine_groups(def, unit, column);
+      dr.score = combined.score;
+      for (const auto& cell : unit.groups) {
+        dr.n += cell.scores[column].n;
+        dr.weighted_n += cell.scores[column].weight.value();
+      }
+      if (dr.score) {
+        dr.se = combined_se(column, combined.share_used, &dr.lonely_strata);
+        if (dr.se) {
+          const stats::interval ci = stats::normal_interval(*dr.score, *dr.se);
+          dr.ci_low = ci.low;
+          dr.ci_high = ci.high;
+        }
+      }
+      r.derived.push_back(std::move(dr));
+    }
+
     for (std::size_t j = 0; j < k; ++j) {
       const item_plan& item = plan.items[j];
       item_result ir;
@@ -395,6 +438,8 @@ inline std::int64_t rank_key(double total, const std::optional<int>& decimals) {
     r.stats = pooled_summary(0, r.score, r.score_se);
     for (std::size_t d = 0; d < r.dimensions.size(); ++d)
       r.dimensions[d].stats = pooled_summary(d + 1, r.dimensions[d].score, r.dimensions[d].se);
+    for (std::size_t f = 0; f < r.derived.size(); ++f)
+      r.derived[f].stats = pooled_summary(plan.item_score_columns() + f, r.derived[f].score, r.derived[f].se);
 
     if (!r.total) r.not_ranked_reason = "no valid ballot";
     else if (r.valid < def.ranking.min_valid)

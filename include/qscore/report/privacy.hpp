@@ -281,6 +281,12 @@ inline void withhold(unit_result& u) {
     d.id = id;
     d.label = label;
   }
+  for (derived_result& d : u.derived) {
+    const std::string id = d.id, label = d.label;
+    d = derived_result{};
+    d.id = id;
+    d.label = label;
+  }
   for (item_result& item : u.items) {
     item.answered = item.non_answers = item.blank = 0;
     for (option_result& o : item.options) {

@@ -65,6 +65,22 @@ struct dimension_result {
                                   // pooled; no quartiles); se and the interval are those of `score`
 };
 
+// A derived respondent-level score (the definition's `formulas:`), per unit: the respondents'
+// values averaged like a dimension score (weighted mean per group, combined over the groups with
+// the shares used). Not scaled to points: a formula's values need not be on the 0..100 scale.
+struct derived_result {
+  std::string id;                 // the formula's name
+  std::string label;
+  std::optional<double> score;    // none when no respondent of the unit has a value
+  std::int64_t n = 0;             // valid ballots with a value
+  double weighted_n = 0.0;
+  std::optional<double> se;       // standard error of `score` (as for dimensions)
+  std::optional<double> ci_low;
+  std::optional<double> ci_high;
+  int lonely_strata = 0;
+  value_summary stats;            // sd, min, max of the respondents' values (no quartiles)
+};
+
 struct option_result {
   std::string code;
   std::string label;
@@ -120,6 +136,7 @@ struct unit_result {
   // Withheld units are never ranked; their score, counts, statistics, dimensions and items are
   // hidden (item and option counts 0, every optional none).
   suppression suppressed = suppression::none;
+  std::vector<derived_result> derived;  // one per derived formula, in definition order
 };
 
 // One comparison of two units adjacent in the ranking (see README, "Statistics").
@@ -175,6 +192,26 @@ struct rejection_count {
   std::int64_t count = 0;
 };
 
+// Ballots voided for one reason: "min_answered", "valid_if" or "check <name>".
+struct void_count {
+  std::string reason;
+  std::int64_t count = 0;
+};
+
+// One consistency check: how many rows failed it (rejected, voided or flagged per `action`).
+struct check_count {
+  std::string name;
+  std::string action;  // "reject", "void" or "flag"
+  std::int64_t failed = 0;
+};
+
+// Rows where a division by zero made a respondent formula missing: a derived formula's name,
+// "ballot.valid_if", or "checks.<name>".
+struct division_count {
+  std::string formula;
+  std::int64_t rows = 0;
+};
+
 struct accounting {
   std::int64_t rows_read = 0;
   std::int64_t scored = 0;        // valid ballots
@@ -183,6 +220,11 @@ struct accounting {
   std::int64_t rejected_without_unit = 0;
   std::vector<rejection_count> rejected_by_reason;
   std::vector<row_rejection> rejection_samples;
+  // With respondent formulas only (empty otherwise): void ballots by reason (those with a count),
+  // every check, and the formulas with divisions by zero.
+  std::vector<void_count> void_by_reason;
+  std::vector<check_count> checks;
+  std::vector<division_count> division_by_zero;
 
   [[nodiscard]] bool reconciles() const { return rows_read == scored + void_ballots + rejected; }
 };
@@ -196,6 +238,10 @@ struct report {
   std::int64_t min_valid = 1;
   std::optional<int> rank_decimals;
   std::vector<std::string> dimension_ids;
+  std::vector<std::string> derived_ids;  // the derived formulas, in definition order
+  // The definition has respondent formulas (derived scores, valid_if or checks): writers then
+  // add the derived scores and the formula accounting.
+  bool respondent_formulas = false;
   qscore::accounting accounting;
   std::vector<unit_result> units;     // ranked units by rank, then unranked units
   std::vector<group_result> groups;   // each group pooled over all units (share fields unused)

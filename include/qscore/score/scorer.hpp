@@ -11,19 +11,34 @@
 #include <Eigen/Core>
 #include <algorithm>
 #include <cstdint>
+#include <vector>
 
 #include "qscore/data/response_batch.hpp"
 #include "qscore/plan/scoring_plan.hpp"
+#include "qscore/score/respondent_formulas.hpp"
 
 namespace qscore {
 
-enum class ballot_status : std::uint8_t { valid = 0, void_ballot = 1 };
+// rejected: a consistency check with action reject failed (README, "Formulas in the
+// definition"); the row is counted as rejected (R220), not as a ballot.
+enum class ballot_status : std::uint8_t { valid = 0, void_ballot = 1, rejected = 2 };
+
+// Why a row is void or rejected (score_batch::reason).
+inline constexpr std::int32_t reason_min_answered = 0;  // void: too few items answered
+inline constexpr std::int32_t reason_valid_if = 1;      // void: ballot.valid_if false or missing
+inline constexpr std::int32_t reason_first_check = 2;   // void or rejected: check c is 2 + c
 
 struct score_batch {
-  Eigen::MatrixXd score;                         // N x S
+  Eigen::MatrixXd score;                         // N x S (S = plan.score_columns())
   Eigen::Array<bool, Eigen::Dynamic, Eigen::Dynamic> has_score;  // N x S
   Eigen::VectorXi answered;                      // N: items answered (non-answers excluded)
   Eigen::Array<ballot_status, Eigen::Dynamic, 1> status;  // N
+  Eigen::Array<std::int32_t, Eigen::Dynamic, 1> reason;   // N: reason_* for void and rejected rows
+  // Per plan.counted_formulas(): rows of this batch where a division by zero made the formula
+  // (part of it) missing. Empty without formulas.
+  std::vector<std::int64_t> division_by_zero;
+  // Per check of the definition: rows of this batch that failed it. Empty without checks.
+  std::vector<std::int64_t> check_failed;
 };
 
 // Work arrays reused across batches so that scoring allocates nothing in steady state.
@@ -32,6 +47,7 @@ struct score_workspace {
   Eigen::MatrixXd answered;  // N x K, 0/1
   Eigen::MatrixXd numerator;
   Eigen::MatrixXd denominator;
+  detail::formula_workspace formulas;  // used only when the plan has respondent formulas
 };
 
 inline void score(const scoring_plan& plan, const response_batch& batch, score_batch& out,
@@ -39,10 +55,14 @@ inline void score(const scoring_plan& plan, const response_batch& batch, score_b
   const Eigen::Index n = batch.rows();
   const auto k = static_cast<Eigen::Index>(plan.item_count());
   const auto s = static_cast<Eigen::Index>(plan.score_columns());
+  const auto item_columns = static_cast<Eigen::Index>(plan.item_score_columns());
   out.score.resize(n, s);
   out.has_score.resize(n, s);
   out.answered.resize(n);
   out.status.resize(n);
+  out.reason.setConstant(n, reason_min_answered);
+  out.division_by_zero.assign(plan.counted_formulas(), 0);
+  out.check_failed.assign(plan.formulas ? plan.formulas->checks.size() : 0, 0);
   // Rows are scored in tiles small enough that the points and answered matrices of a tile stay
   // in cache: the cost per row does not grow with the batch.
   constexpr Eigen::Index tile_rows = 256;
@@ -70,8 +90,8 @@ inline void score(const scoring_plan& plan, const response_batch& batch, score_b
     work.numerator.noalias() = points * plan.weights;
     work.denominator.noalias() = answered * plan.weights;
 
-    out.has_score.middleRows(first, m) = work.denominator.array() > 0.0;
-    out.score.middleRows(first, m) =
+    out.has_score.block(first, 0, m, item_columns) = work.denominator.array() > 0.0;
+    out.score.block(first, 0, m, item_columns) =
         (work.denominator.array() > 0.0)
             .select(work.numerator.array() / work.denominator.array(), 0.0)
             .matrix();
@@ -82,6 +102,8 @@ inline void score(const scoring_plan& plan, const response_batch& batch, score_b
       const bool is_void = out.answered(i) == 0 || static_cast<double>(out.answered(i)) < needed;
       out.status(i) = is_void ? ballot_status::void_ballot : ballot_status::valid;
     }
+    // Derived scores, ballot.valid_if and the checks: whole-column evaluations over the tile.
+    if (plan.formulas) detail::score_formulas(plan, first, m, out, work.points, work.answered, work.formulas);
   }
 }
 
@@ -93,3 +115,5 @@ inline void score(const scoring_plan& plan, const response_batch& batch, score_b
 }
 
 }  // namespace qscore
+
+#include "qscore/score/impl/respondent_formulas_inl.hpp"

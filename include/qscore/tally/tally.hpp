@@ -190,6 +190,14 @@ struct tally {
   std::vector<std::string> stratum_ids;
   bool sampling_weights = false;  // the layout has a weight column: co-moments are kept
 
+  // Respondent formulas (empty without them). void_by_reason[r]: void ballots for reason r
+  // (reason_min_answered, reason_valid_if, reason_first_check + c); division_by_zero[f]: rows
+  // where a division by zero made formula f missing (plan.counted_formulas() order);
+  // check_failed[c]: rows that failed check c (whatever its action).
+  std::vector<std::int64_t> void_by_reason;
+  std::vector<std::int64_t> division_by_zero;
+  std::vector<std::int64_t> check_failed;
+
   // Reliability (empty unless the definition asks for it).
   std::vector<std::vector<std::size_t>> reliability_items;  // per score column: item indices
   std::vector<reliability_tally> reliability;               // per group
@@ -281,6 +289,11 @@ struct tally {
       }
     }
   }
+  if (plan.formulas) {
+    t.void_by_reason.assign(2 + plan.formulas->checks.size(), 0);
+    t.division_by_zero.assign(plan.counted_formulas(), 0);
+    t.check_failed.assign(plan.formulas->checks.size(), 0);
+  }
   for (const auto& unit : def.units) t.unit_slot(unit.id);
   return t;
 }
@@ -307,12 +320,24 @@ inline void accumulate(tally& into, const scoring_plan& plan, const response_bat
   const std::size_t columns = into.score_columns;
   const bool pairs = into.sampling_weights;
   const auto k = static_cast<Eigen::Index>(into.items);
+  const bool with_formulas = !into.void_by_reason.empty();
+  std::vector<row_rejection> failed_checks;  // rows a check rejected, in row order
   for (Eigen::Index i = 0; i < batch.rows(); ++i) {
     const std::size_t u = slot[static_cast<std::size_t>(batch.unit(i))];
     const auto g = static_cast<std::size_t>(batch.group(i));
     cell_tally& cell = into.units[u].groups[g];
-    if (scored.status(i) == ballot_status::void_ballot) {
+    if (scored.status(i) == ballot_status::rejected) {
+      const auto c = static_cast<std::size_t>(scored.reason(i) - reason_first_check);
+      row_rejection r;
+      r.line = batch.lines.empty() ? 0 : batch.lines[static_cast<std::size_t>(i)];
+      r.code = errc::check_failed;
+      r.check = plan.definition->checks[c].name;
+      r.expected = plan.definition->checks[c].rule.text;
+      r.unit = batch.unit(i);
+      failed_checks.push_back(std::move(r));
+    } else if (scored.status(i) == ballot_status::void_ballot) {
       ++cell.void_ballots;
+      if (with_formulas) ++into.void_by_reason[static_cast<std::size_t>(scored.reason(i))];
     } else {
       block_partial& p = cell.pending;
       if (!p.active) {
@@ -372,14 +397,26 @@ inline void accumulate(tally& into, const scoring_plan& plan, const response_bat
   }
 
   into.rows_read += batch.rows_read();
-  for (const auto& r : batch.rejected) {
+  for (std::size_t f = 0; f < scored.division_by_zero.size() && f < into.division_by_zero.size(); ++f)
+    into.division_by_zero[f] += scored.division_by_zero[f];
+  for (std::size_t c = 0; c < scored.check_failed.size() && c < into.check_failed.size(); ++c)
+    into.check_failed[c] += scored.check_failed[c];
+  const auto take = [&](const row_rejection& r) {
     ++into.rejected_by_reason[r.code];
     if (r.unit >= 0)
       ++into.units[slot[static_cast<std::size_t>(r.unit)]].rejected;
     else
       ++into.rejected_without_unit;
     if (into.rejection_samples.size() < kept_rejections) into.rejection_samples.push_back(r);
+  };
+  // The reader's rejections and the checks' in line order (both lists are), so that the kept
+  // samples do not depend on where batches were cut.
+  std::size_t c = 0;
+  for (const auto& r : batch.rejected) {
+    while (c < failed_checks.size() && failed_checks[c].line < r.line) take(failed_checks[c++]);
+    take(r);
   }
+  while (c < failed_checks.size()) take(failed_checks[c++]);
 }
 
 // Merges `from` into `into`. Integer counts merge exactly; sums are compensated. Units new to
@@ -417,6 +454,12 @@ inline void merge(tally& into, const tally& from_in) {
       for (std::size_t c = 0; c < from.reliability[g].pairs[s].size(); ++c)
         into.reliability[g].pairs[s][c] += from.reliability[g].pairs[s][c];
     }
+  const auto add_counts = [](std::vector<std::int64_t>& to, const std::vector<std::int64_t>& more) {
+    for (std::size_t i = 0; i < more.size() && i < to.size(); ++i) to[i] += more[i];
+  };
+  add_counts(into.void_by_reason, from.void_by_reason);
+  add_counts(into.division_by_zero, from.division_by_zero);
+  add_counts(into.check_failed, from.check_failed);
   into.rows_read += from.rows_read;
   into.rejected_without_unit += from.rejected_without_unit;
   for (const auto& [code, count] : from.rejected_by_reason) into.rejected_by_reason[code] += count;

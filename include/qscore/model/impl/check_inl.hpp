@@ -31,6 +31,9 @@
 //   not a finite number > 0, rank_replicates outside 0..1000000
 //   Privacy: D026 min_cell below 1
 //   D032  no scales, no items, no groups, or a categorical scale without options
+//   Formulas (model/formulas.hpp): D040-D047 from parsing and checking the derived scores,
+//   ballot.valid_if and the check rules; D020 two checks with one name; D004 a check without a
+//   name
 //
 // Option points may be any finite number (negative points are allowed: a penalty option).
 //
@@ -52,6 +55,7 @@
 #include <vector>
 
 #include "qscore/model/check.hpp"
+#include "qscore/model/formulas.hpp"
 
 namespace qscore {
 namespace detail {
@@ -125,6 +129,7 @@ class instrument_checker {
     check_rules();
     check_statistics();
     check_privacy();
+    check_formulas();
     return std::move(out_);
   }
 
@@ -490,6 +495,22 @@ class instrument_checker {
       if (!(std::isfinite(p.size) && p.size > 0.0))
         report(errc::invalid_value, path + "/size",
                "population size " + format_number(p.size) + " is not a finite number > 0");
+    }
+  }
+
+  // Respondent-level formulas (model/formulas.hpp): D040-D047 at the exact place in the formula
+  // text when the loader gave its origin, else at the formula's path; D020 for a check name given
+  // twice.
+  void check_formulas() {
+    if (def_.formulas.empty() && def_.ballot.valid_if.empty() && def_.checks.empty()) return;
+    const auto name_at = [&](const std::string& path) { return locate(path); };
+    for (std::size_t i = 0; i < def_.checks.size(); ++i)
+      if (def_.checks[i].name.empty())
+        report(errc::missing_field, element_path("checks", i) + "/name", "a check needs a name");
+    const result<respondent_formulas> checked = check_respondent_formulas(def_, name_at);
+    for (diagnostic d : checked.diagnostics()) {
+      if (!d.where.known()) d.where = locate(d.path);
+      out_.push_back(std::move(d));
     }
   }
 

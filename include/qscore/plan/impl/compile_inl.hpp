@@ -149,7 +149,7 @@ inline result<scoring_plan> compile(instrument definition) {
   }
 
   const auto item_count = static_cast<Eigen::Index>(plan.items.size());
-  const auto columns = static_cast<Eigen::Index>(plan.score_columns());
+  const auto columns = static_cast<Eigen::Index>(plan.item_score_columns());
   plan.points_lut = Eigen::ArrayXXd::Zero(plan.code_rows, item_count);
   plan.answered_lut = Eigen::ArrayXXd::Zero(plan.code_rows, item_count);
   plan.weights = Eigen::MatrixXd::Zero(item_count, columns);
@@ -181,6 +181,22 @@ inline result<scoring_plan> compile(instrument definition) {
   plan.units_declared = !definition.units.empty();
   fingerprint.add(definition.points);
   fingerprint.add(definition.ballot.min_answered);
+  // Respondent formulas change what is counted and how many score columns a tally has.
+  if (!definition.formulas.empty() || !definition.ballot.valid_if.empty() || !definition.checks.empty()) {
+    result<respondent_formulas> checked = check_respondent_formulas(definition);
+    if (!checked) return checked.diagnostics();  // check_instrument reported them already
+    plan.formulas = std::make_shared<const respondent_formulas>(std::move(checked).value());
+    for (const auto& f : definition.formulas) {
+      fingerprint.add(f.name);
+      fingerprint.add(f.formula.text);
+    }
+    fingerprint.add(definition.ballot.valid_if.text);
+    for (const auto& c : definition.checks) {
+      fingerprint.add(c.name);
+      fingerprint.add(c.rule.text);
+      fingerprint.add(static_cast<double>(c.action));
+    }
+  }
   plan.fingerprint = fingerprint.value();
   plan.definition = std::make_shared<const instrument>(std::move(definition));
   return result<scoring_plan>(std::move(plan), std::move(problems));
