@@ -37,7 +37,7 @@ ctest --test-dir "$asan" --output-on-failure -j "$jobs" --label-exclude consumer
 # and the CLI scoring one file on 1 and on 4 threads, which must write the same report.
 echo "== ThreadSanitizer build, threaded scoring: $tsan"
 cmake -S . -B "$tsan" -DCMAKE_BUILD_TYPE=Debug -DQSCORE_SANITIZE=thread -DQSCORE_BUILD_EXAMPLES=OFF
-cmake --build "$tsan" -j "$jobs" --target qscore_pipeline_test qscore
+cmake --build "$tsan" -j "$jobs" --target qscore_pipeline_test qscore_cli
 export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1"
 ctest --test-dir "$tsan" --output-on-failure -j "$jobs" -R '^score_file\.'
 for threads in 1 4; do

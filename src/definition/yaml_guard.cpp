@@ -127,9 +127,9 @@ class guard_handler : public YAML::EventHandler {
 // the input before it emits the first event, queueing a token per '[': 4 MiB of '[' took 15 s
 // and hundreds of MB before the guard's handler was ever called. The scan skips comments and
 // quoted scalars (a quote counts only where a node can start); brackets in plain or block
-// scalars are counted, which could refuse a file only if 65 of them were open at once. It can
-// only under-count real nesting (block collections have no brackets), and the handler below
-// checks the true depth anyway.
+// scalars are counted, which could refuse a file only if 65 of them were open at once. Apart
+// from that it under-counts real nesting (block collections have no brackets), and the handler
+// above checks the true depth anyway.
 std::optional<yaml_refusal> unclosed_brackets(const std::string& text, const definition_limits& limits) {
   enum class state : std::uint8_t { plain, single_quoted, double_quoted, comment };
   state now = state::plain;

@@ -89,8 +89,8 @@ TEST(fuzz_replay, ChecksAcceptGoodInputAndReportProperties) {
                                               qscore::csv_options{});
   ASSERT_EQ(outcome.rows.size(), 2U);
   // Row 1: group g1 (index 0), unit u1, weight 1, codes 1 2 3 (the options' positions, 1-based).
-  EXPECT_EQ(outcome.rows[0], "row line 2 group 0 unit u1 weight 1.000000 codes 1 2 3");
-  EXPECT_EQ(outcome.rows[1].rfind("rejected line 3 R202", 0), 0U) << outcome.rows[1];
+  EXPECT_EQ(outcome.rows[0].second, "row line 2 group 0 unit u1 weight 1.000000 codes 1 2 3");
+  EXPECT_EQ(outcome.rows[1].second.rfind("rejected line 3 R202", 0), 0U) << outcome.rows[1].second;
 }
 
 }  // namespace
