@@ -13,6 +13,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev nlohmann-json3-dev
   python3 python3-yaml python3-jsonschema
+  clang-14 libclang-rt-14-dev   # the libFuzzer targets (libFuzzer ships in libclang-rt-14-dev)
 )
 
 if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then

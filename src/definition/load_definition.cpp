@@ -1,7 +1,9 @@
-// The YAML definition loader: yaml-cpp is confined to this translation unit.
+// The YAML definition loader: yaml-cpp is confined to this translation unit (and to the guard
+// pass, yaml_guard.cpp).
 //
-// Pipeline: text -> yaml-cpp node tree -> a schema-driven walk that fills an `instrument` and a
-// `source_map`, collecting structural diagnostics (D001-D007, and D026 for an unsupported
+// Pipeline: size check (D008) -> guard pass over yaml-cpp's events (yaml_guard.hpp: depth, node
+// count, scalar length, anchors and aliases, a second document; D009-D012) -> yaml-cpp node tree
+// -> a schema-driven walk that fills an `instrument` and a `source_map`, collecting structural diagnostics (D001-D007, and D026 for an unsupported
 // `format`) -> check_instrument for the semantic rules (D020-D032) -> every diagnostic, sorted by
 // file position.
 //
@@ -32,7 +34,6 @@
 // - Nothing is thrown and nothing is printed: every yaml-cpp exception becomes a diagnostic.
 #include "qscore/definition/load.hpp"
 
-#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -45,13 +46,18 @@
 #include <initializer_list>
 #include <iterator>
 #include <limits>
+#include <map>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <unordered_map>
 #include <utility>
 #include <vector>
+
+#include "yaml_guard.hpp"
 
 namespace qscore {
 namespace {
@@ -272,30 +278,10 @@ struct mapping {
   }
 };
 
-// Counts documents and remembers where the second one starts (its `---`, or its first token).
-class document_probe : public YAML::EventHandler {
- public:
-  YAML::Mark second = YAML::Mark::null_mark();
-
-  void OnDocumentStart(const YAML::Mark& mark) override {
-    if (documents_++ == 1) second = mark;
-  }
-  void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
-  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
-  void OnSequenceEnd() override {}
-  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
-  void OnMapEnd() override {}
-
- private:
-  int documents_ = 0;
-};
-
 class definition_loader {
  public:
-  definition_loader(std::string_view text, std::string file) : text_(text), positions_(text_, std::move(file)) {}
+  definition_loader(std::string_view text, std::string file, const definition_limits& limits)
+      : text_(text), positions_(text_, std::move(file)), limits_(limits) {}
 
   result<loaded_definition> run() {
     if (parse()) {
@@ -324,7 +310,7 @@ class definition_loader {
   // --- diagnostics ---------------------------------------------------------------------------
 
   void add(errc code, source_location where, std::string path, std::string message, bool poison) {
-    if (poison) poisoned_.push_back(path);
+    if (poison) poisoned_.insert(path);
     diagnostic d;
     d.code = code;
     d.level = severity::error;
@@ -351,22 +337,42 @@ class definition_loader {
   void record(const std::string& path, const YAML::Node& node) { where_[path] = locate(node); }
 
   // A semantic diagnostic that follows from a value already reported as unreadable.
+  // Set lookups, not a scan of every poisoned path per diagnostic: a file with 100,000 bad values
+  // would otherwise take minutes (quadratic).
   [[nodiscard]] bool suppressed(const diagnostic& d) const {
-    for (const auto& p : poisoned_)
-      if (d.path == p || starts_with_path(d.path, p) || starts_with_path(p, d.path)) return true;
+    // d.path or one of its ancestors ("" is the root) is poisoned.
+    std::string_view path = d.path;
+    for (;;) {
+      if (poisoned_.find(path) != poisoned_.end()) return true;
+      const auto slash = path.rfind('/');
+      if (slash == std::string_view::npos) break;
+      path = path.substr(0, slash);
+    }
+    // A poisoned path below d.path.
+    const std::string below = d.path + "/";
+    const auto next = poisoned_.lower_bound(below);
+    if (next != poisoned_.end() && next->compare(0, below.size(), below) == 0) return true;
     if (d.code == errc::dangling_reference) {
       const bool scale = d.path.size() >= 6 && d.path.compare(d.path.size() - 6, 6, "/scale") == 0;
-      const std::string list = scale ? "/scales" : "/dimensions";
-      for (const auto& p : poisoned_) {
-        if (p == list) return true;
-        if (!starts_with_path(p, list)) continue;
-        // "/scales/<n>" or "/scales/<n>/id": a scale whose id could not be read.
-        const std::string_view rest = std::string_view(p).substr(list.size() + 1);
-        const auto slash = rest.find('/');
-        if (slash == std::string_view::npos || rest.substr(slash) == "/id") return true;
-      }
+      return unreadable_ids(scale ? "/scales" : "/dimensions");
     }
     return false;
+  }
+
+  // Whether a scale (or dimension) id could not be read: `list` itself, "<list>/<n>" or
+  // "<list>/<n>/id" is poisoned. Asked once per list, then remembered.
+  bool unreadable_ids(const std::string& list) const {
+    const auto known = unreadable_ids_.find(list);
+    if (known != unreadable_ids_.end()) return known->second;
+    bool found = poisoned_.count(list) > 0;
+    for (auto it = poisoned_.lower_bound(list + "/"); !found && it != poisoned_.end() && starts_with_path(*it, list); ++it) {
+      // "/scales/<n>" or "/scales/<n>/id": a scale whose id could not be read.
+      const std::string_view rest = std::string_view(*it).substr(list.size() + 1);
+      const auto slash = rest.find('/');
+      found = slash == std::string_view::npos || rest.substr(slash) == "/id";
+    }
+    unreadable_ids_.emplace(list, found);
+    return found;
   }
 
   // --- parsing -------------------------------------------------------------------------------
@@ -386,31 +392,34 @@ class definition_loader {
       text_.erase(0, 3);
       positions_ = position_index(text_, positions_.file());
     }
-    // Never YAML::LoadAll: in yaml-cpp 0.7 a stray ',' or '&a ,' at the start of a document makes
-    // it push empty documents forever until memory runs out (jbeder/yaml-cpp#1040, fixed after
-    // 0.8 by #1319). Count at most two documents with a probe, then build the first with Load.
+    // The guard pass (yaml_guard.hpp) runs first: limits, anchors and aliases, and the second
+    // document, all from yaml-cpp's event parser before any node is built. Never YAML::LoadAll
+    // (it loops forever in yaml-cpp 0.7 on a stray ','); YAML::Load builds the first document.
     try {
-      document_probe probe;
-      std::istringstream stream(text_);
-      YAML::Parser parser(stream);
-      if (!parser.HandleNextDocument(probe)) {
+      const detail::yaml_guard_result guard = detail::guard_yaml(text_, limits_);
+      if (guard.empty) {
         add(errc::wrong_type, source_location{positions_.file()}, "",
             "the definition is empty, expected a mapping with id, scales, items and groups", true);
         root_failed_ = true;
         return false;
       }
-      if (parser.HandleNextDocument(probe)) {
+      if (guard.refusal) {
+        add(guard.refusal->code, positions_.at(guard.refusal->mark), "", guard.refusal->message, true);
+        root_failed_ = true;
+        return false;
+      }
+      if (!guard.second_document.is_null()) {
         // A real second document starts with `---`; anything else is a token yaml-cpp 0.7 could
         // not place (a stray ',' at the start of a document), on which LoadAll would loop.
-        const int at = probe.second.pos;
+        const int at = guard.second_document.pos;
         const bool marker = at >= 0 && static_cast<std::size_t>(at) < text_.size() &&
                             text_.compare(static_cast<std::size_t>(at), 3, "---") == 0;
         if (!marker) {
-          add(errc::yaml_syntax, positions_.at(probe.second), "", "invalid YAML: unexpected token", true);
+          add(errc::yaml_syntax, positions_.at(guard.second_document), "", "invalid YAML: unexpected token", true);
           root_failed_ = true;
           return false;
         }
-        add(errc::yaml_syntax, positions_.at(probe.second), "", "expected one YAML document, found a second one",
+        add(errc::yaml_syntax, positions_.at(guard.second_document), "", "expected one YAML document, found a second one",
             false);
       }
       root_.emplace(YAML::Load(text_));
@@ -447,6 +456,7 @@ class definition_loader {
     mapping out{node, path, {}};
     record(path, node);
     std::vector<field> all;  // every scalar key seen, for duplicate detection
+    std::unordered_map<std::string, std::size_t> seen;  // key -> index in `all` (a scan would be quadratic)
     for (auto it = node.begin(); it != node.end(); ++it) {
       const YAML::Node key_node = it->first;
       const YAML::Node value = it->second;
@@ -456,14 +466,15 @@ class definition_loader {
       }
       const std::string& key = key_node.Scalar();
       const std::string key_path = path + "/" + detail::pointer_segment(key);
-      const auto first = std::find_if(all.begin(), all.end(), [&](const field& f) { return f.key == key; });
-      if (first != all.end()) {
-        const source_location at = locate(first->key_node);
+      const auto first = seen.find(key);
+      if (first != seen.end()) {
+        const source_location at = locate(all[first->second].key_node);
         const std::string first_at =
             at.known() ? "first at " + std::to_string(at.line) + ":" + std::to_string(at.column) : "first earlier";
         add(errc::duplicate_key, locate(key_node), key_path, "duplicate key '" + key + "' (" + first_at + ")", false);
         continue;
       }
+      seen.emplace(key, all.size());
       all.push_back(field{key, key_node, value});
       if (allowed && std::find(allowed->begin(), allowed->end(), key) == allowed->end()) {
         add(errc::unknown_key, locate(key_node), key_path,
@@ -624,7 +635,7 @@ class definition_loader {
     for (const auto& f : texts.fields) {
       const std::string text_path = texts.path_of(f.key);
       record(text_path, f.value);
-      if (expect_scalar(f.value, text_path, "a string")) result.set(f.key, f.value.Scalar());
+      if (expect_scalar(f.value, text_path, "a string")) result.append_new(f.key, f.value.Scalar());  // keys are unique
     }
     out = std::move(result);
   }
@@ -929,19 +940,38 @@ class definition_loader {
 
   std::string text_;
   position_index positions_;
+  definition_limits limits_;
   std::optional<YAML::Node> root_;  // the first document
   instrument definition_;
   source_map where_;
   std::vector<diagnostic> problems_;
-  std::vector<std::string> poisoned_;
+  std::set<std::string, std::less<>> poisoned_;
+  mutable std::map<std::string, bool> unreadable_ids_;  // cache of unreadable_ids()
   bool root_failed_ = false;
 };
 
 }  // namespace
 
-result<loaded_definition> load_definition_from_string(std::string_view yaml_text, std::string name) {
+namespace {
+
+// D008, checked before the text is copied, scanned or read: a size and the limit it passes.
+// `size` is exact, or (for a stream) a count already past the limit.
+result<loaded_definition> too_large(std::string name, std::uint64_t size, std::uint64_t limit, bool exact = true) {
+  diagnostic d;
+  d.code = errc::definition_too_large;
+  d.message = "the definition is " + std::string(exact ? "" : "at least ") + std::to_string(size) + " bytes, more than the limit of " + std::to_string(limit) +
+              " bytes; a questionnaire definition is far smaller (is this the right file?)";
+  d.where.file = std::move(name);
+  return std::vector<diagnostic>{std::move(d)};
+}
+
+}  // namespace
+
+result<loaded_definition> load_definition_from_string(std::string_view yaml_text, std::string name,
+                                                      const definition_limits& limits) {
+  if (yaml_text.size() > limits.max_bytes) return too_large(std::move(name), yaml_text.size(), limits.max_bytes);
   try {
-    return definition_loader(yaml_text, std::move(name)).run();
+    return definition_loader(yaml_text, std::move(name), limits).run();
   } catch (const std::exception& e) {  // bad_alloc and the like: still no exception escapes
     diagnostic d;
     d.code = errc::yaml_syntax;
@@ -950,7 +980,11 @@ result<loaded_definition> load_definition_from_string(std::string_view yaml_text
   }
 }
 
-result<loaded_definition> load_definition(const std::filesystem::path& file) {
+result<loaded_definition> load_definition_from_string(std::string_view yaml_text, std::string name) {
+  return load_definition_from_string(yaml_text, std::move(name), definition_limits{});
+}
+
+result<loaded_definition> load_definition(const std::filesystem::path& file, const definition_limits& limits) {
   const std::string name = file.string();
   const auto fail = [&](const std::string& why) {
     diagnostic d;
@@ -964,14 +998,29 @@ result<loaded_definition> load_definition(const std::filesystem::path& file) {
     const auto status = std::filesystem::status(file, ec);
     if (ec || !std::filesystem::exists(status)) return fail("it does not exist");
     if (std::filesystem::is_directory(status)) return fail("it is a directory");
+    // The size comes from stat, before a byte is read; a FIFO or device reports none and is read
+    // up to one byte past the limit instead.
+    if (std::filesystem::is_regular_file(status)) {
+      const std::uintmax_t size = std::filesystem::file_size(file, ec);
+      if (!ec && size > limits.max_bytes) return too_large(name, size, limits.max_bytes);
+    }
     std::ifstream in(file, std::ios::binary);
     if (!in) return fail("it cannot be opened for reading");
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::string text;
+    char buffer[1 << 16];
+    while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+      text.append(buffer, static_cast<std::size_t>(in.gcount()));
+      if (text.size() > limits.max_bytes) return too_large(name, text.size(), limits.max_bytes, false);
+    }
     if (in.bad()) return fail("a read error occurred");
-    return load_definition_from_string(text, name);
+    return load_definition_from_string(text, name, limits);
   } catch (const std::exception& e) {
     return fail(e.what());
   }
+}
+
+result<loaded_definition> load_definition(const std::filesystem::path& file) {
+  return load_definition(file, definition_limits{});
 }
 
 }  // namespace qscore

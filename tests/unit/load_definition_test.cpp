@@ -408,7 +408,8 @@ TEST(load_definition, SyntaxErrorIsD001WithParserPosition) {
 // yaml-cpp 0.7's LoadAll loops forever, allocating, on a document that starts with a stray ','
 // (jbeder/yaml-cpp#1040); the loader must not use it, and reports a syntax error instead.
 TEST(load_definition, StrayCommaIsASyntaxErrorNotAnEndlessLoop) {
-  for (const char* input : {",", ", # x", ",\nid: x\n", "&a ,", "id: t\n---\n,\n"}) {
+  // ("&a ," is refused for its anchor first: D012, see yaml_guard_test.cpp.)
+  for (const char* input : {",", ", # x", ",\nid: x\n", "id: t\n---\n,\n"}) {
     const auto loaded = load_definition_from_string(input, "comma.yaml");
     ASSERT_FALSE(loaded) << input;
     bool syntax = false;

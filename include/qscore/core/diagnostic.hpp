@@ -27,6 +27,12 @@ enum class errc : std::uint16_t {
   wrong_type = 5,        // D005 a map where a scalar was expected, etc.
   bad_number = 6,        // D006 a scalar that should be a number is not one
   definition_io = 7,     // D007 the definition file cannot be read
+  // Definition: limits and refusals of the YAML guard (definition/limits.hpp).
+  definition_too_large = 8,  // D008 the file is larger than definition_limits::max_bytes
+  definition_too_deep = 9,   // D009 sequences and mappings nested deeper than max_depth
+  too_many_nodes = 10,       // D010 more YAML nodes than max_nodes
+  scalar_too_long = 11,      // D011 one scalar longer than max_scalar_bytes
+  yaml_alias = 12,           // D012 an anchor, alias or merge key (refused: a definition needs none)
   // Definition: meaning.
   duplicate_id = 20,           // D020 two items/scales/groups/... share an id
   dangling_reference = 21,     // D021 an item names a scale or dimension that does not exist

@@ -24,6 +24,10 @@ class label {
     texts_.emplace_back(std::move(language), std::move(text));
   }
 
+  // Appends a language the caller knows is not there yet (the YAML loader, whose keys are already
+  // unique): set() would scan, which is quadratic over a label with very many languages.
+  void append_new(std::string language, std::string text) { texts_.emplace_back(std::move(language), std::move(text)); }
+
   // The text in `language`; else the first one given; else `fallback`.
   [[nodiscard]] std::string get(std::string_view language, std::string_view fallback = {}) const {
     for (const auto& [lang, value] : texts_)

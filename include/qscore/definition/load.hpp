@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "qscore/core/diagnostic.hpp"
+#include "qscore/definition/limits.hpp"
 #include "qscore/model/check.hpp"
 #include "qscore/model/instrument.hpp"
 
@@ -25,5 +26,13 @@ struct loaded_definition {
 // The same for YAML text already in memory; `name` is used as the file name in diagnostics.
 [[nodiscard]] result<loaded_definition> load_definition_from_string(std::string_view yaml_text,
                                                                     std::string name = "<string>");
+
+// The same under other limits than the defaults (definition/limits.hpp): a file or text that
+// breaks one is refused with D008-D011 before it is parsed or while it is, in bounded time and
+// memory. Anchors, aliases and merge keys are always refused (D012).
+[[nodiscard]] result<loaded_definition> load_definition(const std::filesystem::path& file,
+                                                        const definition_limits& limits);
+[[nodiscard]] result<loaded_definition> load_definition_from_string(std::string_view yaml_text, std::string name,
+                                                                    const definition_limits& limits);
 
 }  // namespace qscore
