@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "qscore/core/label.hpp"
+#include "qscore/scorecard/model.hpp"
 
 namespace qscore {
 
@@ -125,6 +126,7 @@ struct instrument {
   ballot_rule ballot;
   ranking_rule ranking;
   statistics_options statistics;
+  std::optional<scorecard_definition> scorecard;  // the composite total (scorecard/model.hpp)
 };
 
 }  // namespace qscore

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "qscore/data/response_batch.hpp"
+#include "qscore/scorecard/result.hpp"
 
 namespace qscore {
 
@@ -187,6 +188,7 @@ struct report {
   statistics_info statistics;
   std::vector<rank_pair> rank_pairs;  // adjacent ranked units, in rank order
   std::vector<reliability_result> reliability;
+  std::optional<scorecard_result> scorecard;  // the composite total, when the definition has one
 };
 
 }  // namespace qscore
