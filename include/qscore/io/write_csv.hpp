@@ -4,6 +4,8 @@
 //   unit_id, unit_label, rank, unit_total, group_id, group_label, n, weighted_n, mean, share,
 //   share_used, sd, se, ci_low, ci_high, min, q1, median, q3, max (the group's statistics, README
 //   "Statistics"), unit_total_se, unit_total_ci_low, unit_total_ci_high, rank_low, rank_high
+// With a composite scorecard: card_total, card_rank, card_band, card_vetoed,
+//   card_not_ranked_reason, card_<component id>... appended (see csv_scorecard_header).
 // Units come in report order (ranked by rank, then unranked); groups in definition order.
 //
 // Format: RFC 4180. Fields are separated by commas and records end in CRLF; a field that holds a
@@ -56,6 +58,29 @@ namespace detail {
   return value ? csv_number(*value, options) : std::string();
 }
 
+// With a composite scorecard, columns appended to every row: card_total, card_rank, card_band,
+// card_vetoed (true/false), card_not_ranked_reason, then card_<component id> for each component.
+[[nodiscard]] inline std::string csv_scorecard_header(const report& r) {
+  if (!r.scorecard) return {};
+  std::string out = ",card_total,card_rank,card_band,card_vetoed,card_not_ranked_reason";
+  if (!r.scorecard->units.empty())
+    for (const auto& c : r.scorecard->units.front().components) out += "," + csv_text("card_" + c.id);
+  return out;
+}
+
+[[nodiscard]] inline std::string csv_scorecard_cells(const report& r, const std::string& unit_id,
+                                                     const write_options& options) {
+  if (!r.scorecard) return {};
+  for (const auto& u : r.scorecard->units) {
+    if (u.id != unit_id) continue;
+    std::string out = "," + csv_number(u.total, options) + "," + (u.rank ? std::to_string(*u.rank) : std::string()) +
+                      "," + csv_text(u.band) + "," + (u.vetoed ? "true" : "false") + "," + csv_text(u.not_ranked_reason);
+    for (const auto& c : u.components) out += "," + csv_number(c.value, options);
+    return out;
+  }
+  return {};
+}
+
 }  // namespace detail
 
 // Writes the unit x group table as CSV. Check `out` afterwards for write errors.
@@ -67,7 +92,7 @@ inline void write_csv(std::ostream& out, const report& r, const write_options& o
   out << "unit_id,unit_label,rank,unit_total,group_id,group_label,n,weighted_n,mean,share,share_used,"
          "sd,se,ci_low,ci_high,min,q1,median,q3,max,unit_total_se,unit_total_ci_low,unit_total_ci_high,"
          "rank_low,rank_high"
-      << eol;
+      << detail::csv_scorecard_header(r) << eol;
   const auto integer = [](const std::optional<int>& value) {
     return value ? std::to_string(*value) : std::string();
   };
@@ -77,6 +102,7 @@ inline void write_csv(std::ostream& out, const report& r, const write_options& o
     const std::string unit_stats = csv_number(u.total_se, options) + ',' + csv_number(u.total_ci_low, options) +
                                    ',' + csv_number(u.total_ci_high, options) + ',' + integer(u.rank_low) + ',' +
                                    integer(u.rank_high);
+    const std::string card_part = detail::csv_scorecard_cells(r, u.id, options);
     for (const auto& g : u.groups) {
       const value_summary& st = g.stats;
       out << unit_part << ',' << csv_text(g.id) << ',' << csv_text(g.label) << ',' << detail::format_integer(g.n) << ','
@@ -86,7 +112,7 @@ inline void write_csv(std::ostream& out, const report& r, const write_options& o
           << csv_number(st.ci_low, options) << ',' << csv_number(st.ci_high, options) << ','
           << csv_number(st.min, options) << ',' << csv_number(st.q1, options) << ','
           << csv_number(st.median, options) << ',' << csv_number(st.q3, options) << ','
-          << csv_number(st.max, options) << ',' << unit_stats << eol;
+          << csv_number(st.max, options) << ',' << unit_stats << card_part << eol;
     }
   }
 }
