@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "qscore/core/diagnostic.hpp"
+#include "qscore/model/instrument.hpp"
+#include "qscore/report/report.hpp"
 
 namespace qscore::cli {
 
@@ -63,6 +65,7 @@ struct score_args {
   bool reliability_by_group = false;
   std::optional<int> rank_replicates;
   std::optional<std::uint64_t> rank_seed;
+  std::vector<std::string> inputs;    // scorecard inputs, NAME=FILE (--input)
 };
 CLI::App* add_score_command(CLI::App& app, score_args& args);
 int run_score(const score_args& args);
@@ -80,5 +83,20 @@ struct compare_args {
 };
 CLI::App* add_compare_command(CLI::App& app, compare_args& args);
 int run_compare(const compare_args& args);
+// --- the composite scorecard (scorecard.cpp) ----------------------------------------------
+// Registers --input NAME=FILE (repeatable) on a command.
+void add_input_option(CLI::App& command, std::vector<std::string>& inputs);
+// Reads the scorecard inputs and adds report::scorecard when the definition has a scorecard.
+// Prints the problems and returns exit_bad_responses when an input cannot be used (also when
+// inputs are given to a definition without a scorecard); exit_ok otherwise.
+int add_scorecard(const instrument& definition, report& r, const std::vector<std::string>& inputs);
+
+// --- qscore explain ----------------------------------------------------------------------
+struct explain_args {
+  score_args score;
+  std::string unit;
+};
+CLI::App* add_explain_command(CLI::App& app, explain_args& args);
+int run_explain(const explain_args& args);
 
 }  // namespace qscore::cli

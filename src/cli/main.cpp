@@ -5,6 +5,7 @@
 //                [--decimals N] [--batch-rows N] [--chunk-bytes N] [--quiet]
 //   qscore compare OLD.json NEW.json [--format text|json|csv] [--output FILE] [--top N]
 //                  [--lang LANG] [--decimals N] [--quiet]
+//   qscore explain DEFINITION RESPONSES UNIT [--input NAME=FILE ...] [--format text|json]
 //   qscore --help | --version
 //
 // The tool is a thin shell over the public API and the only part of qscore that prints: reports
@@ -18,7 +19,8 @@
 //      value)
 //   2  the definition could not be read or is invalid
 //   3  the responses file could not be read: it cannot be opened, is not UTF-8, has no header or
-//      lacks a column the definition needs, or a read failed; for compare: a report cannot be
+//      lacks a column the definition needs, or a read failed; or a scorecard input file
+//      (--input) is missing or has a bad row (F111-F115); for compare: a report cannot be
 //      read or is not a qscore JSON report, or the two are of different questionnaires
 //   4  the report could not be written (--output FILE, or standard output)
 //   5  internal error: an unexpected failure inside qscore (a bug; please report it)
@@ -37,7 +39,7 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     app.footer(
         "Exit codes: 0 success, 1 usage error, 2 invalid definition, 3 unreadable responses file, "
-        "4 report not written, 5 internal error.");
+        "4 report not written, 5 internal error. Exit 3 also covers scorecard input files (--input).");
 
     validate_args validate;
     CLI::App* validate_command = add_validate_command(app, validate);
@@ -45,6 +47,8 @@ int main(int argc, char** argv) {
     CLI::App* score_command = add_score_command(app, score);
     compare_args compare;
     CLI::App* compare_command = add_compare_command(app, compare);
+    explain_args explain;
+    CLI::App* explain_command = add_explain_command(app, explain);
 
     try {
       app.parse(argc, argv);
@@ -59,6 +63,7 @@ int main(int argc, char** argv) {
     if (validate_command->parsed()) return run_validate(validate);
     if (score_command->parsed()) return run_score(score);
     if (compare_command->parsed()) return run_compare(compare);
+    if (explain_command->parsed()) return run_explain(explain);
     return exit_usage;  // unreachable: a subcommand is required
   } catch (const std::exception& e) {
     print_error(std::string("internal error: ") + e.what());

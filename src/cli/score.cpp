@@ -111,6 +111,7 @@ CLI::App* add_score_command(CLI::App& app, score_args& args) {
       ->type_name("N");
   command->add_flag("-q,--quiet", args.quiet,
                     "Print nothing on stderr but errors (no progress bar, no rejected rows)");
+  add_input_option(*command, args.inputs);
   return command;
 }
 
@@ -155,7 +156,8 @@ int run_score(const score_args& args) {
 
   report_options report_opts;
   report_opts.language = args.language;
-  const report r = finalize(*plan, *totals, report_opts);
+  report r = finalize(*plan, *totals, report_opts);
+  if (const int code = add_scorecard(*plan->definition, r, args.inputs); code != exit_ok) return code;
 
   if (!args.output.empty()) {
     if (const auto problem = write_file_atomically(args.output, [&](std::ostream& out) { write_report(out, r, args); })) {

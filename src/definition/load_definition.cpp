@@ -33,6 +33,7 @@
 //   formula diagnostics point at the exact line and column inside the YAML file.
 // - Nothing is thrown and nothing is printed: every yaml-cpp exception becomes a diagnostic.
 #include "qscore/definition/load.hpp"
+#include "qscore/scorecard/check.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -234,7 +235,7 @@ using key_set = std::initializer_list<std::string_view>;
 
 const key_set root_keys = {"format", "id",     "version", "title",   "language", "points",  "scales", "dimensions",
                                "items",  "weight_total", "groups", "units", "columns",  "ballot", "ranking",
-                               "statistics", "privacy", "formulas", "checks"};
+                               "statistics", "privacy", "formulas", "checks", "scorecard"};
 const key_set scale_keys = {"id", "label", "options", "numeric"};
 const key_set numeric_keys = {"min", "max", "points", "positive_from"};
 const key_set option_keys = {"code", "label", "points", "non_answer", "positive"};
@@ -250,6 +251,12 @@ const key_set ranking_keys = {"min_valid", "decimals"};
 const key_set statistics_keys = {"reliability", "reliability_by_group", "population", "rank_replicates", "rank_seed"};
 const key_set population_keys = {"stratum", "size"};
 const key_set privacy_keys = {"min_cell"};
+const key_set scorecard_keys = {"points", "components", "formulas", "total", "veto", "tie_break", "bands"};
+const key_set component_keys = {"id", "label", "input", "points", "cap", "missing_value", "deductions", "floor"};
+const key_set deduction_keys = {"source", "category", "per", "per_escalated"};
+const key_set scorecard_formula_keys = {"name", "formula"};
+const key_set veto_keys = {"action"};
+const key_set band_keys = {"id", "label", "from"};
 
 // ---------------------------------------------------------------------------------------------
 // The walk
@@ -293,6 +300,8 @@ class definition_loader {
       }
       if (!root_failed_) {
         for (auto& d : check_instrument(definition_, where_))
+          if (!suppressed(d)) problems_.push_back(std::move(d));
+        for (auto& d : check_scorecard(definition_, where_))
           if (!suppressed(d)) problems_.push_back(std::move(d));
       }
     }
@@ -751,6 +760,9 @@ class definition_loader {
           }
         }
       });
+    if (const YAML::Node* scorecard = value_of(root, "scorecard", false);
+        scorecard && expect_map(*scorecard, "/scorecard", "scorecard"))
+      read_scorecard(*scorecard);
   }
 
   // privacy: {min_cell: N}. The range (>= 1) is check_instrument's, so a definition built in code
@@ -817,6 +829,96 @@ class definition_loader {
     source_location origin = positions_.at(start);
     origin.column = static_cast<std::int64_t>(indent) + 1;
     return origin;
+  }
+
+  // The composite scorecard (scorecard/model.hpp); its rules are checked by check_scorecard.
+  void read_scorecard(const YAML::Node& node) {
+    scorecard_definition& card = definition_.scorecard.emplace();
+    const mapping map = read_keys(node, "/scorecard", &scorecard_keys, "scorecard");
+    read_real(map, "points", card.points);
+    if (const YAML::Node* components = value_of(map, "components", true))
+      read_list(*components, "/scorecard/components", "components", [&](const YAML::Node& entry, const std::string& path) {
+        card.components.emplace_back();
+        auto& c = card.components.back();
+        if (!expect_map(entry, path, "a component")) return;
+        const mapping fields = read_keys(entry, path, &component_keys, "a component");
+        read_string(fields, "id", c.id, true);
+        read_label(fields, "label", c.name);
+        if (const YAML::Node* input = value_of(fields, "input", true)) {
+          const std::string input_path = fields.path_of("input");
+          if (expect_scalar(*input, input_path, "survey, values or counts")) {
+            const std::string& text = input->Scalar();
+            if (text == "survey") c.input = component_input::survey;
+            else if (text == "values") c.input = component_input::values;
+            else if (text == "counts") c.input = component_input::counts;
+            else problem(errc::invalid_value, *input, input_path, "expected survey, values or counts, got " + show(text));
+          }
+        }
+        read_real(fields, "points", c.points);
+        read_real(fields, "cap", c.cap);
+        read_real(fields, "missing_value", c.missing_value);
+        read_real(fields, "floor", c.floor);
+        if (const YAML::Node* rules = value_of(fields, "deductions", false))
+          read_list(*rules, path + "/deductions", "deduction rules", [&](const YAML::Node& rule_entry, const std::string& rule_path) {
+            c.deductions.emplace_back();
+            auto& r = c.deductions.back();
+            if (!expect_map(rule_entry, rule_path, "a deduction rule")) return;
+            const mapping rule = read_keys(rule_entry, rule_path, &deduction_keys, "a deduction rule");
+            read_string(rule, "source", r.source);
+            read_string(rule, "category", r.category);
+            read_real(rule, "per", r.per, true);
+            read_real(rule, "per_escalated", r.per_escalated);
+          });
+      });
+    if (const YAML::Node* formulas = value_of(map, "formulas", false))
+      read_list(*formulas, "/scorecard/formulas", "formulas", [&](const YAML::Node& entry, const std::string& path) {
+        card.formulas.emplace_back();
+        auto& f = card.formulas.back();
+        if (!expect_map(entry, path, "a formula")) return;
+        const mapping fields = read_keys(entry, path, &scorecard_formula_keys, "a formula");
+        read_string(fields, "name", f.name, true);
+        read_string(fields, "formula", f.formula, true);
+        // The formula's position is that of its first character: past the opening quote.
+        if (const field* text = fields.find("formula"); text && text->value.IsScalar() && is_quoted(text->value)) {
+          auto& at = where_[fields.path_of("formula")];
+          if (at.known()) ++at.column;
+        }
+      });
+    read_string(map, "total", card.total);
+    if (const YAML::Node* veto = value_of(map, "veto", false); veto && expect_map(*veto, "/scorecard/veto", "veto")) {
+      card.veto.enabled = true;
+      const mapping fields = read_keys(*veto, "/scorecard/veto", &veto_keys, "veto");
+      if (const YAML::Node* action = value_of(fields, "action", false)) {
+        const std::string path = fields.path_of("action");
+        if (expect_scalar(*action, path, "last or exclude")) {
+          if (action->Scalar() == "last") card.veto.action = veto_action::last;
+          else if (action->Scalar() == "exclude") card.veto.action = veto_action::exclude;
+          else problem(errc::invalid_value, *action, path, "expected last or exclude, got " + show(action->Scalar()));
+        }
+      }
+    }
+    if (const YAML::Node* keys = value_of(map, "tie_break", false))
+      read_list(*keys, "/scorecard/tie_break", "tie-break keys", [&](const YAML::Node& entry, const std::string& path) {
+        if (!expect_scalar(entry, path, "a unit-level name, '-' in front when lower is better")) return;
+        std::string text = entry.Scalar();
+        tie_break_key k;
+        if (!text.empty() && text.front() == '-') {
+          k.lower_is_better = true;
+          text.erase(0, 1);
+        }
+        k.name = text;
+        card.tie_break.push_back(std::move(k));
+      });
+    if (const YAML::Node* bands = value_of(map, "bands", false))
+      read_list(*bands, "/scorecard/bands", "bands", [&](const YAML::Node& entry, const std::string& path) {
+        card.bands.emplace_back();
+        auto& b = card.bands.back();
+        if (!expect_map(entry, path, "a band")) return;
+        const mapping fields = read_keys(entry, path, &band_keys, "a band");
+        read_string(fields, "id", b.id, true);
+        read_label(fields, "label", b.name);
+        read_real(fields, "from", b.from, true);
+      });
   }
 
   void read_statistics(const YAML::Node& node) {

@@ -56,6 +56,12 @@ enum class errc : std::uint16_t {
   wrong_arity = 45,            // D045 a call with the wrong number of arguments
   reference_cycle = 46,        // D046 formulas that depend on each other in a cycle
   formula_level = 47,          // D047 a name used at a level where it has no value
+  // Definition: the composite scorecard (scorecard/check.hpp).
+  scorecard_points = 50,       // D050 component points do not add up to the scorecard's points
+  scorecard_component = 51,    // D051 a component's input kind and its keys do not fit together
+  scorecard_deduction = 52,    // D052 a deduction rule that is negative, not finite or repeated
+  scorecard_reference = 53,    // D053 total or tie_break names no unit-level value
+  scorecard_bands = 54,        // D054 bands not strictly descending, or none reaching 0
   // Response file.
   file_io = 101,               // F101 cannot open or read the responses file
   missing_column = 102,        // F102 the header lacks a column the definition needs
@@ -68,6 +74,13 @@ enum class errc : std::uint16_t {
   report_field = 118,          // F118 a report field missing, of the wrong type or out of range
   reports_differ = 119,        // F119 two reports of different questionnaires (an error), or of
                                //      different versions or points (a warning)
+  // Scorecard input files (scorecard/inputs.hpp).
+  input_io = 111,              // F111 an input file missing, unreadable, not UTF-8 or empty
+  input_header = 112,          // F112 an input file's header lacks a column or repeats one
+  input_unknown_unit = 113,    // F113 a row names a unit the definition does not declare
+  input_duplicate = 114,       // F114 a second row for one unit where one is allowed
+  input_value = 115,           // F115 a bad number, a value out of range, a wrong field count,
+                               //      or a complaint no deduction rule covers
   // Response rows.
   field_count = 201,        // R201 the row has more or fewer fields than the header
   unknown_group = 202,      // R202 the group is not one the definition declares

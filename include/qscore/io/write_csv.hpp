@@ -6,8 +6,10 @@
 //   "Statistics"), unit_total_se, unit_total_ci_low, unit_total_ci_high, rank_low, rank_high,
 //   suppressed, n_below (README "Privacy": "below_min_cell" with n_below = min_cell, or
 //   "complement", or empty; a withheld cell has empty n, weighted_n, mean and statistics)
-// With derived formulas (the definition's `formulas:`), one more column per formula at the end,
+// With derived formulas (the definition's `formulas:`), one more column per formula,
 // `derived.<name>`: the unit's derived score (like unit_total, the same on each of its rows).
+// With a composite scorecard: card_total, card_rank, card_band, card_vetoed,
+//   card_not_ranked_reason, card_<component id>... appended last (see csv_scorecard_header).
 // Units come in report order (ranked by rank, then unranked); groups in definition order.
 //
 // Format: RFC 4180. Fields are separated by commas and records end in CRLF; a field that holds a
@@ -60,6 +62,29 @@ namespace detail {
   return value ? csv_number(*value, options) : std::string();
 }
 
+// With a composite scorecard, columns appended to every row: card_total, card_rank, card_band,
+// card_vetoed (true/false), card_not_ranked_reason, then card_<component id> for each component.
+[[nodiscard]] inline std::string csv_scorecard_header(const report& r) {
+  if (!r.scorecard) return {};
+  std::string out = ",card_total,card_rank,card_band,card_vetoed,card_not_ranked_reason";
+  if (!r.scorecard->units.empty())
+    for (const auto& c : r.scorecard->units.front().components) out += "," + csv_text("card_" + c.id);
+  return out;
+}
+
+[[nodiscard]] inline std::string csv_scorecard_cells(const report& r, const std::string& unit_id,
+                                                     const write_options& options) {
+  if (!r.scorecard) return {};
+  for (const auto& u : r.scorecard->units) {
+    if (u.id != unit_id) continue;
+    std::string out = "," + csv_number(u.total, options) + "," + (u.rank ? std::to_string(*u.rank) : std::string()) +
+                      "," + csv_text(u.band) + "," + (u.vetoed ? "true" : "false") + "," + csv_text(u.not_ranked_reason);
+    for (const auto& c : u.components) out += "," + csv_number(c.value, options);
+    return out;
+  }
+  return {};
+}
+
 }  // namespace detail
 
 // Writes the unit x group table as CSV. Check `out` afterwards for write errors.
@@ -72,7 +97,7 @@ inline void write_csv(std::ostream& out, const report& r, const write_options& o
          "sd,se,ci_low,ci_high,min,q1,median,q3,max,unit_total_se,unit_total_ci_low,unit_total_ci_high,"
          "rank_low,rank_high,suppressed,n_below";
   for (const auto& id : r.derived_ids) out << ',' << csv_text("derived." + id);
-  out << eol;
+  out << detail::csv_scorecard_header(r) << eol;
   const auto integer = [](const std::optional<int>& value) {
     return value ? std::to_string(*value) : std::string();
   };
@@ -85,6 +110,7 @@ inline void write_csv(std::ostream& out, const report& r, const write_options& o
     std::string derived_part;
     for (std::size_t f = 0; f < r.derived_ids.size(); ++f)
       derived_part += ',' + (f < u.derived.size() ? csv_number(u.derived[f].score, options) : std::string());
+    const std::string card_part = detail::csv_scorecard_cells(r, u.id, options);
     for (const auto& g : u.groups) {
       const value_summary& st = g.stats;
       const bool withheld = g.suppressed != suppression::none;
@@ -101,7 +127,7 @@ inline void write_csv(std::ostream& out, const report& r, const write_options& o
               : g.suppressed == suppression::complement ? "complement"
                                                         : "")
           << ',' << (g.suppressed == suppression::below_min_cell ? detail::format_integer(r.min_cell) : std::string())
-          << derived_part << eol;
+          << derived_part << card_part << eol;
     }
   }
 }

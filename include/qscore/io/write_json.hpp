@@ -32,6 +32,9 @@
 //   groups                    array    each group pooled over all units:
 //                                      {id, label, n, weighted_n, mean (or null), void}
 //
+//   scorecard                 object   only when the definition has a `scorecard:` section; see
+//                                      io/scorecard_json.hpp (README "Composite scorecard")
+//
 // Statistics (README "Statistics"), appended to the objects above; every number may be null:
 //   units[].groups[], groups[] + sd, se, ci_low, ci_high, min, q1, median, q3, max
 //   units[].dimensions[]       + n, weighted_n, se, ci_low, ci_high (of the 0..100 score),
@@ -79,6 +82,7 @@
 #include <nlohmann/json.hpp>
 
 #include "qscore/core/diagnostic.hpp"
+#include "qscore/io/scorecard_json.hpp"
 #include "qscore/io/write_options.hpp"
 #include "qscore/report/report.hpp"
 #include "qscore/version.hpp"
@@ -377,6 +381,7 @@ inline nlohmann::ordered_json json_reliability(const reliability_result& r) {
   for (const auto& rel : r.reliability) reliability.push_back(detail::json_reliability(rel));
   doc["reliability"] = std::move(reliability);
   doc["privacy"]["min_cell"] = r.min_cell;
+  if (r.scorecard) doc["scorecard"] = detail::json_scorecard(*r.scorecard);  // io/scorecard_json.hpp
   return doc;
 }
 

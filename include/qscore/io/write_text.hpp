@@ -11,6 +11,8 @@
 //     column (the bootstrap rank interval) in the Ranking, and a "Rank uncertainty" table: each
 //     unit against the next one down, the difference of totals, its SE and p, and whether the
 //     two are distinguishable at the 5% level;
+//   - Composite scorecard, when the report has one: rank, unit, total, band, each component,
+//     a note (veto, not ranked, tie-break), then the deductions with their source rows;
 //   - per unit (unless write_options::text_details is false): its groups (n, mean, sd, se, 95%
 //     CI, median and quartiles, share used), its dimension sub-scores (with se and 95% CI), and
 //     its items (satisfaction rate with its Wilson 95% interval, don't-know rate, mean points,
@@ -205,6 +207,54 @@ inline void write_unit_details(std::ostream& out, const unit_result& u, const re
   }
 }
 
+// The composite scorecard (report::scorecard): one table in scorecard rank order (rank, unit,
+// total on the scorecard's points, band, each component's value, a note: veto, why not ranked,
+// how a tie was settled), then the deductions behind the counts components with their source rows.
+inline void write_scorecard_text(std::ostream& out, const scorecard_result& card, const text_format& fmt) {
+  std::vector<text_table::column> columns{{"rank", align::right}, {"unit", align::left},
+                                          {"total/" + format_shortest(card.points), align::right}, {"band", align::left}};
+  if (!card.units.empty())
+    for (const auto& c : card.units.front().components)
+      columns.push_back({c.id + "/" + format_shortest(c.points), align::right});
+  columns.push_back({"note", align::left});
+  text_table table(std::move(columns));
+  bool any_deduction = false;
+  for (const auto& u : card.units) {
+    std::vector<std::string> row{u.rank ? std::to_string(*u.rank) : std::string("-"), fmt.label(u.label),
+                                 fmt.number(u.total), fmt.label(u.band_label.empty() ? u.band : u.band_label)};
+    for (const auto& c : u.components)
+      row.push_back(fmt.number(c.value) + (c.capped ? " (capped)" : c.floored ? " (floor)" : ""));
+    std::string note;
+    if (u.vetoed) note = "vetoed: " + text_cell(u.veto_reason, 0);
+    if (!u.not_ranked_reason.empty() && !(u.vetoed && !u.rank))
+      note += (note.empty() ? "" : "; ") + std::string("not ranked: ") + text_cell(u.not_ranked_reason, 0);
+    if (!u.tie_break.empty()) note += (note.empty() ? "" : "; ") + text_cell(u.tie_break, 0);
+    row.push_back(note);
+    table.add_row(std::move(row));
+    any_deduction = any_deduction || !u.deductions.empty();
+  }
+  out << '\n';
+  table.render(out, "Composite scorecard (out of " + format_shortest(card.points) + ")", "");
+  if (!card.tie_break.empty()) {
+    out << "ties on the total are broken by:";
+    for (const auto& k : card.tie_break) out << ' ' << text_cell(k, 0);
+    out << " ('-': lower is better); units equal on all of them share a rank\n";
+  }
+  if (!any_deduction) return;
+  text_table deductions({{"unit", align::left}, {"component", align::left}, {"source", align::left},
+                         {"category", align::left}, {"count", align::right}, {"escalated", align::right},
+                         {"points", align::right}, {"rows", align::left}});
+  for (const auto& u : card.units)
+    for (const auto& d : u.deductions) {
+      std::string rows = text_cell(d.file, 0) + ":";
+      for (std::size_t i = 0; i < d.lines.size(); ++i) rows += (i > 0 ? "," : "") + std::to_string(d.lines[i]);
+      deductions.add_row({fmt.label(u.label), text_cell(d.component, 0), fmt.label(d.source), fmt.label(d.category),
+                          format_integer(d.count), format_integer(d.escalated), fmt.number(d.points), rows});
+    }
+  out << '\n';
+  deductions.render(out, "Deductions (count x per + escalated x per_escalated)", "");
+}
+
 }  // namespace detail
 
 // Writes the report as aligned text tables. Check `out` afterwards for write errors.
@@ -328,6 +378,8 @@ inline void write_text(std::ostream& out, const report& r, const write_options& 
     out << '\n';
     pairs.render(out, "Rank uncertainty (each unit against the next one down)", "");
   }
+
+  if (r.scorecard) detail::write_scorecard_text(out, *r.scorecard, fmt);
 
   if (options.text_details)
     for (const auto& u : r.units) detail::write_unit_details(out, u, r, fmt);

@@ -11,6 +11,7 @@
 
 #include "qscore/core/diagnostic.hpp"
 #include "qscore/core/label.hpp"
+#include "qscore/scorecard/model.hpp"
 
 namespace qscore {
 
@@ -173,6 +174,7 @@ struct instrument {
   privacy_options privacy;
   std::vector<derived_formula> formulas;   // derived respondent-level scores
   std::vector<consistency_check> checks;   // consistency rules between answers
+  std::optional<scorecard_definition> scorecard;  // the composite total (scorecard/model.hpp)
 };
 
 }  // namespace qscore

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "qscore/data/response_batch.hpp"
+#include "qscore/scorecard/result.hpp"
 
 namespace qscore {
 
@@ -249,6 +250,7 @@ struct report {
   std::vector<rank_pair> rank_pairs;  // adjacent ranked units, in rank order
   std::vector<reliability_result> reliability;
   std::int64_t min_cell = 1;          // the privacy rule applied (README "Privacy")
+  std::optional<scorecard_result> scorecard;  // the composite total, when the definition has one
 };
 
 }  // namespace qscore
