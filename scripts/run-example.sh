@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The appraisal example end to end: installs missing Debian packages, builds the tools (Release),
-# generates 3,000 ballots with qscore-gen and prints qscore's text report.
+# The full appraisal example end to end: installs missing Debian packages, builds the tools
+# (Release), generates 3,000 ballots with qscore-gen and prints qscore's text report: the survey
+# (80 points) with supervision, complaints, bonus and veto making the 100-point scorecard.
 #
 #   scripts/run-example.sh
 #
@@ -17,8 +18,13 @@ scripts/install-deps.sh
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release
 cmake --build "$build" -j "$jobs" --target qscore_cli qscore-gen
 
-"$build/src/gen/qscore-gen" examples/appraisal/appraisal.yaml --rows 3000 --seed 2023 \
+# The full 100-point appraisal: the survey (80 points) plus supervision and complaints (20),
+# with a bonus cap and a veto (examples/appraisal-full/README.md).
+example=examples/appraisal-full
+"$build/src/gen/qscore-gen" "$example/appraisal-full.yaml" --rows 3000 --seed 2023 \
   --output "$build/appraisal.csv"
 echo "generated $build/appraisal.csv (3000 respondents, seed 2023)"
 echo
-"$build/src/cli/qscore" score examples/appraisal/appraisal.yaml "$build/appraisal.csv"
+"$build/src/cli/qscore" score "$example/appraisal-full.yaml" "$build/appraisal.csv" \
+  --input supervision="$example/supervision.csv" --input complaints="$example/complaints.csv" \
+  --input bonus="$example/bonus.csv" --input veto="$example/veto.csv"
