@@ -281,16 +281,17 @@ TEST_F(csv_reader_test, wrong_field_count_is_rejected) {
 }
 
 TEST_F(csv_reader_test, unterminated_quote_at_eof_is_rejected) {
-  // r2's note opens a quote on line 3 that never closes: the rest of the file is that one record,
-  // so r3 is not read as a row of its own. rows_read = 2 (r1 and the broken r2).
+  // r2's note opens a quote on line 3 that never closes before the end of the file: r2 (its
+  // line 3 only) is rejected and reading resumes on line 4, so r3 is still read.
+  // rows_read = 3 (r1, the broken r2, r3).
   const auto c = read_text(plan, header + "\nr1,u1,staff,4,5,,3\nr2,u1,staff,4,5,\"oops,3\nr3,u1,staff,1,1,,1\n");
-  EXPECT_EQ(c.rows, std::vector<std::string>{"2 staff u1 1 [5 4 3]"});
+  EXPECT_EQ(c.rows, (std::vector<std::string>{"2 staff u1 1 [5 4 3]", "4 staff u1 1 [1 1 1]"}));
   ASSERT_EQ(c.rejected.size(), 1U);
   EXPECT_EQ(c.rejected[0].code, errc::unterminated_quote);
   EXPECT_EQ(c.rejected[0].line, 3);
   EXPECT_EQ(c.rejected[0].column, "note");
-  EXPECT_EQ(c.rejected[0].value, "\"oops,3\nr3,u1,staff,1,1,,1\n");  // 27 bytes: all of it
-  EXPECT_EQ(c.rows_read, 2);
+  EXPECT_EQ(c.rejected[0].value, "\"oops,3");  // from the quote to the end of its line
+  EXPECT_EQ(c.rows_read, 3);
 }
 
 TEST_F(csv_reader_test, unterminated_quote_value_is_cut_to_40_bytes_on_a_character_boundary) {
@@ -486,8 +487,8 @@ TEST_F(csv_reader_test, every_chunk_size_gives_the_same_batches) {
       "r6,u1,visitor,1,1,,1\r\n"                                              // 10 R202
       "\n"                                                                    // 11 blank
       "r7,u2,student,Satisfied,\"Very satisfied\",,\"Don't know\"\r\n"       // 12 [5 4 6]
-      "r8,u1,staff,1,2,\"oops,3\r\n"                                          // 13 R207 ...
-      "r9,u1,staff,1,1,,1\r\n";                                               // 14 ... to EOF
+      "r8,u1,staff,1,2,\"oops,3\r\n"                                          // 13 R207, then
+      "r9,u1,staff,1,1,,1\r\n";                                               // 14 resumes [1 1 1]
   csv_options options;
   options.batch_rows = 2;
   options.chunk_bytes = std::size_t{1} << 20;
@@ -495,7 +496,7 @@ TEST_F(csv_reader_test, every_chunk_size_gives_the_same_batches) {
   EXPECT_EQ(reference.rows,
             (std::vector<std::string>{"2 staff u1 1 [5 4 3]", "4 student u2 1 [2 1 6]",
                                       "5 staff u1 1 [3 3 4]", "8 staff u2 1 [1 5 0]",
-                                      "12 student u2 1 [5 4 6]"}));
+                                      "12 student u2 1 [5 4 6]", "14 staff u1 1 [1 1 1]"}));
   ASSERT_EQ(reference.rejected.size(), 3U);
   EXPECT_EQ(reference.rejected[0].code, errc::field_count);
   EXPECT_EQ(reference.rejected[0].line, 9);
@@ -505,10 +506,10 @@ TEST_F(csv_reader_test, every_chunk_size_gives_the_same_batches) {
   EXPECT_EQ(reference.rejected[2].code, errc::unterminated_quote);
   EXPECT_EQ(reference.rejected[2].line, 13);
   EXPECT_EQ(reference.rejected[2].column, "note");
-  EXPECT_EQ(reference.rejected[2].value, "\"oops,3\r\nr9,u1,staff,1,1,,1\r\n");
-  // batch 1: r1 r2; batch 2: r3 r4; batch 3: r5 (R201), r6 (R202), r7, r8 (R207), then EOF.
-  EXPECT_EQ(reference.batches, (std::vector<std::string>{"2+0", "2+0", "1+3"}));
-  EXPECT_EQ(reference.rows_read, 8);
+  EXPECT_EQ(reference.rejected[2].value, "\"oops,3");
+  // batch 1: r1 r2; batch 2: r3 r4; batch 3: r5 (R201), r6 (R202), r7, r8 (R207), r9, then EOF.
+  EXPECT_EQ(reference.batches, (std::vector<std::string>{"2+0", "2+0", "2+3"}));
+  EXPECT_EQ(reference.rows_read, 9);
 
   for (const std::size_t chunk : {1, 2, 3, 7, 64}) {
     options.chunk_bytes = chunk;

@@ -174,6 +174,9 @@ class batch_builder {
     return false;
   }
 
+  // The last rejection recorded (there must be one): lets a reader attach the row's raw text.
+  row_rejection& last_rejection() { return batch_.rejected.back(); }
+
   // The unit index for a cell, or -1 (empty) / -2 (not a declared unit).
   static constexpr int empty_unit = -1;
   static constexpr int unknown_unit = -2;
