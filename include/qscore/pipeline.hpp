@@ -43,6 +43,9 @@ struct score_file_options {
   std::uint64_t segment_bytes = std::uint64_t{8} << 20;  // the unit of parallel work
   // Called from the calling thread with the rows read so far (for progress display); may be empty.
   std::function<void(std::int64_t rows_read)> on_progress;
+  // Called from the calling thread with every rejected row, in file order (line numbers are
+  // absolute); may be empty. Set csv.keep_rejected_raw to get each row's raw text as well.
+  std::function<void(const row_rejection&)> on_rejected;
 };
 
 namespace detail {
@@ -52,15 +55,19 @@ struct segment_result {
   std::int64_t lines = 0;       // physical lines the segment's reader consumed
   bool saw_quote = false;
   std::vector<diagnostic> errors;
+  std::vector<row_rejection> rejected;  // every rejected row, when score_file_options::on_rejected is set
 };
 
 // Reads, scores and tallies every record of one reader.
 inline void drain(const scoring_plan& plan, csv_reader& reader, tally& totals,
-                  const std::function<void(std::int64_t)>& on_batch = {}) {
+                  const std::function<void(std::int64_t)>& on_batch = {},
+                  const std::function<void(const row_rejection&)>& on_rejected = {}) {
   response_batch batch;
   score_batch scored;
   score_workspace work;
   while (reader.next(batch)) {
+    if (on_rejected)
+      for (const auto& r : batch.rejected) on_rejected(r);
     score(plan, batch, scored, work);
     accumulate(totals, plan, batch, scored);
     if (on_batch) on_batch(reader.rows_read());
@@ -77,7 +84,9 @@ inline segment_result score_segment(const scoring_plan& plan, const std::filesys
     out.errors = reader.diagnostics();
     return out;
   }
-  drain(plan, *reader, out.totals);
+  std::function<void(const row_rejection&)> keep;
+  if (options.on_rejected) keep = [&out](const row_rejection& r) { out.rejected.push_back(r); };
+  drain(plan, *reader, out.totals, {}, keep);
   out.lines = reader->lines_read();
   out.saw_quote = reader->saw_quoted_field();
   out.errors = reader->errors();
@@ -90,7 +99,7 @@ inline result<tally> score_in_one_piece(const scoring_plan& plan, const std::fil
   auto reader = csv_reader::open(file, plan, options.csv);
   if (!reader) return reader.diagnostics();
   tally totals = make_tally(plan);
-  drain(plan, *reader, totals, options.on_progress);
+  drain(plan, *reader, totals, options.on_progress, options.on_rejected);
   if (!reader->errors().empty()) return reader->errors();
   return totals;
 }
@@ -149,6 +158,7 @@ inline result<tally> score_in_one_piece(const scoring_plan& plan, const std::fil
   tally totals = make_tally(plan);
   std::int64_t lines_before = 0;
   std::vector<diagnostic> errors;
+  std::vector<row_rejection> rejected;
   bool quoted = false;
   for (std::uint64_t k = 0; k < segments; ++k) {
     detail::segment_result part;
@@ -164,8 +174,12 @@ inline result<tally> score_in_one_piece(const scoring_plan& plan, const std::fil
       break;
     }
     // Line numbers of later segments count from their first record: make them absolute.
-    if (k > 0)
+    if (k > 0) {
       for (auto& r : part.totals.rejection_samples) r.line += lines_before;
+      for (auto& r : part.rejected) r.line += lines_before;
+    }
+    // Handed out only at the end: a later quoted segment restarts the file in one piece.
+    for (auto& r : part.rejected) rejected.push_back(std::move(r));
     lines_before += part.lines;
     merge(totals, part.totals);
     {
@@ -185,6 +199,8 @@ inline result<tally> score_in_one_piece(const scoring_plan& plan, const std::fil
   if (!errors.empty()) return errors;
   // A quoted field may hold a line break that a segment boundary would cut: start again in one piece.
   if (quoted) return detail::score_in_one_piece(plan, file, options);
+  if (options.on_rejected)
+    for (const auto& r : rejected) options.on_rejected(r);
   return totals;
 }
 

@@ -19,6 +19,8 @@
 //      lacks a column the definition needs, or a read failed
 //   4  the report could not be written (--output FILE, or standard output)
 //   5  internal error: an unexpected failure inside qscore (a bug; please report it)
+//   6  more rows were rejected than --max-rejects allows (default 1% of the rows, at least 10);
+//      no report is written, the --rejects file is
 #include <exception>
 #include <iostream>
 #include <string>

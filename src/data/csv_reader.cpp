@@ -234,7 +234,7 @@ text_position locate(const byte_source& source, std::uint64_t offset) {
   return at;
 }
 
-// "E5 A5" for the bytes at `offset` (at most 4).
+// "E5 A5" for the bytes at `offset`: at most 4, up to the next ASCII byte.
 std::string hex_bytes(const byte_source& source, std::uint64_t offset, std::size_t count) {
   std::array<char, 4> bytes{};
   const std::ptrdiff_t got = source.read_at(offset, bytes.data(), std::min<std::size_t>(count, 4));
@@ -242,6 +242,7 @@ std::string hex_bytes(const byte_source& source, std::uint64_t offset, std::size
   for (std::ptrdiff_t i = 0; i < got; ++i) {
     static constexpr char digits[] = "0123456789ABCDEF";
     const auto b = static_cast<unsigned char>(bytes[static_cast<std::size_t>(i)]);
+    if (i > 0 && b < 0x80) break;
     if (!out.empty()) out += ' ';
     out += digits[b >> 4U];
     out += digits[b & 0xFU];
@@ -361,7 +362,7 @@ struct csv_reader::impl {
   std::size_t raw_end = 0;        // the record's raw bytes are buffer[begin, raw_end)
   // A record longer than max_record_bytes: skipped, and rejected with what is kept of it.
   bool too_long = false;
-  std::uint64_t too_long_bytes = 0;
+  std::uint64_t too_long_bytes = 0;  // the line's length; 0 = "more than the limit" (see below)
   std::string too_long_raw;
   std::string_view respondent_id;      // of the last data record (for a later duplicate check)
   std::vector<std::string_view> cells;  // the item cells, in plan item order
@@ -518,12 +519,20 @@ struct csv_reader::impl {
   bool reject_long(std::size_t p) {
     too_long = true;
     unterminated = false;
-    const std::size_t stop = p == npos ? end : p;
-    too_long_raw.assign(utf8_prefix(std::string_view(buffer.get() + begin, stop - begin), long_record_kept));
     const std::size_t line_end = record_breaks > 0 ? first_line_end(begin) : p;
-    too_long_bytes = (line_end == npos ? end : line_end) - begin;
+    keep_long_raw(line_end == npos ? end : line_end);
+    // A single line: its length. Several lines: only that the limit was passed, which does not
+    // depend on how far the reads happened to reach.
+    too_long_bytes = record_breaks > 0 ? 0 : (line_end == npos ? end : line_end) - begin;
     resume_after(line_end);
     return true;
+  }
+
+  // What a rejection keeps of a long record: its first line, cut to long_record_kept bytes and
+  // the byte limit (always in the buffer when a record is found too long, whatever the reads).
+  void keep_long_raw(std::size_t line_end) {
+    const std::size_t kept = std::min({line_end - begin, long_record_kept, options.max_record_bytes});
+    too_long_raw.assign(utf8_prefix(std::string_view(buffer.get() + begin, line_end - begin), kept));
   }
 
   // A record that grew past max_record_bytes without ending. When it already spans a line end
@@ -532,11 +541,10 @@ struct csv_reader::impl {
   bool skip_long_record() {
     too_long = true;
     unterminated = false;
-    const std::size_t kept = std::min<std::size_t>(end - begin, long_record_kept);
-    too_long_raw.assign(utf8_prefix(std::string_view(buffer.get() + begin, end - begin), kept));
     const std::size_t line_end = first_line_end(begin);
+    keep_long_raw(line_end == npos ? end : line_end);
     if (line_end != npos) {
-      too_long_bytes = line_end - begin;
+      too_long_bytes = record_breaks > 0 ? 0 : line_end - begin;
       resume_after(line_end);
       return true;
     }
@@ -641,15 +649,19 @@ struct csv_reader::impl {
           return end_record(p);
         }
         case state::quoted: {
-          const void* quote = std::memchr(b + p, '"', e - p);
+          // Looks no further than the record's byte limit, so that which limit is passed first
+          // (lines: R207, bytes: R210) is decided by the bytes, not by where a read ended.
+          const bool capped = e - begin > options.max_record_bytes;
+          const std::size_t to = capped ? std::max(p, begin + options.max_record_bytes + 1) : e;
+          const void* quote = std::memchr(b + p, '"', to - p);
           const std::size_t stop =
-              quote != nullptr ? static_cast<std::size_t>(static_cast<const char*>(quote) - b) : e;
+              quote != nullptr ? static_cast<std::size_t>(static_cast<const char*>(quote) - b) : to;
           record_breaks += count_line_breaks(b, p, stop);
-          if (record_breaks > options.max_quoted_lines) {
-            pos = e;
-            return give_up_quote();
+          if (record_breaks > options.max_quoted_lines) return give_up_quote();
+          if (quote == nullptr) {
+            if (capped) return skip_long_record();
+            return suspend(e);
           }
-          if (quote == nullptr) return suspend(e);
           p = stop + 1;
           scan_state = state::quote_in_quoted;
           continue;
@@ -848,6 +860,7 @@ struct csv_reader::impl {
     if (starts_with("\xEF\xBB\xBF"sv)) begin = pos = 3;
     validating = true;
     check_bytes(0, end);
+    if (!failed && at_eof && utf8.need > 0) invalid_utf8(utf8.start);  // cut off by the end
     if (failed) return errors;
     return {};
   }
@@ -1187,7 +1200,9 @@ struct csv_reader::impl {
   void check_record() {
     if (too_long) {
       builder.reject(record_line, errc::record_too_long, {},
-                     std::to_string(too_long_bytes) + " bytes",
+                     too_long_bytes > 0 ? std::to_string(too_long_bytes) + " bytes"
+                                        : "more than " + std::to_string(options.max_record_bytes) +
+                                              " bytes over several lines (an open quote?)",
                      "a row of at most " + std::to_string(options.max_record_bytes) +
                          " bytes (--max-line-bytes)",
                      -1);

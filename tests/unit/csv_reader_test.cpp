@@ -657,3 +657,59 @@ TEST_F(csv_file_test, score_file_tallies_a_file) {
 }
 
 }  // namespace
+
+// ---- hostile input: limits, NUL bytes, raw text -------------------------------------------------
+
+TEST_F(csv_reader_test, hostile_input_gives_the_same_results_for_every_chunk_size) {
+  // Limits: 2 line breaks per quoted field, 60 bytes per record. Line by line:
+  using namespace std::string_literals;  // "..."s keeps the NUL byte of line 9
+  const std::string text = header + "\n"                              // 1
+      "r1,u1,staff,4,5,\"a\nb\nc\nd\",3\n"                            // 2 R207 (3 breaks > 2)
+      // 3-5 "b" "c" "d",3: one or two fields each, R201
+      "r2,u1,staff,4,5," + std::string(70, 'x') + ",3\n"              // 6 R210: 88 bytes
+      "r3,u1,staff,4,5,\"" + std::string(30, 'y') + "\n" + std::string(40, 'z') + "\",3\n"  // 7 R210
+      // 8: the rest of the open quote, zzz...",3: 2 fields, R201
+      "r4,u1,staff,4,5,a\0b,3\n"s                                     // 9 R209
+      "r5,u1,staff,4,5,\"ok\nfine\",3\n";                             // 10-11 [5 4 3]
+  csv_options options;
+  options.max_quoted_lines = 2;
+  options.max_record_bytes = 60;
+  options.keep_rejected_raw = true;
+  const auto reference = read_text(plan, text, options);
+  EXPECT_EQ(reference.rows, std::vector<std::string>{"10 staff u1 1 [5 4 3]"});
+  std::vector<std::pair<std::int64_t, errc>> got;
+  for (const auto& r : reference.rejected) got.emplace_back(r.line, r.code);
+  EXPECT_EQ(got, (std::vector<std::pair<std::int64_t, errc>>{
+                     {2, errc::unterminated_quote}, {3, errc::field_count}, {4, errc::field_count},
+                     {5, errc::field_count}, {6, errc::record_too_long}, {7, errc::record_too_long},
+                     {8, errc::field_count}, {9, errc::nul_byte}}));
+  ASSERT_EQ(reference.rejected.size(), 8U);
+  // "r2,u1,staff,4,5," is 16 bytes, then 70 x, then ",3": 88 bytes on one line.
+  EXPECT_EQ(reference.rejected[4].value, "88 bytes");
+  // The raw text of a rejected row is its first line; of a long one, cut to the byte limit.
+  EXPECT_EQ(reference.rejected[0].raw, "r1,u1,staff,4,5,\"a");
+  EXPECT_EQ(reference.rejected[4].raw, ("r2,u1,staff,4,5," + std::string(70, 'x')).substr(0, 60));
+  EXPECT_EQ(reference.rejected[5].raw, "r3,u1,staff,4,5,\"" + std::string(30, 'y'));
+  EXPECT_EQ(reference.rejected[7].column, "note");
+  EXPECT_EQ(reference.rejected[7].value, "a\\0b");
+  EXPECT_EQ(reference.rows_read, 9);
+
+  for (const std::size_t chunk : {1, 2, 3, 7, 64}) {
+    options.chunk_bytes = chunk;
+    EXPECT_EQ(read_text(plan, text, options).text(), reference.text()) << "chunk_bytes = " << chunk;
+  }
+}
+
+TEST_F(csv_reader_test, invalid_utf8_fails_with_its_position) {
+  // "r1,u1,staff,4,5,caf" is 19 bytes: E9 is column 20 of line 2, offset 43 + 1 + 19 = 63.
+  ASSERT_EQ(header.size(), 43U);
+  // The whole text is read (and checked) while the encoding is sniffed, so open() fails.
+  const auto reader = csv_reader::from_string(header + "\nr1,u1,staff,4,5,caf\xE9,3\n", "t.csv", plan);
+  ASSERT_FALSE(reader);
+  const std::vector<diagnostic>& problems = reader.diagnostics();
+  ASSERT_EQ(problems.size(), 1U);
+  EXPECT_EQ(problems[0].code, errc::invalid_utf8);
+  EXPECT_EQ(problems[0].where.line, 2);
+  EXPECT_EQ(problems[0].where.column, 20);
+  EXPECT_NE(problems[0].message.find("bytes E9 at line 2, column 20 (byte offset 63)"), std::string::npos);
+}
