@@ -713,3 +713,15 @@ TEST_F(csv_reader_test, invalid_utf8_fails_with_its_position) {
   EXPECT_EQ(problems[0].where.column, 20);
   EXPECT_NE(problems[0].message.find("bytes E9 at line 2, column 20 (byte offset 63)"), std::string::npos);
 }
+
+TEST_F(csv_reader_test, utf8_split_across_reads_is_still_valid) {
+  // Three- and four-byte sequences (服务, 😀) cut at every possible point by one-byte reads.
+  const std::string text = header + "\nr1,u1,staff,4,5,服务很好😀,3\nr2,u1,staff,4,5,\"好\",3\n";
+  csv_options options;
+  const auto reference = read_text(plan, text, options);
+  EXPECT_EQ(reference.rows, (std::vector<std::string>{"2 staff u1 1 [5 4 3]", "3 staff u1 1 [5 4 3]"}));
+  for (const std::size_t chunk : {1, 2, 3, 5}) {
+    options.chunk_bytes = chunk;
+    EXPECT_EQ(read_text(plan, text, options).text(), reference.text()) << "chunk_bytes = " << chunk;
+  }
+}
