@@ -16,6 +16,12 @@
 // quoted field holds a line break. So a file in which any quoted field is seen (or whose header
 // does not end in LF, or text that is not a file) is read in one piece, on one thread: the same
 // answer whatever the thread count, again.
+//
+// Duplicate respondent ids (R208) need the rows before a segment. Each segment checks its own
+// rows and keeps the hash of each id it takes in; the merge, in segment order, adds them to one
+// set for the file. A segment taking in an id that an earlier segment already took is scored
+// again (rare) with that set as its ids seen before, so exactly the rows a single pass rejects
+// are rejected, whatever the thread count.
 #pragma once
 
 #include <algorithm>
@@ -56,6 +62,7 @@ struct segment_result {
   bool saw_quote = false;
   std::vector<diagnostic> errors;
   std::vector<row_rejection> rejected;  // every rejected row, when score_file_options::on_rejected is set
+  std::vector<std::uint64_t> ids;       // hashes of the respondent ids taken in, in row order
 };
 
 // Reads, scores and tallies every record of one reader.
@@ -76,10 +83,14 @@ inline void drain(const scoring_plan& plan, csv_reader& reader, tally& totals,
 }
 
 inline segment_result score_segment(const scoring_plan& plan, const std::filesystem::path& file,
-                                    const score_file_options& options, csv_range range) {
+                                    const score_file_options& options, csv_range range,
+                                    const respondent_id_set* earlier_ids = nullptr) {
   segment_result out;
   out.totals = make_tally(plan);
-  auto reader = csv_reader::open(file, plan, options.csv, range);
+  csv_options csv = options.csv;
+  csv.record_ids = true;
+  csv.earlier_ids = earlier_ids;
+  auto reader = csv_reader::open(file, plan, csv, range);
   if (!reader) {
     out.errors = reader.diagnostics();
     return out;
@@ -90,6 +101,7 @@ inline segment_result score_segment(const scoring_plan& plan, const std::filesys
   out.lines = reader->lines_read();
   out.saw_quote = reader->saw_quoted_field();
   out.errors = reader->errors();
+  out.ids = reader->claimed_ids();
   return out;
 }
 
@@ -159,6 +171,7 @@ inline result<tally> score_in_one_piece(const scoring_plan& plan, const std::fil
   std::int64_t lines_before = 0;
   std::vector<diagnostic> errors;
   std::vector<row_rejection> rejected;
+  respondent_id_set ids;  // of the segments merged so far
   bool quoted = false;
   for (std::uint64_t k = 0; k < segments; ++k) {
     detail::segment_result part;
@@ -168,6 +181,15 @@ inline result<tally> score_in_one_piece(const scoring_plan& plan, const std::fil
       part = std::move(*done[k]);
       done[k].reset();
     }
+    // An id taken in by an earlier segment: score this one again knowing them (on this thread;
+    // the workers never touch `ids`).
+    const bool clash = std::any_of(part.ids.begin(), part.ids.end(),
+                                   [&ids](std::uint64_t h) { return ids.contains(h); });
+    if (clash && part.errors.empty() && !part.saw_quote) {
+      const csv_range range{k * segment, k + 1 == segments ? csv_range{}.end : (k + 1) * segment};
+      part = detail::score_segment(plan, file, options, range, &ids);
+    }
+    for (const std::uint64_t h : part.ids) ids.insert(h);
     if (!part.errors.empty() || part.saw_quote) {
       errors = std::move(part.errors);
       quoted = part.saw_quote;

@@ -71,6 +71,7 @@ struct score_args {
   std::string max_rejects;            // N rows or P% of rows read; empty = 1%, at least 10 rows
   std::int64_t max_quoted_lines = 100;
   std::size_t max_line_bytes = std::size_t{1} << 20;
+  bool allow_duplicate_ids = false;   // do not reject rows repeating a respondent id (R208)
 };
 
 // --max-rejects: an absolute count, or a percentage of the rows read with a floor of

@@ -135,6 +135,9 @@ CLI::App* add_score_command(CLI::App& app, score_args& args) {
       ->type_name("N")
       ->check(CLI::Range(std::size_t{1}, max_chunk_bytes))
       ->capture_default_str();
+  command->add_flag("--allow-duplicate-ids", args.allow_duplicate_ids,
+                    "Score rows that repeat an earlier row's respondent id (by default the later "
+                    "rows are rejected, R208)");
   command->add_flag("-q,--quiet", args.quiet,
                     "Print nothing on stderr but errors (no progress bar, no rejected rows)");
   return command;
@@ -181,6 +184,7 @@ int run_score(const score_args& args) {
   if (gb18030) file_options.csv.encoding = csv_options::text_encoding::gb18030;
   file_options.csv.max_quoted_lines = args.max_quoted_lines;
   file_options.csv.max_record_bytes = args.max_line_bytes;
+  file_options.csv.reject_duplicate_ids = !args.allow_duplicate_ids;
   std::vector<row_rejection> rejected_rows;
   if (!args.rejects.empty()) {
     file_options.csv.keep_rejected_raw = true;

@@ -364,7 +364,10 @@ struct csv_reader::impl {
   bool too_long = false;
   std::uint64_t too_long_bytes = 0;  // the line's length; 0 = "more than the limit" (see below)
   std::string too_long_raw;
-  std::string_view respondent_id;      // of the last data record (for a later duplicate check)
+  // Respondent ids taken in so far (as hashes), for R208; see csv_options::reject_duplicate_ids.
+  bool check_ids = false;
+  respondent_id_set ids;
+  std::vector<std::uint64_t> claimed;  // with options.record_ids: each id taken in, in row order
   std::vector<std::string_view> cells;  // the item cells, in plan item order
 
   std::int64_t rows = 0;
@@ -928,6 +931,7 @@ struct csv_reader::impl {
     for (const auto& item : plan->items)
       item_columns.push_back(find(item.column, "answers to item '" + item.id + "'"));
     cells.resize(plan->item_count());
+    check_ids = options.reject_duplicate_ids && respondent_column != npos;
     if (problems.empty()) plan_fast_path();
     return problems;
   }
@@ -943,7 +947,7 @@ struct csv_reader::impl {
 
   // What each header column feeds: an item index (>= 0) or one of these.
   static constexpr int role_ignored = -1, role_group = -2, role_unit = -3, role_weight = -4,
-                       role_stratum = -5;
+                       role_stratum = -5, role_respondent = -6;
   std::vector<int> column_role;
   std::vector<const code_decoder*> item_decoder;  // per plan item
   // Per plan item, the code of each one-byte cell, with '"' and '\r' marked invalid so that
@@ -1008,6 +1012,7 @@ struct csv_reader::impl {
     group_keys.build(plan->definition->groups);
     unit_keys.build(plan->definition->units);
     column_role.assign(header.size(), role_ignored);
+    if (check_ids) column_role[respondent_column] = role_respondent;
     if (group_column != npos) column_role[group_column] = role_group;
     if (unit_column != npos) column_role[unit_column] = role_unit;
     if (weight_column != npos) column_role[weight_column] = role_weight;
@@ -1032,6 +1037,21 @@ struct csv_reader::impl {
       item_run_end[c] = !in_run ? c : next_in_run ? item_run_end[c + 1] : c + 1;
     }
     has_stratum = stratum_column != npos;
+    // A respondent column that also plays another role (a layout naming one column twice): the
+    // fast path would not see the id, so every row takes the general path.
+    if (check_ids && column_role[respondent_column] != role_respondent) column_role.clear();
+  }
+
+  // Whether the row with this respondent id may be taken in; if so, the id is now taken.
+  // False for a duplicate, which the caller rejects (R208).
+  bool claim_id(std::string_view cell) {
+    const std::string_view id = batch_builder::trim(cell);
+    if (id.empty()) return true;  // no id, nothing to compare
+    const std::uint64_t h = respondent_id_set::hash(id);
+    if (options.earlier_ids != nullptr && options.earlier_ids->contains(h)) return false;
+    if (!ids.insert(h)) return false;
+    if (options.record_ids) claimed.push_back(h);
+    return true;
   }
 
   bool try_fast_record() {
@@ -1053,7 +1073,7 @@ struct csv_reader::impl {
 
     int group = -1, unit = -1, stratum = -1;
     double weight = 1.0;
-    std::string_view stratum_cell;
+    std::string_view stratum_cell, id_cell;
     // Everything the loop reads lives in locals: the answer codes are stored through
     // unsigned char pointers, which may alias anything, so members would be reloaded per field.
     const std::size_t columns = column_role.size();
@@ -1129,6 +1149,8 @@ struct csv_reader::impl {
         } else if (role == role_stratum) {
           if (batch_builder::trim(cell).empty()) return false;
           stratum_cell = cell;  // registered only once the row is sure to be taken
+        } else if (role == role_respondent) {
+          id_cell = cell;  // claimed only once the row is sure to be taken
         }
         p = q;
       }
@@ -1141,6 +1163,8 @@ struct csv_reader::impl {
         return false;
       }
     }
+    // A duplicate id leaves the record to the general path, which rejects it (R208).
+    if (check_ids && !claim_id(id_cell)) return false;
     stratum = has_stratum ? builder.add_stratum(stratum_cell) : group;
     const std::size_t next = static_cast<std::size_t>(line_end - b) + 1;
     pos = begin = next;
@@ -1233,13 +1257,22 @@ struct csv_reader::impl {
                      std::to_string(header.size()) + " fields as in the header", -1);
       return;
     }
-    if (respondent_column != npos) respondent_id = fields[respondent_column];
     for (std::size_t j = 0; j < item_columns.size(); ++j) cells[j] = fields[item_columns[j]];
     const std::string_view weight = weight_column != npos ? fields[weight_column] : std::string_view{};
     const std::string_view stratum =
         stratum_column != npos ? fields[stratum_column] : std::string_view{};
-    builder.add_text_row(fields[group_column], fields[unit_column], cells, weight, record_line,
-                         stratum);
+    const bool taken = builder.add_text_row(fields[group_column], fields[unit_column], cells,
+                                            weight, record_line, stratum);
+    // The id is checked last: a row with a bad value keeps that reason and claims no id.
+    if (taken && check_ids && !claim_id(fields[respondent_column])) {
+      const std::string_view id = batch_builder::trim(fields[respondent_column]);
+      builder.retract_last(record_line, errc::duplicate_respondent, header[respondent_column],
+                           utf8_prefix(id, unterminated_preview),
+                           "a new respondent id: respondent id '" +
+                               std::string(utf8_prefix(id, unterminated_preview)) +
+                               "' already given on an earlier row (--allow-duplicate-ids "
+                               "turns this check off)");
+    }
   }
 };
 
@@ -1316,5 +1349,6 @@ bool csv_reader::splittable() const {
 }
 const std::vector<diagnostic>& csv_reader::errors() const { return impl_->errors; }
 const std::string& csv_reader::name() const { return impl_->name; }
+const std::vector<std::uint64_t>& csv_reader::claimed_ids() const { return impl_->claimed; }
 
 }  // namespace qscore

@@ -120,7 +120,7 @@ case("quote_over_limit", "a quoted field over --max-quoted-lines: bounded damage
      H + OK1 + 'r2,staff,u1,1,1,1,1,"a\nb\nc\nd"\n' + OK2,
      rows(6, 2, rejects=[(3, "R207"), (4, "R201"), (5, "R201"), (6, "R201")]), ["--max-quoted-lines", "2"])
 case("quote_within_limit", "the same file with the default limit (100 lines): the field is read whole",
-     H + OK1 + 'r2,staff,u1,1,1,1,1,"a\nb\nc\nd"\n' + OK2, rows(3, 3))
+     H + OK1 + 'r3,staff,u1,1,1,1,1,"a\nb\nc\nd"\n' + OK2, rows(3, 3))
 case("quote_text_after", 'text after a closing quote ("ab"c) is kept, as spreadsheets do',
      H + 'r1,staff,u1,1,1,2,3,"ab"c\n', rows(1, 1))
 case("quote_inside_unquoted", "a quote inside an unquoted field (ab\"c) is an ordinary character",
@@ -197,6 +197,34 @@ case("val_empty_unit", "an empty unit cell", H + "r1,staff,,1,1,2,3,x\n", rows(1
 case("val_dont_know", "three don't-know answers: read and void, not rejected", H + "r1,staff,u1,1,4,4,4,x\n",
      rows(1, 0, void=1))
 case("val_blank_answers", "two blank answers of three: void", H + "r1,staff,u1,1,1,,,x\n", rows(1, 0, void=1))
+
+# ---- duplicate respondent ids (column `id`) -----------------------------------------------------
+# The first row that is taken in (scored or void) with an id owns it; a later row with the same
+# trimmed id, byte for byte, is rejected (R208) once its values are known to be good. An empty id
+# is no id. Lines count the header as line 1.
+R3_7 = "".join(f"r{n},staff,u1,1,1,1,1,x\n" for n in range(3, 8))   # lines 4-8, all scored
+case("dup_adjacent", "the same id on two adjacent rows: the second is rejected (R208)",
+     H + OK1 + OK1 + OK2,
+     rows(3, 2, rejects=[(3, "R208")],
+          rejects_file=["3,R208,", "respondent id 'r1' already given on an earlier row"]))
+case("dup_far_apart", "an id repeated seven rows later, after other ids (line 9)",
+     H + OK1 + OK2 + R3_7 + "r1,public,u2,1,3,3,3,x\n", rows(8, 7, rejects=[(9, "R208")]))
+case("dup_triple", "the same id three times: the second and third are rejected",
+     H + OK1 + "r1,public,u2,1,2,2,2,x\n" + OK2 + "r1,staff,u2,1,3,3,3,x\n",
+     rows(4, 2, rejects=[(3, "R208"), (5, "R208")]))
+case("dup_empty_ids", "empty (and blank) ids are no ids: never duplicates",
+     H + ",staff,u1,1,1,2,3,x\n" + ",staff,u1,1,1,2,3,x\n" + "  ,public,u2,1,1,1,1,x\n", rows(3, 3))
+case("dup_trimmed_exact", "ids are trimmed, then compared byte for byte: ' r1 ' repeats r1, R1 does not",
+     H + OK1 + "R1,staff,u1,1,1,1,1,x\n" + " r1 ,staff,u1,1,1,1,1,x\n",
+     rows(3, 2, rejects=[(4, "R208")], rejects_file=["found 'r1'"]))
+case("dup_after_rejected", "a rejected row claims no id: its corrected copy on the next row scores",
+     H + "r1,staff,u1,1,9,2,3,x\n" + OK1, rows(2, 1, rejects=[(2, "R204")]))
+case("dup_bad_value", "a repeated id on a row with a bad value keeps the value's reason (R204)",
+     H + OK1 + "r1,staff,u1,1,9,2,3,x\n", rows(2, 1, rejects=[(3, "R204")]))
+case("dup_after_void", "a void row (one answer of three) owns its id: the later row is rejected",
+     H + "r1,staff,u1,1,1,,,x\n" + OK1, rows(2, 0, void=1, rejects=[(3, "R208")]))
+case("dup_allowed", "--allow-duplicate-ids: repeated ids are scored",
+     H + OK1 + OK1 + OK2, rows(3, 3), ["--allow-duplicate-ids"])
 
 # ---- output safety ----------------------------------------------------------------------------
 case("out_formula_injection", "a rejected row starting with =cmd|: echoed in the rejects file as text ('=...)",

@@ -174,6 +174,16 @@ class batch_builder {
     return false;
   }
 
+  // Takes back the row added last (there must be one) and records it as rejected instead, with
+  // its unit: for checks that can only run once a row's values are known to be good (a
+  // duplicate respondent id).
+  void retract_last(std::int64_t line, errc code, std::string_view column, std::string_view value,
+                    std::string_view expected) {
+    --size_;
+    batch_.lines.pop_back();
+    reject(line, code, column, value, expected, batch_.unit(size_));
+  }
+
   // The last rejection recorded (there must be one): lets a reader attach the row's raw text.
   row_rejection& last_rejection() { return batch_.rejected.back(); }
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "qscore/core/diagnostic.hpp"
+#include "qscore/data/respondent_ids.hpp"
 #include "qscore/data/response_batch.hpp"
 #include "qscore/plan/scoring_plan.hpp"
 
@@ -35,6 +36,16 @@ struct csv_options {
   std::size_t max_record_bytes = std::size_t{1} << 20;
   // Keep each rejected row's raw bytes (row_rejection::raw), for a rejects file.
   bool keep_rejected_raw = false;
+  // Reject (R208) a row whose respondent id (the layout's respondent column, trimmed, compared
+  // byte for byte) was already given by an earlier row that was taken in (scored or void). The
+  // id is checked after the row's values, so a row with a bad value keeps that reason and
+  // claims no id. An empty id is never a duplicate. Off: --allow-duplicate-ids.
+  bool reject_duplicate_ids = true;
+  // For score_file, which reads a file in parts: ids taken in by the parts before this one
+  // (not owned; null = none), and whether to keep the hash of every id this reader takes in,
+  // in row order (claimed_ids()).
+  const respondent_id_set* earlier_ids = nullptr;
+  bool record_ids = false;
 };
 
 // A byte range of a file: the records that START at offsets in [begin, end). Consecutive ranges
@@ -85,6 +96,9 @@ class csv_reader {
   // Problems that stopped the stream after it was opened (e.g. an I/O error).
   [[nodiscard]] const std::vector<diagnostic>& errors() const;
   [[nodiscard]] const std::string& name() const;
+  // The hash of each respondent id taken in so far, in row order (only with
+  // csv_options::record_ids).
+  [[nodiscard]] const std::vector<std::uint64_t>& claimed_ids() const;
 
  private:
   struct impl;
