@@ -20,7 +20,7 @@
 // Duplicate respondent ids (R208) need the rows before a segment. Each segment checks its own
 // rows and keeps the hash of each id it takes in; the merge, in segment order, adds them to one
 // set for the file. A segment taking in an id that an earlier segment already took is scored
-// again (rare) with that set as its ids seen before, so exactly the rows a single pass rejects
+// again (rare) with those ids as seen before, so exactly the rows a single pass rejects
 // are rejected, whatever the thread count.
 #pragma once
 
@@ -181,15 +181,17 @@ inline result<tally> score_in_one_piece(const scoring_plan& plan, const std::fil
       part = std::move(*done[k]);
       done[k].reset();
     }
-    // An id taken in by an earlier segment: score this one again knowing them (on this thread;
-    // the workers never touch `ids`).
-    const bool clash = std::any_of(part.ids.begin(), part.ids.end(),
-                                   [&ids](std::uint64_t h) { return ids.contains(h); });
-    if (clash && part.errors.empty() && !part.saw_quote) {
+    // The segment's ids join the file's; those already there (taken in by an earlier segment)
+    // make it score again knowing them, on this thread (the workers never touch `ids`). Every
+    // id the second pass checks is one the first pass took in, so knowing just the clashing
+    // ones is knowing all the earlier ones it meets, and what it takes in is already in `ids`.
+    respondent_id_set clashes;
+    for (const std::uint64_t h : part.ids)
+      if (!ids.insert(h)) clashes.insert(h);
+    if (clashes.size() > 0 && part.errors.empty() && !part.saw_quote) {
       const csv_range range{k * segment, k + 1 == segments ? csv_range{}.end : (k + 1) * segment};
-      part = detail::score_segment(plan, file, options, range, &ids);
+      part = detail::score_segment(plan, file, options, range, &clashes);
     }
-    for (const std::uint64_t h : part.ids) ids.insert(h);
     if (!part.errors.empty() || part.saw_quote) {
       errors = std::move(part.errors);
       quoted = part.saw_quote;
