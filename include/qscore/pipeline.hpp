@@ -16,6 +16,12 @@
 // quoted field holds a line break. So a file in which any quoted field is seen (or whose header
 // does not end in LF, or text that is not a file) is read in one piece, on one thread: the same
 // answer whatever the thread count, again.
+//
+// Duplicate respondent ids (R208) need the rows before a segment. Each segment checks its own
+// rows and keeps the hash of each id it takes in; the merge, in segment order, adds them to one
+// set for the file. A segment taking in an id that an earlier segment already took is scored
+// again (rare) with those ids as seen before, so exactly the rows a single pass rejects
+// are rejected, whatever the thread count.
 #pragma once
 
 #include <algorithm>
@@ -43,6 +49,9 @@ struct score_file_options {
   std::uint64_t segment_bytes = std::uint64_t{8} << 20;  // the unit of parallel work
   // Called from the calling thread with the rows read so far (for progress display); may be empty.
   std::function<void(std::int64_t rows_read)> on_progress;
+  // Called from the calling thread with every rejected row, in file order (line numbers are
+  // absolute); may be empty. Set csv.keep_rejected_raw to get each row's raw text as well.
+  std::function<void(const row_rejection&)> on_rejected;
 };
 
 namespace detail {
@@ -52,15 +61,20 @@ struct segment_result {
   std::int64_t lines = 0;       // physical lines the segment's reader consumed
   bool saw_quote = false;
   std::vector<diagnostic> errors;
+  std::vector<row_rejection> rejected;  // every rejected row, when score_file_options::on_rejected is set
+  std::vector<std::uint64_t> ids;       // hashes of the respondent ids taken in, in row order
 };
 
 // Reads, scores and tallies every record of one reader.
 inline void drain(const scoring_plan& plan, csv_reader& reader, tally& totals,
-                  const std::function<void(std::int64_t)>& on_batch = {}) {
+                  const std::function<void(std::int64_t)>& on_batch = {},
+                  const std::function<void(const row_rejection&)>& on_rejected = {}) {
   response_batch batch;
   score_batch scored;
   score_workspace work;
   while (reader.next(batch)) {
+    if (on_rejected)
+      for (const auto& r : batch.rejected) on_rejected(r);
     score(plan, batch, scored, work);
     accumulate(totals, plan, batch, scored);
     if (on_batch) on_batch(reader.rows_read());
@@ -69,18 +83,25 @@ inline void drain(const scoring_plan& plan, csv_reader& reader, tally& totals,
 }
 
 inline segment_result score_segment(const scoring_plan& plan, const std::filesystem::path& file,
-                                    const score_file_options& options, csv_range range) {
+                                    const score_file_options& options, csv_range range,
+                                    const respondent_id_set* earlier_ids = nullptr) {
   segment_result out;
   out.totals = make_tally(plan);
-  auto reader = csv_reader::open(file, plan, options.csv, range);
+  csv_options csv = options.csv;
+  csv.record_ids = true;
+  csv.earlier_ids = earlier_ids;
+  auto reader = csv_reader::open(file, plan, csv, range);
   if (!reader) {
     out.errors = reader.diagnostics();
     return out;
   }
-  drain(plan, *reader, out.totals);
+  std::function<void(const row_rejection&)> keep;
+  if (options.on_rejected) keep = [&out](const row_rejection& r) { out.rejected.push_back(r); };
+  drain(plan, *reader, out.totals, {}, keep);
   out.lines = reader->lines_read();
   out.saw_quote = reader->saw_quoted_field();
   out.errors = reader->errors();
+  out.ids = reader->claimed_ids();
   return out;
 }
 
@@ -90,7 +111,7 @@ inline result<tally> score_in_one_piece(const scoring_plan& plan, const std::fil
   auto reader = csv_reader::open(file, plan, options.csv);
   if (!reader) return reader.diagnostics();
   tally totals = make_tally(plan);
-  drain(plan, *reader, totals, options.on_progress);
+  drain(plan, *reader, totals, options.on_progress, options.on_rejected);
   if (!reader->errors().empty()) return reader->errors();
   return totals;
 }
@@ -149,6 +170,8 @@ inline result<tally> score_in_one_piece(const scoring_plan& plan, const std::fil
   tally totals = make_tally(plan);
   std::int64_t lines_before = 0;
   std::vector<diagnostic> errors;
+  std::vector<row_rejection> rejected;
+  respondent_id_set ids;  // of the segments merged so far
   bool quoted = false;
   for (std::uint64_t k = 0; k < segments; ++k) {
     detail::segment_result part;
@@ -158,14 +181,29 @@ inline result<tally> score_in_one_piece(const scoring_plan& plan, const std::fil
       part = std::move(*done[k]);
       done[k].reset();
     }
+    // The segment's ids join the file's; those already there (taken in by an earlier segment)
+    // make it score again knowing them, on this thread (the workers never touch `ids`). Every
+    // id the second pass checks is one the first pass took in, so knowing just the clashing
+    // ones is knowing all the earlier ones it meets, and what it takes in is already in `ids`.
+    respondent_id_set clashes;
+    for (const std::uint64_t h : part.ids)
+      if (!ids.insert(h)) clashes.insert(h);
+    if (clashes.size() > 0 && part.errors.empty() && !part.saw_quote) {
+      const csv_range range{k * segment, k + 1 == segments ? csv_range{}.end : (k + 1) * segment};
+      part = detail::score_segment(plan, file, options, range, &clashes);
+    }
     if (!part.errors.empty() || part.saw_quote) {
       errors = std::move(part.errors);
       quoted = part.saw_quote;
       break;
     }
     // Line numbers of later segments count from their first record: make them absolute.
-    if (k > 0)
+    if (k > 0) {
       for (auto& r : part.totals.rejection_samples) r.line += lines_before;
+      for (auto& r : part.rejected) r.line += lines_before;
+    }
+    // Handed out only at the end: a later quoted segment restarts the file in one piece.
+    for (auto& r : part.rejected) rejected.push_back(std::move(r));
     lines_before += part.lines;
     merge(totals, part.totals);
     {
@@ -185,6 +223,8 @@ inline result<tally> score_in_one_piece(const scoring_plan& plan, const std::fil
   if (!errors.empty()) return errors;
   // A quoted field may hold a line break that a segment boundary would cut: start again in one piece.
   if (quoted) return detail::score_in_one_piece(plan, file, options);
+  if (options.on_rejected)
+    for (const auto& r : rejected) options.on_rejected(r);
   return totals;
 }
 

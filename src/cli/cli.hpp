@@ -15,6 +15,7 @@
 #include "qscore/core/diagnostic.hpp"
 #include "qscore/model/instrument.hpp"
 #include "qscore/report/report.hpp"
+#include "qscore/data/response_batch.hpp"
 
 namespace qscore::cli {
 
@@ -26,6 +27,7 @@ enum exit_code : int {
   exit_bad_responses = 3,     // the responses file could not be read (open, encoding, header)
   exit_output_failed = 4,     // the report could not be written
   exit_internal = 5,          // an unexpected internal error (a bug: please report it)
+  exit_too_many_rejects = 6,  // more rows were rejected than --max-rejects allows
 };
 
 // "qscore: error: <message>" on stderr.
@@ -66,7 +68,26 @@ struct score_args {
   std::optional<int> rank_replicates;
   std::optional<std::uint64_t> rank_seed;
   std::vector<std::string> inputs;    // scorecard inputs, NAME=FILE (--input)
+  // Bad input (README "Bad input").
+  std::string encoding = "utf-8";     // utf-8, gb18030 or gbk
+  std::string rejects;                // write every rejected row here (CSV); empty = no file
+  std::string max_rejects;            // N rows or P% of rows read; empty = 1%, at least 10 rows
+  std::int64_t max_quoted_lines = 100;
+  std::size_t max_line_bytes = std::size_t{1} << 20;
+  bool allow_duplicate_ids = false;   // do not reject rows repeating a respondent id (R208)
 };
+
+// --max-rejects: an absolute count, or a percentage of the rows read with a floor of
+// `floor` rows (so that a small file with a typo or two still scores).
+struct reject_limit {
+  double value = 1.0;
+  bool percent = true;
+  std::int64_t floor = 0;
+};
+std::optional<reject_limit> parse_reject_limit(const std::string& text);
+std::int64_t allowed_rejections(const reject_limit& limit, std::int64_t rows_read);
+// The rejects file: line,error_id,reason,raw (escaped against formula injection).
+void write_rejects(std::ostream& out, const std::vector<row_rejection>& rows);
 CLI::App* add_score_command(CLI::App& app, score_args& args);
 int run_score(const score_args& args);
 

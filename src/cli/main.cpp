@@ -24,6 +24,8 @@
 //      read or is not a qscore JSON report, or the two are of different questionnaires
 //   4  the report could not be written (--output FILE, or standard output)
 //   5  internal error: an unexpected failure inside qscore (a bug; please report it)
+//   6  more rows were rejected than --max-rejects allows (default 1% of the rows, at least 10);
+//      no report is written, the --rejects file is
 #include <exception>
 #include <iostream>
 #include <string>

@@ -109,6 +109,35 @@ CLI::App* add_score_command(CLI::App& app, score_args& args) {
   command->add_option("--rank-seed", args.rank_seed,
                       "Seed of the rank bootstrap (overrides statistics.rank_seed)")
       ->type_name("N");
+  command->add_option("--encoding", args.encoding,
+                      "Encoding of the responses file: utf-8 (checked; invalid bytes fail the run "
+                      "with their line and column) or gb18030 (alias gbk: a Chinese Excel "
+                      "\"CSV\" export, decoded with iconv)")
+      ->type_name("NAME")
+      ->check(CLI::IsMember({"utf-8", "utf8", "gb18030", "gbk"}, CLI::ignore_case))
+      ->capture_default_str();
+  command->add_option("--rejects", args.rejects,
+                      "Write every rejected row to FILE (CSV: line,error_id,reason,raw; written "
+                      "atomically)")
+      ->type_name("FILE");
+  command->add_option("--max-rejects", args.max_rejects,
+                      "Fail (exit 6, no report) when more rows are rejected than N, or than P% of "
+                      "the rows read (default: 1%, but at least 10 rows)")
+      ->type_name("N|P%");
+  command->add_option("--max-quoted-lines", args.max_quoted_lines,
+                      "Line breaks a quoted field may span before its quote is taken as never "
+                      "closed (the row is rejected, R207, and reading resumes on the next line)")
+      ->type_name("N")
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{1'000'000'000}))
+      ->capture_default_str();
+  command->add_option("--max-line-bytes", args.max_line_bytes,
+                      "Longest row accepted, in bytes; longer rows are rejected (R210) and skipped")
+      ->type_name("N")
+      ->check(CLI::Range(std::size_t{1}, max_chunk_bytes))
+      ->capture_default_str();
+  command->add_flag("--allow-duplicate-ids", args.allow_duplicate_ids,
+                    "Score rows that repeat an earlier row's respondent id (by default the later "
+                    "rows are rejected, R208)");
   command->add_flag("-q,--quiet", args.quiet,
                     "Print nothing on stderr but errors (no progress bar, no rejected rows)");
   add_input_option(*command, args.inputs);
@@ -139,7 +168,29 @@ int run_score(const score_args& args) {
     return exit_bad_definition;
   }
 
+  reject_limit limit{1.0, true, 10};  // the default: 1% of the rows read, at least 10 rows
+  if (!args.max_rejects.empty()) {
+    const auto parsed = parse_reject_limit(args.max_rejects);
+    if (!parsed) {
+      print_error("--max-rejects: '" + args.max_rejects +
+                  "' is not a row count (e.g. 50) or a percentage from 0% to 100% (e.g. 2.5%)");
+      return exit_usage;
+    }
+    limit = *parsed;
+  }
+
   score_file_options file_options;
+  const bool gb18030 = args.encoding == "gb18030" || args.encoding == "gbk" ||
+                       args.encoding == "GB18030" || args.encoding == "GBK";
+  if (gb18030) file_options.csv.encoding = csv_options::text_encoding::gb18030;
+  file_options.csv.max_quoted_lines = args.max_quoted_lines;
+  file_options.csv.max_record_bytes = args.max_line_bytes;
+  file_options.csv.reject_duplicate_ids = !args.allow_duplicate_ids;
+  std::vector<row_rejection> rejected_rows;
+  if (!args.rejects.empty()) {
+    file_options.csv.keep_rejected_raw = true;
+    file_options.on_rejected = [&rejected_rows](const row_rejection& r) { rejected_rows.push_back(r); };
+  }
   file_options.csv.batch_rows = static_cast<Eigen::Index>(args.batch_rows);
   file_options.csv.chunk_bytes = args.chunk_bytes;
   file_options.threads = args.threads;
@@ -158,6 +209,24 @@ int run_score(const score_args& args) {
   report_opts.language = args.language;
   report r = finalize(*plan, *totals, report_opts);
   if (const int code = add_scorecard(*plan->definition, r, args.inputs); code != exit_ok) return code;
+
+  // The rejects file is written even when the run then fails: it is what the user needs next.
+  if (!args.rejects.empty()) {
+    if (const auto problem = write_file_atomically(
+            args.rejects, [&](std::ostream& out) { write_rejects(out, rejected_rows); })) {
+      print_error(*problem);
+      return exit_output_failed;
+    }
+  }
+  const std::int64_t allowed = allowed_rejections(limit, r.accounting.rows_read);
+  if (r.accounting.rejected > allowed) {
+    if (!args.quiet) print_rejections(r, args.responses);
+    print_error(std::to_string(r.accounting.rejected) + " of " + std::to_string(r.accounting.rows_read) +
+                " rows were rejected, more than the " + std::to_string(allowed) + " allowed (--max-rejects " +
+                (args.max_rejects.empty() ? std::string("default: 1%, at least 10 rows") : args.max_rejects) +
+                "); no report was written. Fix the file (see --rejects FILE) or raise --max-rejects");
+    return exit_too_many_rejects;
+  }
 
   if (!args.output.empty()) {
     if (const auto problem = write_file_atomically(args.output, [&](std::ostream& out) { write_report(out, r, args); })) {

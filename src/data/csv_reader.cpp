@@ -27,6 +27,7 @@
 #include "qscore/data/csv_reader.hpp"
 
 #include <fcntl.h>
+#include <iconv.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -45,6 +46,7 @@
 #include <vector>
 
 #include "qscore/data/batch_builder.hpp"
+#include "utf8_check.hpp"
 
 namespace qscore {
 namespace {
@@ -62,6 +64,9 @@ constexpr std::size_t min_rejections_per_batch = 4096;
 // Shown in rejections of rows with an unterminated quote: enough to find the place.
 constexpr std::size_t unterminated_preview = 40;
 
+// What a rejection keeps of a record longer than max_record_bytes (R210).
+constexpr std::size_t long_record_kept = 1024;
+
 std::string system_message(int error_number) {
   // std::generic_category().message() is strerror() text without strerror's shared buffer.
   return std::generic_category().message(error_number);
@@ -76,7 +81,10 @@ std::string_view utf8_prefix(std::string_view text, std::size_t limit) {
 }
 
 // Where the bytes come from. Both kinds are read through read(), so a file and a string go
-// through exactly the same chunking and parsing.
+// through exactly the same chunking and parsing. With a declared encoding other than UTF-8, the
+// raw bytes go through iconv first and read() hands out UTF-8: the parser never sees the
+// original bytes, and offsets it reports for ranges are offsets in the decoded stream (so a
+// transcoded file is read in one piece).
 class byte_source {
  public:
   explicit byte_source(int fd) : fd_(fd) {}
@@ -85,9 +93,9 @@ class byte_source {
   byte_source& operator=(const byte_source&) = delete;
   ~byte_source() {
     if (fd_ >= 0) ::close(fd_);
+    if (converter_ != reinterpret_cast<iconv_t>(-1)) ::iconv_close(converter_);
   }
 
-  // Reads up to `size` bytes into `into`: the count read, 0 at the end, -1 on an error (errno).
   // Moves a file's read position; in-memory text cannot be split into ranges.
   bool seek(std::uint64_t offset) {
     if (fd_ < 0) {
@@ -98,8 +106,76 @@ class byte_source {
   }
 
   [[nodiscard]] bool is_file() const { return fd_ >= 0; }
+  [[nodiscard]] bool transcodes() const { return converter_ != reinterpret_cast<iconv_t>(-1); }
 
+  // Decodes GB18030 from here on (glibc's iconv; GBK is a subset). False when iconv lacks it.
+  bool decode_from(const char* encoding) {
+    converter_ = ::iconv_open("UTF-8", encoding);
+    return transcodes();
+  }
+
+  // Reads up to `size` bytes into `into`: the count read, 0 at the end, -1 on an error (errno),
+  // -2 when the raw bytes at raw_error_offset() cannot be decoded.
   std::ptrdiff_t read(char* into, std::size_t size) {
+    if (!transcodes()) return read_raw(into, size);
+    for (;;) {
+      if (raw_begin_ == raw_end_ || incomplete_) {
+        if (!raw_eof_) {
+          if (raw_begin_ > 0) {  // keep the unconverted tail at the front
+            std::memmove(raw_.data(), raw_.data() + raw_begin_, raw_end_ - raw_begin_);
+            raw_end_ -= raw_begin_;
+            raw_begin_ = 0;
+          }
+          const std::ptrdiff_t got = read_raw(raw_.data() + raw_end_, raw_.size() - raw_end_);
+          if (got < 0) return got;
+          if (got == 0) raw_eof_ = true;
+          raw_end_ += static_cast<std::size_t>(got);
+          incomplete_ = false;
+        }
+        if (raw_begin_ == raw_end_) return 0;
+        if (incomplete_ && raw_eof_) {  // a sequence cut off by the end of the file
+          raw_error_offset_ = raw_consumed_;
+          return -2;
+        }
+      }
+      char* in = raw_.data() + raw_begin_;
+      std::size_t in_left = raw_end_ - raw_begin_;
+      char* out = into;
+      std::size_t out_left = size;
+      const std::size_t converted = ::iconv(converter_, &in, &in_left, &out, &out_left);
+      const int error_number = errno;
+      const auto used = static_cast<std::size_t>(in - (raw_.data() + raw_begin_));
+      raw_begin_ += used;
+      raw_consumed_ += used;
+      const auto produced = static_cast<std::ptrdiff_t>(size - out_left);
+      if (converted == static_cast<std::size_t>(-1) && error_number == EINVAL) incomplete_ = true;
+      if (produced > 0) return produced;
+      if (converted == static_cast<std::size_t>(-1) && error_number == EILSEQ) {
+        raw_error_offset_ = raw_consumed_;
+        return -2;
+      }
+      if (converted == static_cast<std::size_t>(-1) && error_number == E2BIG) return 0;  // size 0
+    }
+  }
+
+  [[nodiscard]] std::uint64_t raw_error_offset() const { return raw_error_offset_; }
+
+  // Up to `size` raw bytes at `offset` (for locating an error): the count, or -1.
+  std::ptrdiff_t read_at(std::uint64_t offset, char* into, std::size_t size) const {
+    if (fd_ < 0) {
+      if (offset >= text_.size()) return 0;
+      const std::size_t n = std::min<std::size_t>(size, text_.size() - static_cast<std::size_t>(offset));
+      std::memcpy(into, text_.data() + offset, n);
+      return static_cast<std::ptrdiff_t>(n);
+    }
+    for (;;) {
+      const ssize_t got = ::pread(fd_, into, size, static_cast<off_t>(offset));
+      if (got >= 0 || errno != EINTR) return got;
+    }
+  }
+
+ private:
+  std::ptrdiff_t read_raw(char* into, std::size_t size) {
     if (fd_ < 0) {
       const std::size_t n = std::min(size, text_.size() - offset_);
       std::memcpy(into, text_.data() + offset_, n);
@@ -112,11 +188,91 @@ class byte_source {
     }
   }
 
- private:
   int fd_ = -1;
   std::string text_;
   std::size_t offset_ = 0;
+  // Transcoding: raw bytes [raw_begin_, raw_end_) are read but not yet converted.
+  iconv_t converter_ = reinterpret_cast<iconv_t>(-1);
+  std::vector<char> raw_ = std::vector<char>(std::size_t{1} << 16);
+  std::size_t raw_begin_ = 0, raw_end_ = 0;
+  bool raw_eof_ = false;
+  bool incomplete_ = false;       // the raw tail is the start of a sequence: read more first
+  std::uint64_t raw_consumed_ = 0;  // raw bytes converted so far
+  std::uint64_t raw_error_offset_ = 0;
 };
+
+// 1-based line and column (in bytes) of file offset `offset`, counting LF, CRLF and a lone CR as
+// one line end each, as the reader does. Reads the source again from the start: only used on the
+// way to a file-level error.
+struct text_position {
+  std::int64_t line = 1, column = 1;
+  std::uint64_t line_start = 0;
+};
+text_position locate(const byte_source& source, std::uint64_t offset) {
+  text_position at;
+  std::vector<char> chunk(std::size_t{1} << 16);
+  bool after_cr = false;
+  for (std::uint64_t o = 0; o < offset;) {
+    const std::ptrdiff_t got =
+        source.read_at(o, chunk.data(), static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), offset - o)));
+    if (got <= 0) break;
+    for (std::ptrdiff_t i = 0; i < got; ++i) {
+      const char c = chunk[static_cast<std::size_t>(i)];
+      const std::uint64_t here = o + static_cast<std::uint64_t>(i);
+      if (c == '\n') {
+        if (!after_cr) ++at.line;
+        at.line_start = here + 1;
+      } else if (c == '\r') {
+        ++at.line;
+        at.line_start = here + 1;
+      }
+      after_cr = c == '\r';
+    }
+    o += static_cast<std::uint64_t>(got);
+  }
+  at.column = static_cast<std::int64_t>(offset - at.line_start) + 1;
+  return at;
+}
+
+// "E5 A5" for the bytes at `offset`: at most 4, up to the next ASCII byte.
+std::string hex_bytes(const byte_source& source, std::uint64_t offset, std::size_t count) {
+  std::array<char, 4> bytes{};
+  const std::ptrdiff_t got = source.read_at(offset, bytes.data(), std::min<std::size_t>(count, 4));
+  std::string out;
+  for (std::ptrdiff_t i = 0; i < got; ++i) {
+    static constexpr char digits[] = "0123456789ABCDEF";
+    const auto b = static_cast<unsigned char>(bytes[static_cast<std::size_t>(i)]);
+    if (i > 0 && b < 0x80) break;
+    if (!out.empty()) out += ' ';
+    out += digits[b >> 4U];
+    out += digits[b & 0xFU];
+  }
+  return out;
+}
+
+// Whether the line starting at `line_start` decodes as GB18030 as a whole: only a hint in a
+// message, nothing is decoded on its strength.
+bool line_decodes_as_gb18030(const byte_source& source, std::uint64_t line_start) {
+  std::vector<char> text(std::size_t{1} << 16);
+  const std::ptrdiff_t got = source.read_at(line_start, text.data(), text.size());
+  if (got <= 0) return false;
+  std::size_t n = static_cast<std::size_t>(got);
+  for (std::size_t i = 0; i < n; ++i)
+    if (text[i] == '\n' || text[i] == '\r') {
+      n = i;
+      break;
+    }
+  const iconv_t cd = ::iconv_open("UTF-8", "GB18030");
+  if (cd == reinterpret_cast<iconv_t>(-1)) return false;
+  std::vector<char> decoded(4 * n + 4);
+  char* in = text.data();
+  std::size_t in_left = n;
+  char* out = decoded.data();
+  std::size_t out_left = decoded.size();
+  const std::size_t converted = ::iconv(cd, &in, &in_left, &out, &out_left);
+  ::iconv_close(cd);
+  return converted != static_cast<std::size_t>(-1) && in_left == 0;
+}
 
 }  // namespace
 
@@ -161,6 +317,9 @@ struct csv_reader::impl {
   bool at_eof = false;
   bool failed = false;
   std::uint64_t buffer_offset = 0;  // file offset of buffer[0]
+  detail::utf8_state utf8;          // the UTF-8 check, carried from read to read
+  std::uint64_t nul_until = 0;      // NUL bytes were read somewhere before this file offset
+  bool validating = false;          // check_bytes() is on
 
   // ---- a byte range of the file (see csv_range) ------------------------------------------------
   std::uint64_t range_end = std::numeric_limits<std::uint64_t>::max();
@@ -197,10 +356,18 @@ struct csv_reader::impl {
   std::string scratch;  // rewritten fields of this record ("a""b" -> a"b)
   std::int64_t record_line = 0;
   std::int64_t line = 1;       // the physical line where the next record would start
-  bool unterminated = false;   // the record ran into EOF inside a quoted field
+  bool unterminated = false;   // a quoted field of the record never closed (see give_up_quote)
   std::size_t unterminated_field = 0;
-  std::string_view unterminated_text;  // from the opening quote to EOF
-  std::string_view respondent_id;      // of the last data record (for a later duplicate check)
+  std::string unterminated_text;  // from the opening quote to the end of its line
+  std::size_t raw_end = 0;        // the record's raw bytes are buffer[begin, raw_end)
+  // A record longer than max_record_bytes: skipped, and rejected with what is kept of it.
+  bool too_long = false;
+  std::uint64_t too_long_bytes = 0;  // the line's length; 0 = "more than the limit" (see below)
+  std::string too_long_raw;
+  // Respondent ids taken in so far (as hashes), for R208; see csv_options::reject_duplicate_ids.
+  bool check_ids = false;
+  respondent_id_set ids;
+  std::vector<std::uint64_t> claimed;  // with options.record_ids: each id taken in, in row order
   std::vector<std::string_view> cells;  // the item cells, in plan item order
 
   std::int64_t rows = 0;
@@ -229,6 +396,10 @@ struct csv_reader::impl {
     }
     const std::ptrdiff_t got =
         source.read(buffer.get() + end, std::min(options.chunk_bytes, capacity - end));
+    if (got == -2) {
+      undecodable(source.raw_error_offset());
+      return;
+    }
     if (got < 0) {
       const int error_number = errno;
       failed = true;
@@ -241,19 +412,161 @@ struct csv_reader::impl {
     }
     if (got == 0) {
       at_eof = true;
+      // A sequence cut off by the end of the file.
+      if (validating && !source.transcodes() && utf8.need > 0) invalid_utf8(utf8.start);
       return;
     }
+    const std::size_t from = end;
     end += static_cast<std::size_t>(got);
+    check_bytes(from, end);
+  }
+
+  // Checks buffer[from, to), just read: UTF-8 validity (not for decoded text, UTF-8 by
+  // construction) and NUL bytes. Off while the encoding is sniffed and while a range reader
+  // skips to its first record (those bytes belong to another reader).
+  void check_bytes(std::size_t from, std::size_t to) {
+    if (!validating || from >= to) return;
+    const std::uint64_t offset = buffer_offset + from;
+    const std::size_t n = to - from;
+    if (source.transcodes()) {
+      if (std::memchr(buffer.get() + from, '\0', n) != nullptr) nul_until = offset + n;
+      return;
+    }
+    bool nul = false;
+    const std::uint64_t bad =
+        detail::check_utf8(reinterpret_cast<const unsigned char*>(buffer.get() + from), n, offset, utf8, nul);
+    if (nul) nul_until = offset + n;
+    if (bad != UINT64_MAX) invalid_utf8(bad);
+  }
+
+  // F106: the bytes at file offset `bad` are not UTF-8. Names the line, column and byte offset,
+  // and suggests --encoding gb18030 when that line decodes as GB18030 (a hint only).
+  void invalid_utf8(std::uint64_t bad) {
+    failed = true;
+    const text_position at = locate(source, bad);
+    std::string message = "the file is not valid UTF-8: bytes " + hex_bytes(source, bad, 4) +
+                          " at line " + std::to_string(at.line) + ", column " +
+                          std::to_string(at.column) + " (byte offset " + std::to_string(bad) + ")";
+    if (line_decodes_as_gb18030(source, at.line_start))
+      message += "; that line reads as GB18030/GBK text (a Chinese Excel \"CSV\" export): run "
+                 "again with --encoding gb18030, or save the file as \"CSV UTF-8\"";
+    else
+      message += "; qscore reads UTF-8: save the file as UTF-8, or name its encoding with "
+                 "--encoding";
+    errors.push_back(file_problem(errc::invalid_utf8, std::move(message), at.line, at.column));
+  }
+
+  // F107: the raw bytes at `bad` are not valid in the declared encoding.
+  void undecodable(std::uint64_t bad) {
+    failed = true;
+    const text_position at = locate(source, bad);
+    errors.push_back(file_problem(
+        errc::undecodable_bytes,
+        "bytes " + hex_bytes(source, bad, 4) + " at line " + std::to_string(at.line) +
+            ", column " + std::to_string(at.column) + " (byte offset " + std::to_string(bad) +
+            ") are not valid GB18030; check the --encoding given",
+        at.line, at.column));
   }
 
   // The next non-blank record into `fields` (or an unterminated one, flagged): true, or false
   // at the end of the input or after a read error.
   bool next_record() {
     for (;;) {
+      too_long = false;
       if (scan()) return true;
       if (failed || range_done) return false;
       if (at_eof) return finish_at_eof();
+      if (scan_state != state::between_records && end - begin > options.max_record_bytes)
+        return skip_long_record();
       fill();
+    }
+  }
+
+  // The first line end in buffer[from, end), or npos.
+  [[nodiscard]] std::size_t first_line_end(std::size_t from) const {
+    for (std::size_t i = from; i < end; ++i)
+      if (buffer[i] == '\n' || buffer[i] == '\r') return i;
+    return npos;
+  }
+
+  // Moves past the line end at buffer[at] (npos: the input ended) to the record's next line.
+  void resume_after(std::size_t at) {
+    scan_state = state::between_records;
+    if (at == npos) {
+      pos = end;
+      return;
+    }
+    skip_lf = buffer[at] == '\r';
+    pos = at + 1;
+    line = record_line + 1;
+  }
+
+  // A quoted field that spans more than max_quoted_lines line breaks, or runs into the end of
+  // the input: its quote is taken as never closed. The record's first line is rejected (R207)
+  // and reading resumes on the line after it, so the rest of the file is still read.
+  bool give_up_quote() {
+    const std::size_t line_end = first_line_end(begin);
+    const std::size_t quote = begin + field_from - 1;
+    raw_end = line_end == npos ? end : line_end;
+    unterminated = true;
+    unterminated_field = span_count;
+    const std::size_t from = quote < raw_end ? quote : begin;
+    unterminated_text.assign(buffer.get() + from, raw_end - from);
+    resume_after(line_end);
+    return true;
+  }
+
+  // A complete record (ending at the line end buffer[p], or at npos: the end of the input) that
+  // is longer than max_record_bytes: rejected (R210) just as skip_long_record() does, whatever
+  // the chunk size, so the outcome does not depend on where reads happen to end.
+  bool reject_long(std::size_t p) {
+    too_long = true;
+    unterminated = false;
+    const std::size_t line_end = record_breaks > 0 ? first_line_end(begin) : p;
+    keep_long_raw(line_end == npos ? end : line_end);
+    // A single line: its length. Several lines: only that the limit was passed, which does not
+    // depend on how far the reads happened to reach.
+    too_long_bytes = record_breaks > 0 ? 0 : (line_end == npos ? end : line_end) - begin;
+    resume_after(line_end);
+    return true;
+  }
+
+  // What a rejection keeps of a long record: its first line, cut to long_record_kept bytes and
+  // the byte limit (always in the buffer when a record is found too long, whatever the reads).
+  void keep_long_raw(std::size_t line_end) {
+    const std::size_t kept = std::min({line_end - begin, long_record_kept, options.max_record_bytes});
+    too_long_raw.assign(utf8_prefix(std::string_view(buffer.get() + begin, line_end - begin), kept));
+  }
+
+  // A record that grew past max_record_bytes without ending. When it already spans a line end
+  // (an open quote), reading resumes after its first line; otherwise the rest of its line is
+  // read and dropped chunk by chunk, never held whole. Rejected as R210.
+  bool skip_long_record() {
+    too_long = true;
+    unterminated = false;
+    const std::size_t line_end = first_line_end(begin);
+    keep_long_raw(line_end == npos ? end : line_end);
+    if (line_end != npos) {
+      too_long_bytes = record_breaks > 0 ? 0 : line_end - begin;
+      resume_after(line_end);
+      return true;
+    }
+    too_long_bytes = end - begin;
+    for (;;) {
+      begin = pos = end;  // nothing read so far is needed
+      fill();
+      if (failed) return false;
+      if (at_eof) {
+        resume_after(npos);
+        return true;
+      }
+      const std::size_t at = first_line_end(pos);
+      too_long_bytes += (at == npos ? end : at) - pos;
+      if (at != npos) {
+        begin = at;
+        resume_after(at);
+        return true;
+      }
     }
   }
 
@@ -339,11 +652,19 @@ struct csv_reader::impl {
           return end_record(p);
         }
         case state::quoted: {
-          const void* quote = std::memchr(b + p, '"', e - p);
+          // Looks no further than the record's byte limit, so that which limit is passed first
+          // (lines: R207, bytes: R210) is decided by the bytes, not by where a read ended.
+          const bool capped = e - begin > options.max_record_bytes;
+          const std::size_t to = capped ? std::max(p, begin + options.max_record_bytes + 1) : e;
+          const void* quote = std::memchr(b + p, '"', to - p);
           const std::size_t stop =
-              quote != nullptr ? static_cast<std::size_t>(static_cast<const char*>(quote) - b) : e;
+              quote != nullptr ? static_cast<std::size_t>(static_cast<const char*>(quote) - b) : to;
           record_breaks += count_line_breaks(b, p, stop);
-          if (quote == nullptr) return suspend(e);
+          if (record_breaks > options.max_quoted_lines) return give_up_quote();
+          if (quote == nullptr) {
+            if (capped) return skip_long_record();
+            return suspend(e);
+          }
           p = stop + 1;
           scan_state = state::quote_in_quoted;
           continue;
@@ -407,9 +728,11 @@ struct csv_reader::impl {
 
   // The record ended at the line break b[p]: publish its fields and move past it.
   bool end_record(std::size_t p) {
+    if (p - begin > options.max_record_bytes) return reject_long(p);
     skip_lf = buffer[p] == '\r';
     line += 1 + record_breaks;
     unterminated = false;
+    raw_end = p;
     publish_fields();
     scan_state = state::between_records;
     pos = p + 1;
@@ -438,12 +761,10 @@ struct csv_reader::impl {
         add_span(field_from, field_escaped ? e : e - 1, field_escaped);
         break;
       case state::quoted:  // a quote that never closes: the record is rejected (R207)
-        unterminated = true;
-        unterminated_field = span_count;
-        unterminated_text = std::string_view(buffer.get() + begin + field_from - 1,
-                                             e - field_from + 1);
-        break;
+        return give_up_quote();
     }
+    if (end - begin > options.max_record_bytes) return reject_long(npos);
+    raw_end = end;
     line += record_breaks;
     if (!unterminated) publish_fields();
     scan_state = state::between_records;
@@ -495,6 +816,11 @@ struct csv_reader::impl {
 
   // Everything open() checks before the first row: the encoding, then the header.
   std::vector<diagnostic> start() {
+    options.max_quoted_lines = std::max<std::int64_t>(options.max_quoted_lines, 0);
+    options.max_record_bytes = std::max<std::size_t>(options.max_record_bytes, 1);
+    if (options.encoding == csv_options::text_encoding::gb18030 && !source.decode_from("GB18030"))
+      return {file_problem(errc::undecodable_bytes,
+                           "this system's iconv cannot decode GB18030: convert the file to UTF-8 first")};
     if (auto problems = check_encoding(); !problems.empty()) return problems;
     return read_header();
   }
@@ -523,9 +849,11 @@ struct csv_reader::impl {
     else if (starts_with("\0\0\xFE\xFF"sv)) found = "UTF-32 BE (byte-order mark 00 00 FE FF)";
     else if (starts_with("\xFF\xFE"sv)) found = "UTF-16 LE (byte-order mark FF FE)";
     else if (starts_with("\xFE\xFF"sv)) found = "UTF-16 BE (byte-order mark FE FF)";
-    else if (head.find('\0') != std::string_view::npos)
-      found = "not UTF-8 text: it has NUL bytes in its first 4 KB (UTF-16 or UTF-32 without a "
-              "byte-order mark, or a binary file)";
+    else if (static_cast<std::size_t>(std::count(head.begin(), head.end(), '\0')) * 8 > head.size())
+      // UTF-16/32 text has a NUL in nearly every other byte; a stray NUL or two in a UTF-8
+      // file is a row problem (R209), not an encoding.
+      found = "not UTF-8 text: more than 1 in 8 of its first bytes are NUL (UTF-16 or UTF-32 "
+              "without a byte-order mark, or a binary file)";
     if (!found.empty())
       return {file_problem(errc::unsupported_encoding,
                            "the file is " + found +
@@ -533,6 +861,10 @@ struct csv_reader::impl {
                                "\"CSV UTF-8 (comma delimited)\")",
                            1, 1)};
     if (starts_with("\xEF\xBB\xBF"sv)) begin = pos = 3;
+    validating = true;
+    check_bytes(0, end);
+    if (!failed && at_eof && utf8.need > 0) invalid_utf8(utf8.start);  // cut off by the end
+    if (failed) return errors;
     return {};
   }
 
@@ -545,6 +877,11 @@ struct csv_reader::impl {
     }
     const std::int64_t header_line = record_line;
     header_ends_with_lf = pos > 0 && buffer[pos - 1] == '\n';
+    if (too_long)
+      return {file_problem(errc::empty_file,
+                           "the header line is longer than " + std::to_string(options.max_record_bytes) +
+                               " bytes (--max-line-bytes), so there is no usable header",
+                           header_line, 1)};
     if (unterminated)
       return {file_problem(errc::empty_file,
                            "the header line has a quoted name that is never closed, so there is "
@@ -594,6 +931,7 @@ struct csv_reader::impl {
     for (const auto& item : plan->items)
       item_columns.push_back(find(item.column, "answers to item '" + item.id + "'"));
     cells.resize(plan->item_count());
+    check_ids = options.reject_duplicate_ids && respondent_column != npos;
     if (problems.empty()) plan_fast_path();
     return problems;
   }
@@ -609,7 +947,7 @@ struct csv_reader::impl {
 
   // What each header column feeds: an item index (>= 0) or one of these.
   static constexpr int role_ignored = -1, role_group = -2, role_unit = -3, role_weight = -4,
-                       role_stratum = -5;
+                       role_stratum = -5, role_respondent = -6;
   std::vector<int> column_role;
   std::vector<const code_decoder*> item_decoder;  // per plan item
   // Per plan item, the code of each one-byte cell, with '"' and '\r' marked invalid so that
@@ -674,6 +1012,7 @@ struct csv_reader::impl {
     group_keys.build(plan->definition->groups);
     unit_keys.build(plan->definition->units);
     column_role.assign(header.size(), role_ignored);
+    if (check_ids) column_role[respondent_column] = role_respondent;
     if (group_column != npos) column_role[group_column] = role_group;
     if (unit_column != npos) column_role[unit_column] = role_unit;
     if (weight_column != npos) column_role[weight_column] = role_weight;
@@ -698,6 +1037,21 @@ struct csv_reader::impl {
       item_run_end[c] = !in_run ? c : next_in_run ? item_run_end[c + 1] : c + 1;
     }
     has_stratum = stratum_column != npos;
+    // A respondent column that also plays another role (a layout naming one column twice): the
+    // fast path would not see the id, so every row takes the general path.
+    if (check_ids && column_role[respondent_column] != role_respondent) column_role.clear();
+  }
+
+  // Whether the row with this respondent id may be taken in; if so, the id is now taken.
+  // False for a duplicate, which the caller rejects (R208).
+  bool claim_id(std::string_view cell) {
+    const std::string_view id = batch_builder::trim(cell);
+    if (id.empty()) return true;  // no id, nothing to compare
+    const std::uint64_t h = respondent_id_set::hash(id);
+    if (options.earlier_ids != nullptr && options.earlier_ids->contains(h)) return false;
+    if (!ids.insert(h)) return false;
+    if (options.record_ids) claimed.push_back(h);
+    return true;
   }
 
   bool try_fast_record() {
@@ -711,11 +1065,15 @@ struct csv_reader::impl {
     const char* const line_end = static_cast<const char*>(newline);
     const char* const content_end = (line_end > p && line_end[-1] == '\r') ? line_end - 1 : line_end;
     if (content_end == p) return false;  // a blank line
+    // Too long, or holding a NUL: the general path rejects it.
+    if (static_cast<std::size_t>(line_end - p) > options.max_record_bytes) return false;
+    if (nul_until > buffer_offset + pos && std::memchr(p, '\0', static_cast<std::size_t>(line_end - p)) != nullptr)
+      return false;
     const char delimiter = options.delimiter;
 
     int group = -1, unit = -1, stratum = -1;
     double weight = 1.0;
-    std::string_view stratum_cell;
+    std::string_view stratum_cell, id_cell;
     // Everything the loop reads lives in locals: the answer codes are stored through
     // unsigned char pointers, which may alias anything, so members would be reloaded per field.
     const std::size_t columns = column_role.size();
@@ -791,6 +1149,8 @@ struct csv_reader::impl {
         } else if (role == role_stratum) {
           if (batch_builder::trim(cell).empty()) return false;
           stratum_cell = cell;  // registered only once the row is sure to be taken
+        } else if (role == role_respondent) {
+          id_cell = cell;  // claimed only once the row is sure to be taken
         }
         p = q;
       }
@@ -803,6 +1163,8 @@ struct csv_reader::impl {
         return false;
       }
     }
+    // A duplicate id leaves the record to the general path, which rejects it (R208).
+    if (check_ids && !claim_id(id_cell)) return false;
     stratum = has_stratum ? builder.add_stratum(stratum_cell) : group;
     const std::size_t next = static_cast<std::size_t>(line_end - b) + 1;
     pos = begin = next;
@@ -825,12 +1187,18 @@ struct csv_reader::impl {
     begin = pos = end = 0;
     buffer_offset = offset - 1;
     at_eof = false;
+    // The bytes before the first record belong to the previous range, which checks them; this
+    // reader checks from its first record on.
+    validating = false;
+    utf8 = {};
     scan_state = state::between_records;
     skip_lf = false;
     line = 1;
     for (;;) {
       if (const void* lf = std::memchr(buffer.get() + pos, '\n', end - pos)) {
         pos = begin = static_cast<std::size_t>(static_cast<const char*>(lf) - buffer.get()) + 1;
+        validating = true;
+        check_bytes(pos, end);
         return;
       }
       pos = begin = end;  // nothing before a line end is needed
@@ -844,12 +1212,44 @@ struct csv_reader::impl {
   // Hands the finished data record to the builder, which checks every value.
   void take_record() {
     ++rows;
+    const std::size_t rejected_before = builder.rejected();
+    check_record();
+    if (options.keep_rejected_raw && builder.rejected() > rejected_before) {
+      std::string& raw = builder.last_rejection().raw;
+      if (too_long) raw = too_long_raw;
+      else raw.assign(buffer.get() + begin, raw_end - begin);
+    }
+  }
+
+  void check_record() {
+    if (too_long) {
+      builder.reject(record_line, errc::record_too_long, {},
+                     too_long_bytes > 0 ? std::to_string(too_long_bytes) + " bytes"
+                                        : "more than " + std::to_string(options.max_record_bytes) +
+                                              " bytes over several lines (an open quote?)",
+                     "a row of at most " + std::to_string(options.max_record_bytes) +
+                         " bytes (--max-line-bytes)",
+                     -1);
+      return;
+    }
     if (unterminated) {
       const std::string column =
           unterminated_field < header.size() ? header[unterminated_field] : std::string{};
       builder.reject(record_line, errc::unterminated_quote, column,
                      utf8_prefix(unterminated_text, unterminated_preview),
-                     "a closing double quote before the end of the file", -1);
+                     "a closing double quote on this line or within " +
+                         std::to_string(options.max_quoted_lines) +
+                         " lines (--max-quoted-lines); reading resumed on the next line",
+                     -1);
+      return;
+    }
+    if (nul_until > buffer_offset + begin && std::memchr(buffer.get() + begin, '\0', raw_end - begin) != nullptr) {
+      std::size_t at = 0;  // the field holding the NUL (fields may live in scratch)
+      while (at + 1 < fields.size() && std::memchr(fields[at].data(), '\0', fields[at].size()) == nullptr) ++at;
+      std::string shown(utf8_prefix(fields.empty() ? std::string_view{} : fields[at], unterminated_preview));
+      for (std::size_t i = 0; (i = shown.find('\0', i)) != std::string::npos;) shown.replace(i, 1, "\\0");
+      builder.reject(record_line, errc::nul_byte, at < header.size() ? header[at] : std::string{}, shown,
+                     "text without NUL bytes (a NUL is not text: the file may be damaged or binary)", -1);
       return;
     }
     if (fields.size() != header.size()) {
@@ -857,13 +1257,22 @@ struct csv_reader::impl {
                      std::to_string(header.size()) + " fields as in the header", -1);
       return;
     }
-    if (respondent_column != npos) respondent_id = fields[respondent_column];
     for (std::size_t j = 0; j < item_columns.size(); ++j) cells[j] = fields[item_columns[j]];
     const std::string_view weight = weight_column != npos ? fields[weight_column] : std::string_view{};
     const std::string_view stratum =
         stratum_column != npos ? fields[stratum_column] : std::string_view{};
-    builder.add_text_row(fields[group_column], fields[unit_column], cells, weight, record_line,
-                         stratum);
+    const bool taken = builder.add_text_row(fields[group_column], fields[unit_column], cells,
+                                            weight, record_line, stratum);
+    // The id is checked last: a row with a bad value keeps that reason and claims no id.
+    if (taken && check_ids && !claim_id(fields[respondent_column])) {
+      const std::string_view id = batch_builder::trim(fields[respondent_column]);
+      builder.retract_last(record_line, errc::duplicate_respondent, header[respondent_column],
+                           utf8_prefix(id, unterminated_preview),
+                           "a new respondent id: respondent id '" +
+                               std::string(utf8_prefix(id, unterminated_preview)) +
+                               "' already given on an earlier row (--allow-duplicate-ids "
+                               "turns this check off)");
+    }
   }
 };
 
@@ -934,8 +1343,12 @@ bool csv_reader::next(response_batch& out) {
 std::int64_t csv_reader::rows_read() const { return impl_->rows; }
 std::int64_t csv_reader::lines_read() const { return impl_->line - 1; }
 bool csv_reader::saw_quoted_field() const { return impl_->saw_quote; }
-bool csv_reader::splittable() const { return impl_->source.is_file() && impl_->header_ends_with_lf; }
+bool csv_reader::splittable() const {
+  // Ranges are offsets in the raw file: decoded text has other offsets, so it is read in one piece.
+  return impl_->source.is_file() && !impl_->source.transcodes() && impl_->header_ends_with_lf;
+}
 const std::vector<diagnostic>& csv_reader::errors() const { return impl_->errors; }
 const std::string& csv_reader::name() const { return impl_->name; }
+const std::vector<std::uint64_t>& csv_reader::claimed_ids() const { return impl_->claimed; }
 
 }  // namespace qscore

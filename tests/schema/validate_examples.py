@@ -81,6 +81,7 @@ def main():
     valid_fixtures = source / "tests" / "golden" / "definitions" / "valid"
     if valid_fixtures.is_dir():
         definitions += sorted(valid_fixtures.rglob("*.yaml"))
+    definitions += sorted((source / "tests" / "catalogue").rglob("*.yaml"))  # the bad-input catalogue
     if not definitions:
         print("no definitions found under", source / "examples")
         return 1

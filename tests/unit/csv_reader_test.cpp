@@ -281,16 +281,17 @@ TEST_F(csv_reader_test, wrong_field_count_is_rejected) {
 }
 
 TEST_F(csv_reader_test, unterminated_quote_at_eof_is_rejected) {
-  // r2's note opens a quote on line 3 that never closes: the rest of the file is that one record,
-  // so r3 is not read as a row of its own. rows_read = 2 (r1 and the broken r2).
+  // r2's note opens a quote on line 3 that never closes before the end of the file: r2 (its
+  // line 3 only) is rejected and reading resumes on line 4, so r3 is still read.
+  // rows_read = 3 (r1, the broken r2, r3).
   const auto c = read_text(plan, header + "\nr1,u1,staff,4,5,,3\nr2,u1,staff,4,5,\"oops,3\nr3,u1,staff,1,1,,1\n");
-  EXPECT_EQ(c.rows, std::vector<std::string>{"2 staff u1 1 [5 4 3]"});
+  EXPECT_EQ(c.rows, (std::vector<std::string>{"2 staff u1 1 [5 4 3]", "4 staff u1 1 [1 1 1]"}));
   ASSERT_EQ(c.rejected.size(), 1U);
   EXPECT_EQ(c.rejected[0].code, errc::unterminated_quote);
   EXPECT_EQ(c.rejected[0].line, 3);
   EXPECT_EQ(c.rejected[0].column, "note");
-  EXPECT_EQ(c.rejected[0].value, "\"oops,3\nr3,u1,staff,1,1,,1\n");  // 27 bytes: all of it
-  EXPECT_EQ(c.rows_read, 2);
+  EXPECT_EQ(c.rejected[0].value, "\"oops,3");  // from the quote to the end of its line
+  EXPECT_EQ(c.rows_read, 3);
 }
 
 TEST_F(csv_reader_test, unterminated_quote_value_is_cut_to_40_bytes_on_a_character_boundary) {
@@ -486,8 +487,8 @@ TEST_F(csv_reader_test, every_chunk_size_gives_the_same_batches) {
       "r6,u1,visitor,1,1,,1\r\n"                                              // 10 R202
       "\n"                                                                    // 11 blank
       "r7,u2,student,Satisfied,\"Very satisfied\",,\"Don't know\"\r\n"       // 12 [5 4 6]
-      "r8,u1,staff,1,2,\"oops,3\r\n"                                          // 13 R207 ...
-      "r9,u1,staff,1,1,,1\r\n";                                               // 14 ... to EOF
+      "r8,u1,staff,1,2,\"oops,3\r\n"                                          // 13 R207, then
+      "r9,u1,staff,1,1,,1\r\n";                                               // 14 resumes [1 1 1]
   csv_options options;
   options.batch_rows = 2;
   options.chunk_bytes = std::size_t{1} << 20;
@@ -495,7 +496,7 @@ TEST_F(csv_reader_test, every_chunk_size_gives_the_same_batches) {
   EXPECT_EQ(reference.rows,
             (std::vector<std::string>{"2 staff u1 1 [5 4 3]", "4 student u2 1 [2 1 6]",
                                       "5 staff u1 1 [3 3 4]", "8 staff u2 1 [1 5 0]",
-                                      "12 student u2 1 [5 4 6]"}));
+                                      "12 student u2 1 [5 4 6]", "14 staff u1 1 [1 1 1]"}));
   ASSERT_EQ(reference.rejected.size(), 3U);
   EXPECT_EQ(reference.rejected[0].code, errc::field_count);
   EXPECT_EQ(reference.rejected[0].line, 9);
@@ -505,10 +506,10 @@ TEST_F(csv_reader_test, every_chunk_size_gives_the_same_batches) {
   EXPECT_EQ(reference.rejected[2].code, errc::unterminated_quote);
   EXPECT_EQ(reference.rejected[2].line, 13);
   EXPECT_EQ(reference.rejected[2].column, "note");
-  EXPECT_EQ(reference.rejected[2].value, "\"oops,3\r\nr9,u1,staff,1,1,,1\r\n");
-  // batch 1: r1 r2; batch 2: r3 r4; batch 3: r5 (R201), r6 (R202), r7, r8 (R207), then EOF.
-  EXPECT_EQ(reference.batches, (std::vector<std::string>{"2+0", "2+0", "1+3"}));
-  EXPECT_EQ(reference.rows_read, 8);
+  EXPECT_EQ(reference.rejected[2].value, "\"oops,3");
+  // batch 1: r1 r2; batch 2: r3 r4; batch 3: r5 (R201), r6 (R202), r7, r8 (R207), r9, then EOF.
+  EXPECT_EQ(reference.batches, (std::vector<std::string>{"2+0", "2+0", "2+3"}));
+  EXPECT_EQ(reference.rows_read, 9);
 
   for (const std::size_t chunk : {1, 2, 3, 7, 64}) {
     options.chunk_bytes = chunk;
@@ -577,6 +578,7 @@ TEST_F(csv_file_test, a_large_file_streams_in_small_chunks) {
   csv_options options;
   options.chunk_bytes = 4096;
   options.batch_rows = 1000;
+  options.reject_duplicate_ids = false;  // every row has id r: this test is about streaming
   auto reader = csv_reader::open(path, plan, options);
   ASSERT_TRUE(reader.has_value());
   const auto c = drain(*reader, plan);
@@ -656,3 +658,71 @@ TEST_F(csv_file_test, score_file_tallies_a_file) {
 }
 
 }  // namespace
+
+// ---- hostile input: limits, NUL bytes, raw text -------------------------------------------------
+
+TEST_F(csv_reader_test, hostile_input_gives_the_same_results_for_every_chunk_size) {
+  // Limits: 2 line breaks per quoted field, 60 bytes per record. Line by line:
+  using namespace std::string_literals;  // "..."s keeps the NUL byte of line 9
+  const std::string text = header + "\n"                              // 1
+      "r1,u1,staff,4,5,\"a\nb\nc\nd\",3\n"                            // 2 R207 (3 breaks > 2)
+      // 3-5 "b" "c" "d",3: one or two fields each, R201
+      "r2,u1,staff,4,5," + std::string(70, 'x') + ",3\n"              // 6 R210: 88 bytes
+      "r3,u1,staff,4,5,\"" + std::string(30, 'y') + "\n" + std::string(40, 'z') + "\",3\n"  // 7 R210
+      // 8: the rest of the open quote, zzz...",3: 2 fields, R201
+      "r4,u1,staff,4,5,a\0b,3\n"s                                     // 9 R209
+      "r5,u1,staff,4,5,\"ok\nfine\",3\n";                             // 10-11 [5 4 3]
+  csv_options options;
+  options.max_quoted_lines = 2;
+  options.max_record_bytes = 60;
+  options.keep_rejected_raw = true;
+  const auto reference = read_text(plan, text, options);
+  EXPECT_EQ(reference.rows, std::vector<std::string>{"10 staff u1 1 [5 4 3]"});
+  std::vector<std::pair<std::int64_t, errc>> got;
+  for (const auto& r : reference.rejected) got.emplace_back(r.line, r.code);
+  EXPECT_EQ(got, (std::vector<std::pair<std::int64_t, errc>>{
+                     {2, errc::unterminated_quote}, {3, errc::field_count}, {4, errc::field_count},
+                     {5, errc::field_count}, {6, errc::record_too_long}, {7, errc::record_too_long},
+                     {8, errc::field_count}, {9, errc::nul_byte}}));
+  ASSERT_EQ(reference.rejected.size(), 8U);
+  // "r2,u1,staff,4,5," is 16 bytes, then 70 x, then ",3": 88 bytes on one line.
+  EXPECT_EQ(reference.rejected[4].value, "88 bytes");
+  // The raw text of a rejected row is its first line; of a long one, cut to the byte limit.
+  EXPECT_EQ(reference.rejected[0].raw, "r1,u1,staff,4,5,\"a");
+  EXPECT_EQ(reference.rejected[4].raw, ("r2,u1,staff,4,5," + std::string(70, 'x')).substr(0, 60));
+  EXPECT_EQ(reference.rejected[5].raw, "r3,u1,staff,4,5,\"" + std::string(30, 'y'));
+  EXPECT_EQ(reference.rejected[7].column, "note");
+  EXPECT_EQ(reference.rejected[7].value, "a\\0b");
+  EXPECT_EQ(reference.rows_read, 9);
+
+  for (const std::size_t chunk : {1, 2, 3, 7, 64}) {
+    options.chunk_bytes = chunk;
+    EXPECT_EQ(read_text(plan, text, options).text(), reference.text()) << "chunk_bytes = " << chunk;
+  }
+}
+
+TEST_F(csv_reader_test, invalid_utf8_fails_with_its_position) {
+  // "r1,u1,staff,4,5,caf" is 19 bytes: E9 is column 20 of line 2, offset 43 + 1 + 19 = 63.
+  ASSERT_EQ(header.size(), 43U);
+  // The whole text is read (and checked) while the encoding is sniffed, so open() fails.
+  const auto reader = csv_reader::from_string(header + "\nr1,u1,staff,4,5,caf\xE9,3\n", "t.csv", plan);
+  ASSERT_FALSE(reader);
+  const std::vector<diagnostic>& problems = reader.diagnostics();
+  ASSERT_EQ(problems.size(), 1U);
+  EXPECT_EQ(problems[0].code, errc::invalid_utf8);
+  EXPECT_EQ(problems[0].where.line, 2);
+  EXPECT_EQ(problems[0].where.column, 20);
+  EXPECT_NE(problems[0].message.find("bytes E9 at line 2, column 20 (byte offset 63)"), std::string::npos);
+}
+
+TEST_F(csv_reader_test, utf8_split_across_reads_is_still_valid) {
+  // Three- and four-byte sequences (服务, 😀) cut at every possible point by one-byte reads.
+  const std::string text = header + "\nr1,u1,staff,4,5,服务很好😀,3\nr2,u1,staff,4,5,\"好\",3\n";
+  csv_options options;
+  const auto reference = read_text(plan, text, options);
+  EXPECT_EQ(reference.rows, (std::vector<std::string>{"2 staff u1 1 [5 4 3]", "3 staff u1 1 [5 4 3]"}));
+  for (const std::size_t chunk : {1, 2, 3, 5}) {
+    options.chunk_bytes = chunk;
+    EXPECT_EQ(read_text(plan, text, options).text(), reference.text()) << "chunk_bytes = " << chunk;
+  }
+}

@@ -68,6 +68,8 @@ enum class errc : std::uint16_t {
   duplicate_column = 103,      // F103 the header names one column twice
   unsupported_encoding = 104,  // F104 UTF-16/32 or another encoding that is not UTF-8
   empty_file = 105,            // F105 no header line at all
+  invalid_utf8 = 106,          // F106 bytes that are not UTF-8 (and no --encoding was given)
+  undecodable_bytes = 107,     // F107 bytes that are not valid in the declared encoding
   // Report files read back for comparison (io/read_report.hpp, compare/compare.hpp).
   report_unreadable = 116,     // F116 a report file cannot be read, or is not valid JSON
   not_a_report = 117,          // F117 valid JSON, but not a qscore JSON report
@@ -89,6 +91,9 @@ enum class errc : std::uint16_t {
   invalid_row_weight = 205, // R205 a sampling weight that is not a finite number >= 0
   empty_key = 206,          // R206 the group or unit cell is empty
   unterminated_quote = 207, // R207 a quoted field that never closes
+  duplicate_respondent = 208, // R208 a respondent id already seen on an earlier line
+  nul_byte = 209,           // R209 the row holds a NUL byte
+  record_too_long = 210,    // R210 the row is longer than the reader's byte limit
   check_failed = 220,       // R220 a consistency check with action reject failed on the row
 };
 

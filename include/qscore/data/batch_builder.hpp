@@ -52,7 +52,7 @@ class batch_builder {
       const auto parsed = parse_weight(trim(weight));
       if (!parsed)
         return reject(line, errc::invalid_row_weight, plan_->definition->columns.weight, weight,
-                      "a finite number >= 0", unit_index);
+                      expected_weight(trim(weight)), unit_index);
       w = *parsed;
     }
     int stratum_index = *group_index;
@@ -68,7 +68,7 @@ class batch_builder {
       const answer_code code = plan_->decode(j, answers[j]);
       if (code == code_decoder::invalid)
         return reject(line, errc::invalid_code, plan_->items[j].column, answers[j],
-                      plan_->expected_answers(j), unit_index);
+                      plan_->expected_answers(j) + code_hint(answers[j]), unit_index);
       batch_.codes(row, static_cast<Eigen::Index>(j)) = code;
     }
     for (std::size_t j = answers.size(); j < plan_->item_count(); ++j)
@@ -174,6 +174,19 @@ class batch_builder {
     return false;
   }
 
+  // Takes back the row added last (there must be one) and records it as rejected instead, with
+  // its unit: for checks that can only run once a row's values are known to be good (a
+  // duplicate respondent id).
+  void retract_last(std::int64_t line, errc code, std::string_view column, std::string_view value,
+                    std::string_view expected) {
+    --size_;
+    batch_.lines.pop_back();
+    reject(line, code, column, value, expected, batch_.unit(size_));
+  }
+
+  // The last rejection recorded (there must be one): lets a reader attach the row's raw text.
+  row_rejection& last_rejection() { return batch_.rejected.back(); }
+
   // The unit index for a cell, or -1 (empty) / -2 (not a declared unit).
   static constexpr int empty_unit = -1;
   static constexpr int unknown_unit = -2;
@@ -195,6 +208,37 @@ class batch_builder {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
     while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
     return s;
+  }
+
+  // What a rejected weight should have been, said for the mistakes that happen: a decimal comma
+  // or thousands separator (1,5  1 000), a sign, NaN or infinity.
+  static std::string expected_weight(std::string_view text) {
+    std::string out = "a finite number >= 0 written with a decimal point (e.g. 1.5)";
+    if (text.find_first_of(", '") != std::string_view::npos)
+      out += "; decimal commas and thousands separators are not read (write 1.5, 1000)";
+    else if (!text.empty() && text.front() == '-')
+      out += "; a weight cannot be negative";
+    else if (text.find_first_of("nNiI") != std::string_view::npos)
+      out += "; NaN and infinity are not weights";
+    return out;
+  }
+
+  // A note for answers that look like codes but are not: codes are matched as text, so neither
+  // full-width digits (U+FF10..FF19, typed with a Chinese input method) nor 4.0 for 4 are taken.
+  static std::string code_hint(std::string_view cell) {
+    if (cell.find("\xEF\xBC") != std::string_view::npos) {
+      for (std::size_t i = cell.find("\xEF\xBC"); i != std::string_view::npos && i + 2 < cell.size();
+           i = cell.find("\xEF\xBC", i + 1)) {
+        const auto third = static_cast<unsigned char>(cell[i + 2]);
+        if (third >= 0x90 && third <= 0x99)
+          return "; full-width digits (０-９) are not codes: type ASCII digits (0-9)";
+      }
+    }
+    const std::string_view t = trim(cell);
+    if (t.find('.') != std::string_view::npos && detail::parse_decimal(t))
+      return "; codes are matched as text, not as numbers, so " + std::string(t) +
+             " is not the same as a code without its decimals";
+    return {};
   }
 
   // A finite, non-negative decimal number ("1", "0.85", "1e-3"); nothing else.

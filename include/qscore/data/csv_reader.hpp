@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <limits>
 #include <memory>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "qscore/core/diagnostic.hpp"
+#include "qscore/data/respondent_ids.hpp"
 #include "qscore/data/response_batch.hpp"
 #include "qscore/plan/scoring_plan.hpp"
 
@@ -20,6 +22,30 @@ struct csv_options {
   std::size_t chunk_bytes = std::size_t{1} << 20;  // bytes read from the file at a time
   Eigen::Index batch_rows = 4096;                  // rows handed out per batch (the last may be short)
   char delimiter = ',';
+  // The file's encoding. UTF-8 input is validated (invalid bytes: F106, naming the line, column
+  // and byte offset); GB18030 (and GBK, its subset) is decoded to UTF-8 with iconv as it is read
+  // (undecodable bytes: F107). Nothing is ever guessed: other encodings must be named.
+  enum class text_encoding : std::uint8_t { utf8, gb18030 };
+  text_encoding encoding = text_encoding::utf8;
+  // A quoted field may span at most this many line breaks. Past that the quote is taken as
+  // never closed: the row that opened it is rejected (R207) and reading resumes on the next
+  // physical line, so a stray quote cannot swallow the rest of the file.
+  std::int64_t max_quoted_lines = 100;
+  // A record (all its physical lines) longer than this is rejected (R210) and skipped without
+  // being buffered whole.
+  std::size_t max_record_bytes = std::size_t{1} << 20;
+  // Keep each rejected row's raw bytes (row_rejection::raw), for a rejects file.
+  bool keep_rejected_raw = false;
+  // Reject (R208) a row whose respondent id (the layout's respondent column, trimmed, compared
+  // byte for byte) was already given by an earlier row that was taken in (scored or void). The
+  // id is checked after the row's values, so a row with a bad value keeps that reason and
+  // claims no id. An empty id is never a duplicate. Off: --allow-duplicate-ids.
+  bool reject_duplicate_ids = true;
+  // For score_file, which reads a file in parts: ids taken in by the parts before this one
+  // (not owned; null = none), and whether to keep the hash of every id this reader takes in,
+  // in row order (claimed_ids()).
+  const respondent_id_set* earlier_ids = nullptr;
+  bool record_ids = false;
 };
 
 // A byte range of a file: the records that START at offsets in [begin, end). Consecutive ranges
@@ -70,6 +96,9 @@ class csv_reader {
   // Problems that stopped the stream after it was opened (e.g. an I/O error).
   [[nodiscard]] const std::vector<diagnostic>& errors() const;
   [[nodiscard]] const std::string& name() const;
+  // The hash of each respondent id taken in so far, in row order (only with
+  // csv_options::record_ids).
+  [[nodiscard]] const std::vector<std::uint64_t>& claimed_ids() const;
 
  private:
   struct impl;

@@ -25,6 +25,8 @@ struct row_rejection {
   std::string expected;    // what would have been accepted
   int unit = -1;           // index into the batch's unit_ids when the unit is known, else -1
   std::string check;       // R220: the name of the consistency check the row failed
+  std::string raw;         // the row's bytes as read, line ends inside it included (only with
+                           // csv_options::keep_rejected_raw; cut at max_record_bytes for R210)
 
   [[nodiscard]] std::string message() const {
     std::string out = error_id(code);

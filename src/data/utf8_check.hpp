@@ -1,0 +1,72 @@
+// A streaming UTF-8 validator for the CSV reader (private to src/data/). The reader checks every
+// byte it reads, chunk by chunk, so a sequence may be split across two reads: the state carries
+// what is still owed. It also notes NUL bytes, which the reader rejects row by row (R209).
+//
+// Invalid UTF-8 is a file-level problem (F106), not a row problem: a file exported in another
+// encoding (Chinese Excel's "CSV" is GBK/GB18030) is wrong on every line that has non-ASCII
+// text, and many GBK byte pairs are also valid UTF-8, so guessing per cell would silently
+// score mojibake. Nothing is decoded unless the user names the encoding.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+namespace qscore::detail {
+
+struct utf8_state {
+  int need = 0;                 // continuation bytes still owed by the open sequence
+  unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the next continuation byte
+  std::uint64_t start = 0;      // file offset of the open sequence's lead byte
+};
+
+// Checks p[0, n), whose first byte is at file offset `offset`. Returns the file offset of the
+// first invalid sequence's first byte, or UINT64_MAX when all is well. Sets `nul` when a NUL
+// byte is seen.
+inline std::uint64_t check_utf8(const unsigned char* p, std::size_t n, std::uint64_t offset,
+                                utf8_state& s, bool& nul) {
+  constexpr std::uint64_t high_bits = 0x8080808080808080ULL;
+  constexpr std::uint64_t ones = 0x0101010101010101ULL;
+  std::size_t i = 0;
+  while (i < n) {
+    if (s.need == 0) {
+      // Plain ASCII eight bytes at a time: almost every byte of a survey file.
+      while (i + 8 <= n) {
+        std::uint64_t word = 0;
+        std::memcpy(&word, p + i, 8);
+        if ((word & high_bits) != 0) break;
+        if (((word - ones) & ~word & high_bits) != 0) nul = true;  // a zero byte in the word
+        i += 8;
+      }
+      if (i == n) break;
+      const unsigned char c = p[i];
+      if (c < 0x80) {
+        if (c == 0) nul = true;
+        ++i;
+        continue;
+      }
+      s.start = offset + i;
+      s.lo = 0x80;
+      s.hi = 0xBF;
+      if (c >= 0xC2 && c <= 0xDF) s.need = 1;
+      else if (c == 0xE0) { s.need = 2; s.lo = 0xA0; }
+      else if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) s.need = 2;
+      else if (c == 0xED) { s.need = 2; s.hi = 0x9F; }  // no UTF-16 surrogates
+      else if (c == 0xF0) { s.need = 3; s.lo = 0x90; }
+      else if (c >= 0xF1 && c <= 0xF3) s.need = 3;
+      else if (c == 0xF4) { s.need = 3; s.hi = 0x8F; }  // nothing above U+10FFFF
+      else return s.start;  // 80..C1 (stray continuation, overlong lead) or F5..FF
+      ++i;
+      continue;
+    }
+    const unsigned char c = p[i];
+    if (c < s.lo || c > s.hi) return s.start;
+    s.lo = 0x80;
+    s.hi = 0xBF;
+    --s.need;
+    ++i;
+  }
+  return UINT64_MAX;
+}
+
+}  // namespace qscore::detail

@@ -1,0 +1,177 @@
+// Duplicate respondent ids (R208): the second and later rows repeating an id that an earlier row
+// took in are rejected, at the same lines whatever the thread count, segment size or batch size
+// -- including a pair on either side of a segment boundary and pairs many segments apart, which
+// score_file finds only when it merges segments (and then scores the later one again).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "qscore/data/csv_reader.hpp"
+#include "qscore/data/respondent_ids.hpp"
+#include "qscore/io/write_json.hpp"
+#include "qscore/pipeline.hpp"
+#include "qscore/report/finalize.hpp"
+#include "support/small_appraisal.hpp"
+
+namespace {
+
+using namespace qscore;
+
+constexpr int rows = 3000;
+constexpr std::uint64_t segment = 4096;
+constexpr std::uint64_t boundary = 5 * segment;  // the start of segment 5
+
+struct built {
+  std::filesystem::path path;
+  std::vector<std::pair<std::int64_t, errc>> rejected;  // expected, in file order
+};
+
+// Row r sits on line r + 2 and normally has id "r<r>", all values good. The exceptions, each
+// worked out from this construction:
+//   r = 1500, 1501 (lines 1502, 1503): id r5, first given on line 7 -> R208, R208
+//   the first row starting at or after byte 20480 (segment 5) repeats the id of the row before
+//     it, which sits in segment 4 -> R208 at its line
+//   r = 2500 (line 2502): id r10 again, but q1 = 9 -> R204 (the bad value is the reason)
+//   r = 2600, 2601: empty ids -> scored (an empty id is no id)
+//   r = 2800 (line 2802): id " r20 " -> trimmed to r20, line 22 -> R208
+built write_file(const std::string& name) {
+  built out;
+  const auto dir = std::filesystem::temp_directory_path() / "qscore_duplicate_ids_test";
+  std::filesystem::create_directories(dir);
+  out.path = dir / name;
+  std::string text = "respondent_id,group,unit,q1,q2,q3\n";
+  bool boundary_pair = false;
+  for (int r = 0; r < rows; ++r) {
+    const std::int64_t line = r + 2;
+    std::string id = "r" + std::to_string(r);
+    std::string q1 = std::to_string(1 + r % 3);
+    if (r == 1500 || r == 1501) {
+      id = "r5";
+      out.rejected.emplace_back(line, errc::duplicate_respondent);
+    } else if (!boundary_pair && text.size() >= boundary) {
+      boundary_pair = true;
+      id = "r" + std::to_string(r - 1);
+      out.rejected.emplace_back(line, errc::duplicate_respondent);
+    } else if (r == 2500) {
+      id = "r10";
+      q1 = "9";
+      out.rejected.emplace_back(line, errc::invalid_code);
+    } else if (r == 2600 || r == 2601) {
+      id.clear();
+    } else if (r == 2800) {
+      id = " r20 ";
+      out.rejected.emplace_back(line, errc::duplicate_respondent);
+    }
+    text += id + ",g" + std::to_string(1 + r % 2) + ",u" + std::to_string(1 + r % 3) + "," + q1 +
+            "," + std::to_string(1 + (r / 3) % 3) + "," + (r % 5 == 0 ? "" : "2") + "\n";
+  }
+  std::sort(out.rejected.begin(), out.rejected.end());
+  std::ofstream(out.path, std::ios::binary) << text;
+  return out;
+}
+
+struct run {
+  std::string json;
+  std::vector<std::pair<std::int64_t, errc>> rejected;
+  report result;
+};
+
+run score(const scoring_plan& plan, const std::filesystem::path& file, unsigned threads,
+          std::uint64_t segment_bytes, bool check = true, Eigen::Index batch_rows = 4096) {
+  run out;
+  score_file_options options;
+  options.threads = threads;
+  options.segment_bytes = segment_bytes;
+  options.csv.batch_rows = batch_rows;
+  options.csv.reject_duplicate_ids = check;
+  options.on_rejected = [&out](const row_rejection& r) { out.rejected.emplace_back(r.line, r.code); };
+  out.result = finalize(plan, score_file(plan, file, options).value());
+  std::ostringstream json;
+  write_json(json, out.result);
+  out.json = json.str();
+  return out;
+}
+
+TEST(duplicate_ids, rejected_at_the_same_lines_for_any_thread_count_and_segment_size) {
+  const scoring_plan plan = compile(fixtures::small_appraisal()).value();
+  const built file = write_file("dups.csv");
+  ASSERT_EQ(file.rejected.size(), 5U);  // the boundary pair was placed
+  ASSERT_GT(file.rejected[0].first, 7);
+
+  const run one = score(plan, file.path, 1, segment);
+  EXPECT_EQ(one.rejected, file.rejected);
+  EXPECT_EQ(one.result.accounting.rows_read, rows);
+  EXPECT_EQ(one.result.accounting.rejected, 5);
+  EXPECT_EQ(one.result.accounting.scored + one.result.accounting.void_ballots, rows - 5);
+  EXPECT_TRUE(one.result.accounting.reconciles());
+  for (const unsigned threads : {3U, 8U}) {
+    const run many = score(plan, file.path, threads, segment);
+    EXPECT_EQ(many.json, one.json) << threads << " threads";
+    EXPECT_EQ(many.rejected, file.rejected) << threads << " threads";
+  }
+  // Batches of 7 rows: the same lines again.
+  EXPECT_EQ(score(plan, file.path, 3, segment, true, 7).json, one.json);
+  // Read in one piece (a single segment): the same rows rejected.
+  const run whole = score(plan, file.path, 1, std::uint64_t{1} << 40);
+  EXPECT_EQ(whole.rejected, file.rejected);
+  EXPECT_EQ(whole.result.accounting.scored, one.result.accounting.scored);
+}
+
+TEST(duplicate_ids, the_check_can_be_turned_off) {
+  const scoring_plan plan = compile(fixtures::small_appraisal()).value();
+  const built file = write_file("dups_off.csv");
+  const run off = score(plan, file.path, 3, segment, false);
+  // Only the bad value remains.
+  const std::vector<std::pair<std::int64_t, errc>> expected = {{2502, errc::invalid_code}};
+  EXPECT_EQ(off.rejected, expected);
+  EXPECT_EQ(off.result.accounting.scored + off.result.accounting.void_ballots, rows - 1);
+}
+
+TEST(duplicate_ids, reader_checks_across_batches_and_names_the_id) {
+  const scoring_plan plan = compile(fixtures::small_appraisal()).value();
+  csv_options options;
+  options.batch_rows = 1;
+  auto reader = csv_reader::from_string(
+      "respondent_id,group,unit,q1,q2,q3\n"
+      "a,g1,u1,1,1,1\n"
+      "b,g1,u1,1,1,1\n"
+      "a,g2,u2,2,2,2\n",  // line 4: repeats line 2
+      "mem.csv", plan, options);
+  ASSERT_TRUE(reader.has_value());
+  std::vector<row_rejection> rejected;
+  response_batch batch;
+  Eigen::Index taken = 0;
+  while (reader->next(batch)) {
+    taken += batch.rows();
+    for (auto& r : batch.rejected) rejected.push_back(r);
+  }
+  EXPECT_EQ(taken, 2);
+  ASSERT_EQ(rejected.size(), 1U);
+  EXPECT_EQ(rejected[0].line, 4);
+  EXPECT_EQ(rejected[0].code, errc::duplicate_respondent);
+  EXPECT_EQ(rejected[0].column, "respondent_id");
+  EXPECT_EQ(rejected[0].value, "a");
+  EXPECT_EQ(rejected[0].unit, 1);  // u2, known: the row's values were good
+  EXPECT_NE(rejected[0].message().find("respondent id 'a' already given on an earlier row"),
+            std::string::npos);
+}
+
+TEST(duplicate_ids, hash_set_grows_and_finds_what_it_holds) {
+  respondent_id_set set;
+  for (int i = 0; i < 100000; ++i) EXPECT_TRUE(set.insert(respondent_id_set::hash("id" + std::to_string(i))));
+  EXPECT_EQ(set.size(), 100000U);
+  // 100000 > 0.75 * 131072, so the table doubled to 262144 slots of 8 bytes.
+  EXPECT_EQ(set.bytes(), 262144U * 8U);
+  for (int i = 0; i < 100000; ++i) EXPECT_FALSE(set.insert(respondent_id_set::hash("id" + std::to_string(i))));
+  EXPECT_FALSE(set.contains(respondent_id_set::hash("id100000")));
+  EXPECT_NE(respondent_id_set::hash("r1"), respondent_id_set::hash("R1"));
+  EXPECT_NE(respondent_id_set::hash(""), 0U);
+}
+
+}  // namespace
