@@ -86,6 +86,10 @@ struct reject_limit {
 };
 std::optional<reject_limit> parse_reject_limit(const std::string& text);
 std::int64_t allowed_rejections(const reject_limit& limit, std::int64_t rows_read);
+// Puts the rejected rows in file order and reads back, from the responses file, the raw text of
+// rows rejected after reading (by a consistency check, R220): their first physical line, at most
+// 1 KiB of it.
+void complete_rejects(const std::string& responses, std::vector<row_rejection>& rows);
 // The rejects file: line,error_id,reason,raw (escaped against formula injection).
 void write_rejects(std::ostream& out, const std::vector<row_rejection>& rows);
 CLI::App* add_score_command(CLI::App& app, score_args& args);

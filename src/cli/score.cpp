@@ -212,6 +212,7 @@ int run_score(const score_args& args) {
 
   // The rejects file is written even when the run then fails: it is what the user needs next.
   if (!args.rejects.empty()) {
+    complete_rejects(args.responses, rejected_rows);
     if (const auto problem = write_file_atomically(
             args.rejects, [&](std::ostream& out) { write_rejects(out, rejected_rows); })) {
       print_error(*problem);

@@ -109,6 +109,26 @@ TEST(cli_formulas, the_same_bytes_for_any_thread_count_and_batch_size) {
   EXPECT_EQ(one.out, four.out);
 }
 
+// A row a check rejects (R220) is in the rejects file like a row the reader rejects, in line
+// order, with its raw text read back from the file: line 5 (r4: q3 answered, q1 blank fails
+// q3_needs_q1) and line 8 (r7: q2 = 7 is no option, R204), with --batch-rows 2 so that the R220
+// row and the R204 row come from different batches.
+TEST(cli_formulas, a_row_a_check_rejects_is_in_the_rejects_file) {
+  const fs::path rejects = fs::path(QSCORE_CLI_WORK) / "formulas.rejects.csv";
+  const run_result r = run("rejects", {"score", definition, responses, "-q", "--batch-rows", "2", "--rejects",
+                                       rejects.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string file = read_file(rejects);
+  const auto r220 = file.find("\r\n5,R220,");
+  const auto r204 = file.find("\r\n8,R204,");
+  ASSERT_NE(r220, std::string::npos) << file;
+  ASSERT_NE(r204, std::string::npos) << file;
+  EXPECT_LT(r220, r204);
+  EXPECT_NE(file.find("q3_needs_q1"), std::string::npos) << file;
+  EXPECT_NE(file.find(",\"r4,b,u1,,,1\"\r\n"), std::string::npos) << file;  // raw line 5, quoted (commas)
+  EXPECT_NE(file.find(",\"r7,b,u2,1,7,1\"\r\n"), std::string::npos) << file;
+}
+
 TEST(cli_formulas, text_and_csv_show_the_derived_scores) {
   const run_result text = run("text", {"score", definition, responses, "--lang", "en", "-q"});
   ASSERT_EQ(text.exit_code, 0) << text.err;
