@@ -80,17 +80,8 @@ inline void drain(const scoring_plan& plan, csv_reader& reader, tally& totals,
     // reach on_rejected too, after the batch's reader rejections (callers wanting file order sort
     // by line). Their raw text is not kept; the rejects file reads it back from the file.
     if (on_rejected)
-      for (Eigen::Index i = 0; i < batch.rows(); ++i) {
-        if (scored.status(i) != ballot_status::rejected) continue;
-        const auto c = static_cast<std::size_t>(scored.reason(i) - reason_first_check);
-        row_rejection r;
-        r.line = batch.lines.empty() ? 0 : batch.lines[static_cast<std::size_t>(i)];
-        r.code = errc::check_failed;
-        r.check = plan.definition->checks[c].name;
-        r.expected = plan.definition->checks[c].rule.text;
-        r.unit = batch.unit(i);
-        on_rejected(r);
-      }
+      for (Eigen::Index i = 0; i < batch.rows(); ++i)
+        if (scored.status(i) == ballot_status::rejected) on_rejected(check_rejection(plan, batch, scored, i));
     accumulate(totals, plan, batch, scored);
     if (on_batch) on_batch(reader.rows_read());
   }

@@ -10,27 +10,16 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
+#include "../support/cli_process.hpp"
 
 namespace {
+
+using namespace qscore::cli_testing;
 
 namespace fs = std::filesystem;
 using nlohmann::json;
 
 const fs::path catalogue = QSCORE_CATALOGUE;
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-std::string quote(const std::string& text) {
-  std::string out = "'";
-  for (const char c : text) {
-    if (c == '\'') out += "'\\''";
-    else out += c;
-  }
-  return out + "'";
-}
 
 std::vector<json> load_cases() {
   std::vector<json> out;

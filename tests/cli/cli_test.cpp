@@ -16,8 +16,11 @@
 
 #include "qscore/detail/display_width.hpp"
 #include "qscore/version.hpp"
+#include "../support/cli_process.hpp"
 
 namespace {
+
+using namespace qscore::cli_testing;
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -32,26 +35,6 @@ const std::string responses_bad = data_dir + "/responses_bad.csv";
 // weights) plus 5 hand-written ones: 3 rejected (R205, R202, R204), 2 given by labels.
 const std::string appraisal = std::string(QSCORE_SOURCE_DIR) + "/examples/appraisal/appraisal.yaml";
 const std::string appraisal_rows = data_dir + "/appraisal_400.csv";
-
-std::string quote(const std::string& text) {
-  std::string out = "'";
-  for (const char c : text) {
-    if (c == '\'') out += "'\\''";
-    else out += c;
-  }
-  return out + "'";
-}
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-struct run_result {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
 
 class Cli : public ::testing::Test {
  protected:

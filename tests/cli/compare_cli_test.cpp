@@ -11,8 +11,11 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
+#include "../support/cli_process.hpp"
 
 namespace {
+
+using namespace qscore::cli_testing;
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -20,26 +23,6 @@ constexpr double tolerance = 1e-9;
 
 const std::string data_dir = QSCORE_CLI_DATA;
 const std::string tiny = data_dir + "/tiny.yaml";
-
-std::string quote(const std::string& text) {
-  std::string out = "'";
-  for (const char c : text) {
-    if (c == '\'') out += "'\\''";
-    else out += c;
-  }
-  return out + "'";
-}
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-struct run_result {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
 
 class CompareCli : public ::testing::Test {
  protected:

@@ -11,8 +11,11 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
+#include "../support/cli_process.hpp"
 
 namespace {
+
+using namespace qscore::cli_testing;
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -20,17 +23,6 @@ using nlohmann::json;
 const std::string data_dir = QSCORE_CLI_DATA;
 const std::string definition = data_dir + "/formulas.yaml";
 const std::string responses = data_dir + "/formulas.csv";
-
-struct run_result {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 // Runs `qscore ARGS...` (arguments are fixture paths and plain words: no shell quoting needed
 // beyond single quotes).
@@ -140,7 +132,7 @@ TEST(cli_formulas, text_and_csv_show_the_derived_scores) {
   const run_result csv = run("csv", {"score", definition, responses, "-f", "csv", "-q", "--decimals", "2"});
   ASSERT_EQ(csv.exit_code, 0) << csv.err;
   const std::string header = csv.out.substr(0, csv.out.find("\r\n"));
-  EXPECT_TRUE(header.ends_with(",rank_low,rank_high,derived.service,derived.per_item")) << header;
+  EXPECT_TRUE(header.ends_with(",rank_low,rank_high,suppressed,n_below,derived.service,derived.per_item")) << header;
   // Each unit's rows end in its derived values (README: u1 71.5 and 56.5, u2 87.5 and 43.75).
   EXPECT_NE(csv.out.find(",71.50,56.50\r\n"), std::string::npos) << csv.out;
   EXPECT_NE(csv.out.find(",87.50,43.75\r\n"), std::string::npos) << csv.out;

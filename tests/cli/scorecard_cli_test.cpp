@@ -20,8 +20,11 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
+#include "../support/cli_process.hpp"
 
 namespace {
+
+using namespace qscore::cli_testing;
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -29,21 +32,6 @@ using nlohmann::json;
 const std::string example = std::string(QSCORE_SOURCE_DIR) + "/examples/appraisal-full";
 const std::string definition = example + "/appraisal-full.yaml";
 const std::string rows = std::string(QSCORE_CLI_DATA) + "/appraisal_400.csv";
-
-std::string quote(const std::string& text) {
-  std::string out = "'";
-  for (const char c : text) {
-    if (c == '\'') out += "'\\''";
-    else out += c;
-  }
-  return out + "'";
-}
-
-struct run_result {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
 
 class ScorecardCli : public ::testing::Test {
  protected:
@@ -54,17 +42,13 @@ class ScorecardCli : public ::testing::Test {
     fs::create_directories(work_);
   }
 
-  static std::string slurp(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  }
 
   run_result run(const std::vector<std::string>& args) {
     std::string command = quote(QSCORE_CLI);
     for (const auto& a : args) command += " " + quote(a);
     command += " >" + quote((work_ / "out").string()) + " 2>" + quote((work_ / "err").string()) + " </dev/null";
     const int status = std::system(command.c_str());
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(work_ / "out"), slurp(work_ / "err")};
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_file(work_ / "out"), read_file(work_ / "err")};
   }
 
   fs::path write(const std::string& name, const std::string& text) {
@@ -172,7 +156,23 @@ TEST_F(ScorecardCli, InputProblemsExitThree) {
 }
 
 TEST_F(ScorecardCli, ExplainShowsTheArithmetic) {
-  const run_result r = run(with({"explain", definition, rows, "power", "--format", "json"}, inputs()));
+  // Under the default privacy rule (min_cell 5) some of power's groups in these 405 rows are
+  // withheld, in explain as in the report: their mean is null.
+  const run_result shipped = run(with({"explain", definition, rows, "power", "--format", "json"}, inputs()));
+  ASSERT_EQ(shipped.exit_code, 0) << shipped.err;
+  const json shipped_doc = json::parse(shipped.out);
+  int withheld = 0;
+  for (const auto& g : shipped_doc["survey"]["groups"]) withheld += g["mean"].is_null() ? 1 : 0;
+  EXPECT_GT(withheld, 0);
+
+  // The arithmetic itself, with every group published: the same definition at min_cell 1.
+  const fs::path open_definition = work_ / "appraisal-full-min-cell-1.yaml";
+  {
+    std::ofstream out(open_definition, std::ios::binary);
+    out << read_file(definition) << "\nprivacy:\n  min_cell: 1\n";
+  }
+  const run_result r =
+      run(with({"explain", open_definition.string(), rows, "power", "--format", "json"}, inputs()));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const json e = json::parse(r.out);
   EXPECT_EQ(e["unit"], "power");

@@ -107,6 +107,20 @@ inline void score(const scoring_plan& plan, const response_batch& batch, score_b
   }
 }
 
+// The rejection of row i, which a consistency check rejected (scored.status(i) is rejected):
+// R220 with the check's name and rule, at the row's line.
+[[nodiscard]] inline row_rejection check_rejection(const scoring_plan& plan, const response_batch& batch,
+                                                   const score_batch& scored, Eigen::Index i) {
+  const auto c = static_cast<std::size_t>(scored.reason(i) - reason_first_check);
+  row_rejection r;
+  r.line = batch.lines.empty() ? 0 : batch.lines[static_cast<std::size_t>(i)];
+  r.code = errc::check_failed;
+  r.check = plan.definition->checks[c].name;
+  r.expected = plan.definition->checks[c].rule.text;
+  r.unit = batch.unit(i);
+  return r;
+}
+
 [[nodiscard]] inline score_batch score(const scoring_plan& plan, const response_batch& batch) {
   score_batch out;
   score_workspace work;

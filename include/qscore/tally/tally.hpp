@@ -327,14 +327,7 @@ inline void accumulate(tally& into, const scoring_plan& plan, const response_bat
     const auto g = static_cast<std::size_t>(batch.group(i));
     cell_tally& cell = into.units[u].groups[g];
     if (scored.status(i) == ballot_status::rejected) {
-      const auto c = static_cast<std::size_t>(scored.reason(i) - reason_first_check);
-      row_rejection r;
-      r.line = batch.lines.empty() ? 0 : batch.lines[static_cast<std::size_t>(i)];
-      r.code = errc::check_failed;
-      r.check = plan.definition->checks[c].name;
-      r.expected = plan.definition->checks[c].rule.text;
-      r.unit = batch.unit(i);
-      failed_checks.push_back(std::move(r));
+      failed_checks.push_back(check_rejection(plan, batch, scored, i));
     } else if (scored.status(i) == ballot_status::void_ballot) {
       ++cell.void_ballots;
       if (with_formulas) ++into.void_by_reason[static_cast<std::size_t>(scored.reason(i))];
