@@ -34,13 +34,14 @@ cmake --build "$asan" -j "$jobs"
 ctest --test-dir "$asan" --output-on-failure -j "$jobs" --label-exclude consumer
 
 # Only what runs threads: score_file's tests, which cut small files into many segments and score
-# them on several threads (any thread count must give the same tally bit for bit). The CLI is
+# them on several threads (any thread count must give the same tally bit for bit), and the
+# duplicate-id and rejects tests, whose segments meet in the ordered merge. The CLI is
 # not run here: a file is cut into 8 MiB segments, so a test file would use one thread.
 echo "== ThreadSanitizer build, threaded scoring: $tsan"
 cmake -S . -B "$tsan" -DCMAKE_BUILD_TYPE=Debug -DQSCORE_SANITIZE=thread -DQSCORE_BUILD_EXAMPLES=OFF
-cmake --build "$tsan" -j "$jobs" --target qscore_pipeline_test
+cmake --build "$tsan" -j "$jobs" --target qscore_pipeline_test qscore_duplicate_ids_test qscore_rejects_sink_test
 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
-  ctest --test-dir "$tsan" --output-on-failure -j "$jobs" -R '^score_file\.'
+  ctest --test-dir "$tsan" --output-on-failure -j "$jobs" -R '^(score_file|duplicate_ids|rejects_sink)\.'
 
 # libFuzzer (clang): each target over a scratch copy of its seed corpus; a crash, a leak, a
 # timeout (10 s for one input) or more than 2 GiB fails the stage, and the input that did it is
