@@ -18,6 +18,7 @@
 #include "qscore/pipeline.hpp"
 #include "qscore/report/finalize.hpp"
 #include "support/small_appraisal.hpp"
+#include "support/temp_dir.hpp"
 
 namespace {
 
@@ -42,7 +43,7 @@ struct built {
 //   r = 2800 (line 2802): id " r20 " -> trimmed to r20, line 22 -> R208
 built write_file(const std::string& name) {
   built out;
-  const auto dir = std::filesystem::temp_directory_path() / "qscore_duplicate_ids_test";
+  const auto dir = qscore::test_support::temp_dir("qscore_duplicate_ids_test");
   std::filesystem::create_directories(dir);
   out.path = dir / name;
   std::string text = "respondent_id,group,unit,q1,q2,q3\n";

@@ -11,13 +11,14 @@
 
 #include "qscore/report/finalize.hpp"
 #include "support/small_appraisal.hpp"
+#include "support/temp_dir.hpp"
 
 namespace {
 
 using namespace qscore;
 
 std::filesystem::path temp_file(const std::string& name) {
-  const auto dir = std::filesystem::temp_directory_path() / "qscore_pipeline_test";
+  const auto dir = qscore::test_support::temp_dir("qscore_pipeline_test");
   std::filesystem::create_directories(dir);
   return dir / name;
 }

@@ -10,13 +10,14 @@
 
 #include "qscore/pipeline.hpp"
 #include "support/small_appraisal.hpp"
+#include "support/temp_dir.hpp"
 
 namespace {
 
 using namespace qscore;
 
 std::filesystem::path temp_file(const std::string& name) {
-  const auto dir = std::filesystem::temp_directory_path() / "qscore_rejects_sink_test";
+  const auto dir = qscore::test_support::temp_dir("qscore_rejects_sink_test");
   std::filesystem::create_directories(dir);
   return dir / name;
 }

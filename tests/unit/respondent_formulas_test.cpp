@@ -18,6 +18,7 @@
 #include "qscore/score/scorer.hpp"
 #include "qscore/tally/tally.hpp"
 #include "support/small_appraisal.hpp"
+#include "support/temp_dir.hpp"
 
 namespace {
 
@@ -222,7 +223,7 @@ TEST(respondent_formulas, valid_if_and_each_check_action) {
 
 TEST(respondent_formulas, check_names_a_rejection_between_reader_rejections_in_line_order) {
   const scoring_plan plan = compile(with_rules()).value();
-  const auto path = std::filesystem::temp_directory_path() / "qscore_respondent_formulas_lines.csv";
+  const auto path = qscore::test_support::temp_dir("qscore_respondent_formulas") / "lines.csv";
   {
     std::ofstream out(path, std::ios::binary);
     out << "respondent_id,group,unit,q1,q2,q3\n"
@@ -257,7 +258,7 @@ TEST(respondent_formulas, definition_errors_come_from_check_instrument) {
 
 // Deterministic random rows of the small appraisal (line r + 2 for row r).
 std::filesystem::path write_rows(const std::string& name, int rows) {
-  const auto path = std::filesystem::temp_directory_path() / name;
+  const auto path = qscore::test_support::temp_dir("qscore_respondent_formulas") / name;
   std::ofstream out(path, std::ios::binary);
   out << "respondent_id,group,unit,q1,q2,q3\n";
   std::mt19937 rng(7);

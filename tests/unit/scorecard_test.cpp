@@ -19,6 +19,7 @@
 #include "qscore/report/finalize.hpp"
 #include "qscore/scorecard/compute.hpp"
 #include "qscore/scorecard/inputs.hpp"
+#include "support/temp_dir.hpp"
 
 namespace {
 
@@ -151,7 +152,7 @@ const std::string veto_csv = "unit,reason\nv,verified major incident\n";
 // e and f tie at 70 with equal survey (52) and escalated (0): both 6; v last (8); m not ranked.
 
 std::filesystem::path write_temp(const std::string& name, const std::string& text) {
-  const auto dir = std::filesystem::temp_directory_path() / "qscore_scorecard_test";
+  const auto dir = qscore::test_support::temp_dir("qscore_scorecard_test");
   std::filesystem::create_directories(dir);
   const auto path = dir / name;
   std::ofstream(path, std::ios::binary) << text;
