@@ -60,16 +60,13 @@ TEST_P(csv_catalogue, case_outcome) {
     args.emplace_back("--max-rejects");
     args.emplace_back("100%");
   }
-  std::string command = quote(QSCORE_CLI);
+  const run_result run = run_binary(QSCORE_CLI, args, work);
+  const std::string& err = run.err;
+  std::string command = "qscore";
   for (const auto& a : args) command += " " + quote(a);
-  command += " >" + quote((work / "stdout").string()) + " 2>" + quote((work / "stderr").string()) +
-             " </dev/null";
-  const int status = std::system(command.c_str());
-  const int exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  const std::string err = read_file(work / "stderr");
   SCOPED_TRACE(name + ": " + command + "\nstderr:\n" + err);
 
-  ASSERT_EQ(exit_code, expect["exit"].get<int>());
+  ASSERT_EQ(run.exit_code, expect["exit"].get<int>());
   if (expect.contains("error")) {
     EXPECT_NE(err.find("error[" + expect["error"].get<std::string>() + "]"), std::string::npos);
   }

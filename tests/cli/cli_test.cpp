@@ -39,26 +39,11 @@ const std::string appraisal_rows = data_dir + "/appraisal_400.csv";
 class Cli : public ::testing::Test {
  protected:
   void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    work_ = fs::path(QSCORE_CLI_WORK) / (std::string(info->test_suite_name()) + "." + info->name());
-    fs::remove_all(work_);
-    fs::create_directories(work_);
+    work_ = fresh_work_dir(QSCORE_CLI_WORK, *::testing::UnitTest::GetInstance());
   }
 
   // Runs `qscore ARGS...` (each argument quoted for the shell) and collects what it printed.
-  run_result run(const std::vector<std::string>& args) {
-    std::string command = quote(QSCORE_CLI);
-    for (const auto& a : args) command += " " + quote(a);
-    const fs::path out = work_ / "stdout";
-    const fs::path err = work_ / "stderr";
-    command += " >" + quote(out.string()) + " 2>" + quote(err.string()) + " </dev/null";
-    const int status = std::system(command.c_str());
-    run_result r;
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = read_file(out);
-    r.err = read_file(err);
-    return r;
-  }
+  run_result run(const std::vector<std::string>& args) { return run_binary(QSCORE_CLI, args, work_); }
 
   json run_json(const std::vector<std::string>& args) {
     const run_result r = run(args);

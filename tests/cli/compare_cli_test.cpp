@@ -27,29 +27,14 @@ const std::string tiny = data_dir + "/tiny.yaml";
 class CompareCli : public ::testing::Test {
  protected:
   void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    work_ = fs::path(QSCORE_CLI_WORK) / (std::string(info->test_suite_name()) + "." + info->name());
-    fs::remove_all(work_);
-    fs::create_directories(work_);
+    work_ = fresh_work_dir(QSCORE_CLI_WORK, *::testing::UnitTest::GetInstance());
     may_ = (work_ / "may.json").string();
     june_ = (work_ / "june.json").string();
     ASSERT_EQ(run({"score", tiny, data_dir + "/responses.csv", "-f", "json", "-o", may_, "-q"}).exit_code, 0);
     ASSERT_EQ(run({"score", tiny, data_dir + "/responses_month2.csv", "-f", "json", "-o", june_, "-q"}).exit_code, 0);
   }
 
-  run_result run(const std::vector<std::string>& args) {
-    std::string command = quote(QSCORE_CLI);
-    for (const auto& a : args) command += " " + quote(a);
-    const fs::path out = work_ / "stdout";
-    const fs::path err = work_ / "stderr";
-    command += " >" + quote(out.string()) + " 2>" + quote(err.string()) + " </dev/null";
-    const int status = std::system(command.c_str());
-    run_result r;
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = read_file(out);
-    r.err = read_file(err);
-    return r;
-  }
+  run_result run(const std::vector<std::string>& args) { return run_binary(QSCORE_CLI, args, work_); }
 
   fs::path write(const std::string& name, const std::string& content) {
     const fs::path path = work_ / name;

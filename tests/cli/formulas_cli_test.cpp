@@ -29,15 +29,7 @@ const std::string responses = data_dir + "/formulas.csv";
 run_result run(const std::string& name, const std::vector<std::string>& args) {
   const fs::path work = fs::path(QSCORE_CLI_WORK) / ("formulas." + name);
   fs::create_directories(work);
-  std::string command = "'" + std::string(QSCORE_CLI) + "'";
-  for (const auto& a : args) command += " '" + a + "'";
-  command += " >'" + (work / "stdout").string() + "' 2>'" + (work / "stderr").string() + "' </dev/null";
-  const int status = std::system(command.c_str());
-  run_result r;
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = read_file(work / "stdout");
-  r.err = read_file(work / "stderr");
-  return r;
+  return run_binary(QSCORE_CLI, args, work);
 }
 
 const json& unit(const json& doc, const std::string& id) {

@@ -36,20 +36,10 @@ const std::string rows = std::string(QSCORE_CLI_DATA) + "/appraisal_400.csv";
 class ScorecardCli : public ::testing::Test {
  protected:
   void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    work_ = fs::path(QSCORE_CLI_WORK) / info->name();
-    fs::remove_all(work_);
-    fs::create_directories(work_);
+    work_ = fresh_work_dir(QSCORE_CLI_WORK, *::testing::UnitTest::GetInstance());
   }
 
-
-  run_result run(const std::vector<std::string>& args) {
-    std::string command = quote(QSCORE_CLI);
-    for (const auto& a : args) command += " " + quote(a);
-    command += " >" + quote((work_ / "out").string()) + " 2>" + quote((work_ / "err").string()) + " </dev/null";
-    const int status = std::system(command.c_str());
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_file(work_ / "out"), read_file(work_ / "err")};
-  }
+  run_result run(const std::vector<std::string>& args) { return run_binary(QSCORE_CLI, args, work_); }
 
   fs::path write(const std::string& name, const std::string& text) {
     const fs::path path = work_ / name;
