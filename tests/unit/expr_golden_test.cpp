@@ -22,6 +22,7 @@
 #include <string>
 #include <string_view>
 #include <vector>
+#include "support/golden_lines.hpp"
 
 namespace {
 
@@ -31,17 +32,7 @@ using namespace qscore::expr;
 
 const fs::path golden_dir = fs::path(QSCORE_SOURCE_DIR) / "tests" / "golden" / "formulas";
 
-std::vector<std::string> read_lines(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::vector<std::string> lines;
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    lines.push_back(line);
-  }
-  while (!lines.empty() && lines.back().empty()) lines.pop_back();
-  return lines;
-}
+using qscore::test_support::read_lines;
 
 std::vector<std::string> words(std::string_view text) {
   std::istringstream in{std::string(text)};

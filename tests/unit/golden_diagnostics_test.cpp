@@ -29,6 +29,7 @@
 #include <string_view>
 #include <system_error>
 #include <vector>
+#include "support/golden_lines.hpp"
 
 namespace {
 
@@ -54,17 +55,7 @@ std::vector<std::string> golden_cases() {
   return names;
 }
 
-std::vector<std::string> read_lines(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::vector<std::string> lines;
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    lines.push_back(line);
-  }
-  while (!lines.empty() && lines.back().empty()) lines.pop_back();
-  return lines;
-}
+using qscore::test_support::read_lines;
 
 std::string numbered(const std::vector<std::string>& lines) {
   std::ostringstream out;
