@@ -53,7 +53,7 @@ inline combined_score combine_groups(const instrument& def, const unit_tally& un
     // Without renormalisation the declared share is used as it stands (no rounding by x/1).
     const double share = out.renormalised ? def.groups[g].share / present_share : def.groups[g].share;
     out.share_used[g] = share;
-    total += share * sums.weighted.divided_by(sums.weight.value());
+    total += share * sums.weighted.divided_by(sums.weight);
   }
   out.score = total;
   return out;
@@ -253,7 +253,7 @@ inline std::int64_t rank_key(double total, const std::optional<int>& decimals) {
       for (std::size_t g = 0; g < def.groups.size(); ++g) {
         const score_sums& sums = unit.groups[g].scores[s];
         if (sums.n == 0 || !(sums.weight.value() > 0.0) || share_used[g] == 0.0) continue;
-        centre[g] = sums.weighted.divided_by(sums.weight.value());
+        centre[g] = sums.weighted.divided_by(sums.weight);
         coef[g] = share_used[g] / sums.weight.value();
       }
       std::vector<stats::design_stratum> strata;
@@ -286,7 +286,7 @@ inline std::int64_t rank_key(double total, const std::optional<int>& decimals) {
       gr.void_ballots = cell.void_ballots;
       gr.weighted_n = cell.weight.value();
       const score_sums& sums = cell.scores[0];
-      if (sums.n > 0 && sums.weight.value() > 0.0) gr.mean = sums.weighted.divided_by(sums.weight.value());
+      if (sums.n > 0 && sums.weight.value() > 0.0) gr.mean = sums.weighted.divided_by(sums.weight);
       gr.share = def.groups[g].share;
       gr.share_used = overall.share_used[g];
       std::optional<double> se;
@@ -543,7 +543,7 @@ inline std::int64_t rank_key(double total, const std::optional<int>& decimals) {
     gr.void_ballots = pooled[g].void_ballots;
     gr.weighted_n = pooled[g].weight.value();
     const score_sums& sums = pooled[g].scores[0];
-    if (sums.n > 0 && sums.weight.value() > 0.0) gr.mean = sums.weighted.divided_by(sums.weight.value());
+    if (sums.n > 0 && sums.weight.value() > 0.0) gr.mean = sums.weighted.divided_by(sums.weight);
     gr.share = def.groups[g].share;
     // Each unit is its own stratified sample: the strata of the pooled mean are (unit, stratum).
     stats::moments m;

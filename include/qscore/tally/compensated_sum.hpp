@@ -29,6 +29,18 @@ class compensated_sum {
     return q + remainder / divisor;
   }
 
+  // value() / divisor.value() without rounding either sum to a double first. A sum of sampling
+  // weights such as 10^6 × 0.7 needs more bits than a double holds; dividing x·W (exact) by W
+  // rounded to a double gives x·(1 + δ), a bit off x. Here the remainder
+  // (hi + lo) − q·(divisor.hi + divisor.lo) is taken in full, so x·W / W is x.
+  [[nodiscard]] double divided_by(const compensated_sum& divisor) const noexcept {
+    const double q = hi_ / divisor.hi_;
+    const double qd = q * divisor.hi_;
+    const double qd_error = __builtin_fma(q, divisor.hi_, -qd);  // q·divisor.hi = qd + qd_error
+    const double remainder = (hi_ - qd) - qd_error + lo_ - q * divisor.lo_;
+    return q + remainder / divisor.hi_;
+  }
+
  private:
   // Knuth's TwoSum of (hi_, lo_) + (x_hi, x_lo), renormalised (Dekker/Shewchuk double-double).
   void add_pair(double x_hi, double x_lo) noexcept {
