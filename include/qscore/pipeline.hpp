@@ -17,11 +17,14 @@
 // does not end in LF, or text that is not a file) is read in one piece, on one thread: the same
 // answer whatever the thread count, again.
 //
-// Duplicate respondent ids (R208) need the rows before a segment. Each segment checks its own
-// rows and keeps the hash of each id it takes in; the merge, in segment order, adds them to one
-// set for the file. A segment taking in an id that an earlier segment already took is scored
-// again (rare) with those ids as seen before, so exactly the rows a single pass rejects
-// are rejected, whatever the thread count.
+// Duplicate respondent ids (R208) need the rows before a segment. First, every segment just
+// records its ids, and once all are merged the file's ids are looked over for a repeat
+// (id_fingerprints.hpp): files without duplicates, the common case, are done. A file with one
+// is read again, checked row by row: each segment checks its own rows and keeps the hash of
+// each id it takes in; the merge, in segment order, adds them to one set for the file. A
+// segment taking in an id that an earlier segment already took is scored again (rare) with
+// those ids as seen before, so exactly the rows a single pass rejects are rejected, whatever
+// the thread count.
 #pragma once
 
 #include <algorithm>
@@ -37,6 +40,7 @@
 
 #include "qscore/core/diagnostic.hpp"
 #include "qscore/data/csv_reader.hpp"
+#include "qscore/data/id_fingerprints.hpp"
 #include "qscore/plan/scoring_plan.hpp"
 #include "qscore/score/scorer.hpp"
 #include "qscore/tally/tally.hpp"
@@ -63,6 +67,7 @@ struct segment_result {
   std::vector<diagnostic> errors;
   std::vector<row_rejection> rejected;  // every rejected row, when score_file_options::on_rejected is set
   std::vector<std::uint64_t> ids;       // hashes of the respondent ids taken in, in row order
+  id_fingerprints fingerprints;         // instead of `ids`, when the check is deferred
 };
 
 // Reads, scores and tallies every record of one reader.
@@ -90,12 +95,14 @@ inline void drain(const scoring_plan& plan, csv_reader& reader, tally& totals,
 
 inline segment_result score_segment(const scoring_plan& plan, const std::filesystem::path& file,
                                     const score_file_options& options, csv_range range,
-                                    const respondent_id_set* earlier_ids = nullptr) {
+                                    const respondent_id_set* earlier_ids = nullptr,
+                                    bool defer_id_check = false) {
   segment_result out;
   out.totals = make_tally(plan);
   csv_options csv = options.csv;
   csv.record_ids = true;
   csv.earlier_ids = earlier_ids;
+  csv.defer_duplicate_ids = defer_id_check;
   auto reader = csv_reader::open(file, plan, csv, range);
   if (!reader) {
     out.errors = reader.diagnostics();
@@ -107,7 +114,10 @@ inline segment_result score_segment(const scoring_plan& plan, const std::filesys
   out.lines = reader->lines_read();
   out.saw_quote = reader->saw_quoted_field();
   out.errors = reader->errors();
-  out.ids = reader->claimed_ids();
+  if (defer_id_check)
+    out.fingerprints = id_fingerprints(reader->claimed_ids());
+  else
+    out.ids = reader->claimed_ids();
   return out;
 }
 
@@ -120,6 +130,120 @@ inline result<tally> score_in_one_piece(const scoring_plan& plan, const std::fil
   drain(plan, *reader, totals, options.on_progress, options.on_rejected);
   if (!reader->errors().empty()) return reader->errors();
   return totals;
+}
+
+// How a segmented run checks respondent ids for duplicates (R208).
+enum class id_check : std::uint8_t {
+  // Record every segment's ids and look for a repeat once all are in; a repeat sends the file
+  // through again with `in_merge` (see id_fingerprints.hpp). Cheap when there is none.
+  deferred,
+  // Row by row, as a single pass would (see the top of this file).
+  in_merge,
+};
+
+// What a segmented run ends with: a tally, file-level errors, or the need to start again.
+struct segmented_run {
+  enum class again : std::uint8_t { no, in_one_piece, with_id_check };
+  tally totals;
+  std::vector<diagnostic> errors;
+  std::vector<row_rejection> rejected;  // in file order, with absolute line numbers
+  again start_again = again::no;
+};
+
+inline segmented_run score_segments(const scoring_plan& plan, const std::filesystem::path& file,
+                                    const score_file_options& options, std::uint64_t segment,
+                                    std::uint64_t segments, id_check ids_checked) {
+  const unsigned hardware = std::max(1U, std::thread::hardware_concurrency());
+  const unsigned threads = static_cast<unsigned>(
+      std::min<std::uint64_t>(options.threads == 0 ? hardware : options.threads, segments));
+  const std::uint64_t window = 2ULL * threads;  // segments in flight at most
+  const bool deferred = ids_checked == id_check::deferred;
+  auto range_of = [&](std::uint64_t k) {
+    return csv_range{k * segment, k + 1 == segments ? csv_range{}.end : (k + 1) * segment};
+  };
+
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::vector<std::optional<segment_result>> done(segments);
+  std::uint64_t next_segment = 0, merged = 0;
+  bool stop = false;
+
+  auto worker = [&] {
+    for (;;) {
+      std::uint64_t k = 0;
+      {
+        std::unique_lock lock(mutex);
+        changed.wait(lock, [&] { return stop || next_segment >= segments || next_segment < merged + window; });
+        if (stop || next_segment >= segments) return;
+        k = next_segment++;
+      }
+      segment_result result = score_segment(plan, file, options, range_of(k), nullptr, deferred);
+      std::lock_guard lock(mutex);
+      done[k] = std::move(result);
+      changed.notify_all();
+    }
+  };
+  std::vector<std::thread> pool;
+  pool.reserve(threads);
+  for (unsigned t = 0; t < threads; ++t) pool.emplace_back(worker);
+
+  segmented_run run;
+  run.totals = make_tally(plan);
+  std::int64_t lines_before = 0;
+  respondent_id_set ids;                     // in_merge: of the segments merged so far
+  std::vector<id_fingerprints> fingerprints;  // deferred: one per segment
+  for (std::uint64_t k = 0; k < segments; ++k) {
+    segment_result part;
+    {
+      std::unique_lock lock(mutex);
+      changed.wait(lock, [&] { return done[k].has_value(); });
+      part = std::move(*done[k]);
+      done[k].reset();
+    }
+    if (!deferred) {
+      // The segment's ids join the file's; those already there (taken in by an earlier
+      // segment) make it score again knowing them, on this thread (the workers never touch
+      // `ids`). Every id the second pass checks is one the first pass took in, so knowing just
+      // the clashing ones is knowing all the earlier ones it meets, and what it takes in is
+      // already in `ids`.
+      respondent_id_set clashes;
+      for (const std::uint64_t h : part.ids)
+        if (!ids.insert(h)) clashes.insert(h);
+      if (clashes.size() > 0 && part.errors.empty() && !part.saw_quote)
+        part = score_segment(plan, file, options, range_of(k), &clashes, false);
+    }
+    if (!part.errors.empty() || part.saw_quote) {
+      run.errors = std::move(part.errors);
+      if (part.saw_quote) run.start_again = segmented_run::again::in_one_piece;
+      break;
+    }
+    fingerprints.push_back(std::move(part.fingerprints));
+    // Line numbers of later segments count from their first record: make them absolute.
+    if (k > 0) {
+      for (auto& r : part.totals.rejection_samples) r.line += lines_before;
+      for (auto& r : part.rejected) r.line += lines_before;
+    }
+    // Handed out only at the end: a later quoted segment restarts the file in one piece.
+    for (auto& r : part.rejected) run.rejected.push_back(std::move(r));
+    lines_before += part.lines;
+    merge(run.totals, part.totals);
+    {
+      std::lock_guard lock(mutex);
+      merged = k + 1;
+      changed.notify_all();
+    }
+    if (options.on_progress) options.on_progress(run.totals.rows_read);
+  }
+  {
+    std::lock_guard lock(mutex);
+    stop = true;
+    changed.notify_all();
+  }
+  for (auto& thread : pool) thread.join();
+  if (deferred && run.errors.empty() && run.start_again == segmented_run::again::no &&
+      id_fingerprints::any_repeated(fingerprints))
+    run.start_again = segmented_run::again::with_id_check;
+  return run;
 }
 
 }  // namespace detail
@@ -142,96 +266,17 @@ inline result<tally> score_in_one_piece(const scoring_plan& plan, const std::fil
   const std::uint64_t segments = size_error ? 1 : std::max<std::uint64_t>(1, (size + segment - 1) / segment);
   if (!splittable || segments == 1) return detail::score_in_one_piece(plan, file, options);
 
-  const unsigned hardware = std::max(1U, std::thread::hardware_concurrency());
-  const unsigned threads = static_cast<unsigned>(
-      std::min<std::uint64_t>(options.threads == 0 ? hardware : options.threads, segments));
-  const std::uint64_t window = 2ULL * threads;  // segments in flight at most
-
-  std::mutex mutex;
-  std::condition_variable changed;
-  std::vector<std::optional<detail::segment_result>> done(segments);
-  std::uint64_t next_segment = 0, merged = 0;
-  bool stop = false;
-
-  auto worker = [&] {
-    for (;;) {
-      std::uint64_t k = 0;
-      {
-        std::unique_lock lock(mutex);
-        changed.wait(lock, [&] { return stop || next_segment >= segments || next_segment < merged + window; });
-        if (stop || next_segment >= segments) return;
-        k = next_segment++;
-      }
-      const csv_range range{k * segment, k + 1 == segments ? csv_range{}.end : (k + 1) * segment};
-      detail::segment_result result = detail::score_segment(plan, file, options, range);
-      std::lock_guard lock(mutex);
-      done[k] = std::move(result);
-      changed.notify_all();
-    }
-  };
-  std::vector<std::thread> pool;
-  pool.reserve(threads);
-  for (unsigned t = 0; t < threads; ++t) pool.emplace_back(worker);
-
-  tally totals = make_tally(plan);
-  std::int64_t lines_before = 0;
-  std::vector<diagnostic> errors;
-  std::vector<row_rejection> rejected;
-  respondent_id_set ids;  // of the segments merged so far
-  bool quoted = false;
-  for (std::uint64_t k = 0; k < segments; ++k) {
-    detail::segment_result part;
-    {
-      std::unique_lock lock(mutex);
-      changed.wait(lock, [&] { return done[k].has_value(); });
-      part = std::move(*done[k]);
-      done[k].reset();
-    }
-    // The segment's ids join the file's; those already there (taken in by an earlier segment)
-    // make it score again knowing them, on this thread (the workers never touch `ids`). Every
-    // id the second pass checks is one the first pass took in, so knowing just the clashing
-    // ones is knowing all the earlier ones it meets, and what it takes in is already in `ids`.
-    respondent_id_set clashes;
-    for (const std::uint64_t h : part.ids)
-      if (!ids.insert(h)) clashes.insert(h);
-    if (clashes.size() > 0 && part.errors.empty() && !part.saw_quote) {
-      const csv_range range{k * segment, k + 1 == segments ? csv_range{}.end : (k + 1) * segment};
-      part = detail::score_segment(plan, file, options, range, &clashes);
-    }
-    if (!part.errors.empty() || part.saw_quote) {
-      errors = std::move(part.errors);
-      quoted = part.saw_quote;
-      break;
-    }
-    // Line numbers of later segments count from their first record: make them absolute.
-    if (k > 0) {
-      for (auto& r : part.totals.rejection_samples) r.line += lines_before;
-      for (auto& r : part.rejected) r.line += lines_before;
-    }
-    // Handed out only at the end: a later quoted segment restarts the file in one piece.
-    for (auto& r : part.rejected) rejected.push_back(std::move(r));
-    lines_before += part.lines;
-    merge(totals, part.totals);
-    {
-      std::lock_guard lock(mutex);
-      merged = k + 1;
-      changed.notify_all();
-    }
-    if (options.on_progress) options.on_progress(totals.rows_read);
-  }
-  {
-    std::lock_guard lock(mutex);
-    stop = true;
-    changed.notify_all();
-  }
-  for (auto& thread : pool) thread.join();
-
-  if (!errors.empty()) return errors;
+  using again = detail::segmented_run::again;
+  const auto first_check = options.csv.reject_duplicate_ids ? detail::id_check::deferred : detail::id_check::in_merge;
+  detail::segmented_run run = detail::score_segments(plan, file, options, segment, segments, first_check);
+  if (run.start_again == again::with_id_check)
+    run = detail::score_segments(plan, file, options, segment, segments, detail::id_check::in_merge);
+  if (!run.errors.empty()) return run.errors;
   // A quoted field may hold a line break that a segment boundary would cut: start again in one piece.
-  if (quoted) return detail::score_in_one_piece(plan, file, options);
+  if (run.start_again == again::in_one_piece) return detail::score_in_one_piece(plan, file, options);
   if (options.on_rejected)
-    for (const auto& r : rejected) options.on_rejected(r);
-  return totals;
+    for (const auto& r : run.rejected) options.on_rejected(r);
+  return std::move(run.totals);
 }
 
 }  // namespace qscore

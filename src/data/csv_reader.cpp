@@ -1048,6 +1048,10 @@ struct csv_reader::impl {
     const std::string_view id = batch_builder::trim(cell);
     if (id.empty()) return true;  // no id, nothing to compare
     const std::uint64_t h = respondent_id_set::hash(id);
+    if (options.defer_duplicate_ids) {
+      claimed.push_back(h);
+      return true;
+    }
     if (options.earlier_ids != nullptr && options.earlier_ids->contains(h)) return false;
     if (!ids.insert(h)) return false;
     if (options.record_ids) claimed.push_back(h);

@@ -1,7 +1,9 @@
 // Duplicate respondent ids (R208): the second and later rows repeating an id that an earlier row
 // took in are rejected, at the same lines whatever the thread count, segment size or batch size
-// -- including a pair on either side of a segment boundary and pairs many segments apart, which
-// score_file finds only when it merges segments (and then scores the later one again).
+// -- including a pair on either side of a segment boundary and pairs many segments apart. score_file
+// first records the ids and looks for a repeat at the end (id_fingerprints); finding one, it reads
+// the file again checking row by row, where such pairs are found only when segments merge (and
+// the later segment is scored again).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -13,6 +15,7 @@
 #include <vector>
 
 #include "qscore/data/csv_reader.hpp"
+#include "qscore/data/id_fingerprints.hpp"
 #include "qscore/data/respondent_ids.hpp"
 #include "qscore/io/write_json.hpp"
 #include "qscore/pipeline.hpp"
@@ -161,6 +164,70 @@ TEST(duplicate_ids, reader_checks_across_batches_and_names_the_id) {
   EXPECT_EQ(rejected[0].unit, 1);  // u2, known: the row's values were good
   EXPECT_NE(rejected[0].message().find("respondent id 'a' already given on an earlier row"),
             std::string::npos);
+}
+
+TEST(duplicate_ids, a_file_without_duplicates_scores_as_with_the_check_off) {
+  // The deferred check finds no repeat and the file is read once; the report is the one the
+  // unchecked run gives (same rows, same order, same sums).
+  const scoring_plan plan = compile(fixtures::small_appraisal()).value();
+  const auto dir = qscore::test_support::temp_dir("qscore_duplicate_ids_test");
+  std::filesystem::create_directories(dir);
+  const auto path = dir / "unique.csv";
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << "respondent_id,group,unit,q1,q2,q3\n";
+    for (int r = 0; r < rows; ++r)
+      out << "r" << r << ",g" << 1 + r % 2 << ",u" << 1 + r % 3 << "," << 1 + r % 3 << "," << 1 + (r / 3) % 3
+          << ",2\n";
+  }
+  const run checked = score(plan, path, 3, segment);
+  const run unchecked = score(plan, path, 3, segment, false);
+  EXPECT_TRUE(checked.rejected.empty());
+  EXPECT_EQ(checked.result.accounting.rows_read, rows);
+  EXPECT_EQ(checked.json, unchecked.json);
+}
+
+// Hashes built bit by bit: bucket = the top 12 bits, then bits 48..51 (not kept), then the 48
+// stored bits.
+std::uint64_t hash_of(std::uint64_t bucket, std::uint64_t dropped, std::uint64_t stored) {
+  return (bucket << 52) | (dropped << 48) | stored;
+}
+
+TEST(id_fingerprints, finds_a_repeat_within_a_part_or_across_parts) {
+  std::vector<std::vector<std::uint64_t>> hashes(5);
+  for (int i = 0; i < 50000; ++i) hashes[static_cast<std::size_t>(i % 5)].push_back(respondent_id_set::hash("id" + std::to_string(i)));
+  auto fingerprint = [](const std::vector<std::vector<std::uint64_t>>& parts) {
+    std::vector<id_fingerprints> out;
+    for (const auto& p : parts) out.emplace_back(p);
+    out.emplace_back();  // a part with no ids
+    return out;
+  };
+  const auto distinct = fingerprint(hashes);
+  EXPECT_FALSE(id_fingerprints::any_repeated(distinct));
+  EXPECT_EQ(distinct[0].size(), 10000U);
+  // 6 bytes per id, plus 4,097 bucket starts of 4 bytes.
+  EXPECT_EQ(distinct[0].bytes(), 10000U * 6U + 4097U * 4U);
+
+  auto within = hashes;
+  within[2].push_back(within[2][17]);
+  EXPECT_TRUE(id_fingerprints::any_repeated(fingerprint(within)));
+  auto across = hashes;
+  across[4].push_back(across[0][9999]);
+  EXPECT_TRUE(id_fingerprints::any_repeated(fingerprint(across)));
+}
+
+TEST(id_fingerprints, compares_the_bucket_and_the_48_stored_bits) {
+  auto repeated = [](std::uint64_t a, std::uint64_t b) {
+    return id_fingerprints::any_repeated({id_fingerprints({a}), id_fingerprints({b})});
+  };
+  const std::uint64_t h = hash_of(0xABC, 0x5, 0x123456789ABCULL);
+  EXPECT_FALSE(repeated(h, hash_of(0xABD, 0x5, 0x123456789ABCULL)));  // another bucket
+  EXPECT_FALSE(repeated(h, hash_of(0xABC, 0x5, 0x123456789ABDULL)));  // bit 0
+  EXPECT_FALSE(repeated(h, hash_of(0xABC, 0x5, 0x923456789ABCULL)));  // bit 47
+  // Differing only in the 4 bits not kept: a suspected repeat, which score_file settles by
+  // checking row by row with the full 64-bit hashes.
+  EXPECT_TRUE(repeated(h, hash_of(0xABC, 0xA, 0x123456789ABCULL)));
+  EXPECT_TRUE(repeated(h, h));
 }
 
 TEST(duplicate_ids, hash_set_grows_and_finds_what_it_holds) {

@@ -46,6 +46,10 @@ struct csv_options {
   // in row order (claimed_ids()).
   const respondent_id_set* earlier_ids = nullptr;
   bool record_ids = false;
+  // With record_ids: reject no duplicate here, only record every id; the caller checks the
+  // recorded ids afterwards (score_file does, and reads the file again with the row-by-row
+  // check when it finds a repeat).
+  bool defer_duplicate_ids = false;
 };
 
 // A byte range of a file: the records that START at offsets in [begin, end). Consecutive ranges
