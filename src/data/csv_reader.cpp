@@ -1145,11 +1145,7 @@ struct csv_reader::impl {
           if (unit < 0) return false;
         } else if (role == role_weight) {
           const std::string_view text = batch_builder::trim(cell);
-          if (!text.empty()) {
-            const auto parsed = batch_builder::parse_weight(text);
-            if (!parsed) return false;
-            weight = *parsed;
-          }
+          if (!text.empty() && !batch_builder::parse_weight(text, weight)) return false;
         } else if (role == role_stratum) {
           if (batch_builder::trim(cell).empty()) return false;
           stratum_cell = cell;  // registered only once the row is sure to be taken

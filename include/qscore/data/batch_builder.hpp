@@ -243,9 +243,12 @@ class batch_builder {
 
   // A finite, non-negative decimal number ("1", "0.85", "1e-3"); nothing else.
   static std::optional<double> parse_weight(std::string_view text) {
-    const auto value = detail::parse_decimal(text);
-    if (!value || !std::isfinite(*value) || *value < 0.0) return std::nullopt;
+    double value = 0.0;
+    if (!parse_weight(text, value)) return std::nullopt;
     return value;
+  }
+  static bool parse_weight(std::string_view text, double& value) {
+    return detail::parse_decimal(text, value) && std::isfinite(value) && value >= 0.0;
   }
 
  private:
