@@ -57,7 +57,7 @@ struct score_args {
   std::string format = "text";
   std::string output;     // empty = standard output
   std::string language;   // empty = the definition's default
-  std::int64_t batch_rows = 4096;
+  std::int64_t batch_rows = default_batch_rows;
   std::size_t chunk_bytes = std::size_t{1} << 20;
   unsigned threads = 0;   // 0 = every hardware thread
   std::optional<int> decimals;

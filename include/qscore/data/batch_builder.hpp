@@ -21,7 +21,7 @@ namespace qscore {
 
 class batch_builder {
  public:
-  explicit batch_builder(const scoring_plan& plan, Eigen::Index capacity = 4096)
+  explicit batch_builder(const scoring_plan& plan, Eigen::Index capacity = default_batch_rows)
       : plan_(&plan), capacity_(capacity) {
     if (plan.units_declared)
       for (const auto& u : plan.definition->units) unit_ids_.push_back(u.id);

@@ -20,7 +20,7 @@ namespace qscore {
 
 struct csv_options {
   std::size_t chunk_bytes = std::size_t{1} << 20;  // bytes read from the file at a time
-  Eigen::Index batch_rows = 4096;                  // rows handed out per batch (the last may be short)
+  Eigen::Index batch_rows = default_batch_rows;    // rows handed out per batch (the last may be short)
   char delimiter = ',';
   // The file's encoding. UTF-8 input is validated (invalid bytes: F106, naming the line, column
   // and byte offset); GB18030 (and GBK, its subset) is decoded to UTF-8 with iconv as it is read
