@@ -1,0 +1,77 @@
+// The duplicate respondent id check (R208), both ways score_file can do it, on N distinct ids
+// cut into segments of 100,000 (what an 8 MiB segment of the bench pool holds):
+//   BM_ids_row_by_row: each segment's hash set, then the file's set in the ordered merge
+//                      (respondent_ids.hpp), as when a file has duplicates;
+//   BM_ids_deferred:   each segment's fingerprints, then one look for a repeat at the end
+//                      (id_fingerprints.hpp), as for a file without duplicates;
+//   BM_ids_deferred_final_check: that last look alone (the merging thread's part; the
+//                      fingerprints are made by the threads reading the segments).
+// Both report ids per second; the ids are hashed beforehand, as the reader does per row.
+#include <benchmark/benchmark.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "qscore/data/id_fingerprints.hpp"
+#include "qscore/data/respondent_ids.hpp"
+
+namespace {
+
+using namespace qscore;
+
+constexpr std::size_t segment_ids = 100'000;
+
+std::vector<std::vector<std::uint64_t>> segments_of(std::int64_t n) {
+  std::vector<std::vector<std::uint64_t>> out;
+  for (std::int64_t i = 0; i < n; ++i) {
+    if (out.empty() || out.back().size() == segment_ids) out.emplace_back();
+    out.back().push_back(respondent_id_set::hash(std::to_string(i + 1)));
+  }
+  return out;
+}
+
+void BM_ids_row_by_row(benchmark::State& state) {
+  const auto segments = segments_of(state.range(0));
+  for (auto _ : state) {
+    respondent_id_set file;
+    bool repeated = false;
+    for (const auto& segment : segments) {
+      respondent_id_set own;
+      for (const std::uint64_t h : segment) repeated |= !own.insert(h);
+      for (const std::uint64_t h : segment) repeated |= !file.insert(h);
+    }
+    benchmark::DoNotOptimize(repeated);
+    state.counters["bytes_per_id"] = static_cast<double>(file.bytes()) / static_cast<double>(state.range(0));
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(BM_ids_row_by_row)->Arg(1'000'000)->Arg(10'000'000)->Unit(benchmark::kMillisecond);
+
+void BM_ids_deferred(benchmark::State& state) {
+  const auto segments = segments_of(state.range(0));
+  for (auto _ : state) {
+    std::vector<id_fingerprints> parts;
+    std::size_t bytes = 0;
+    for (const auto& segment : segments) {
+      parts.emplace_back(segment);
+      bytes += parts.back().bytes();
+    }
+    benchmark::DoNotOptimize(id_fingerprints::any_repeated(parts));
+    state.counters["bytes_per_id"] = static_cast<double>(bytes) / static_cast<double>(state.range(0));
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(BM_ids_deferred)->Arg(1'000'000)->Arg(10'000'000)->Unit(benchmark::kMillisecond);
+
+// The look for a repeat alone, as the merging thread does it once every segment is in (the
+// fingerprints are made by the threads that read the segments).
+void BM_ids_deferred_final_check(benchmark::State& state) {
+  std::vector<id_fingerprints> parts;
+  for (const auto& segment : segments_of(state.range(0))) parts.emplace_back(segment);
+  for (auto _ : state) benchmark::DoNotOptimize(id_fingerprints::any_repeated(parts));
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(BM_ids_deferred_final_check)->Arg(1'000'000)->Arg(10'000'000)->Unit(benchmark::kMillisecond);
+
+}  // namespace
