@@ -17,6 +17,7 @@
 #include "qscore/detail/display_width.hpp"
 #include "qscore/version.hpp"
 #include "../support/cli_process.hpp"
+#include "../support/report_json.hpp"
 
 namespace {
 
@@ -67,14 +68,6 @@ class Cli : public ::testing::Test {
 
   fs::path work_;
 };
-
-const json& unit(const json& doc, const std::string& id) {
-  for (const auto& u : doc["units"])
-    if (u["id"] == id) return u;
-  static const json none;
-  ADD_FAILURE() << "no unit " << id;
-  return none;
-}
 
 // --- help, version, usage -------------------------------------------------------------------
 
@@ -246,8 +239,8 @@ TEST_F(Cli, LanguageOption) {
   const json doc = run_json({"score", tiny, responses, "--format", "json", "--lang", "en"});
   EXPECT_EQ(doc["questionnaire"]["title"], "Tiny appraisal");
   EXPECT_EQ(doc["questionnaire"]["language"], "en");
-  EXPECT_EQ(unit(doc, "u1")["label"], "Power company");
-  EXPECT_EQ(unit(doc, "u1")["groups"][1]["label"], "Public");
+  EXPECT_EQ(report_unit(doc, "u1")["label"], "Power company");
+  EXPECT_EQ(report_unit(doc, "u1")["groups"][1]["label"], "Public");
 }
 
 TEST_F(Cli, OutputFileIsWrittenAtomically) {
@@ -290,9 +283,9 @@ TEST_F(Cli, RejectedRowsAreCountedAndReconcile) {
   EXPECT_EQ(a["rejection_samples"][0]["id"], "R202");
   EXPECT_TRUE(a["rejection_samples"][0]["value"].is_null());  // no answers in reports (README "Privacy")
   // Rejected rows are never scored: the totals are those of responses.csv.
-  EXPECT_NEAR(unit(doc, "u1")["total"].get<double>(), 57.68, tolerance);
-  EXPECT_NEAR(unit(doc, "u2")["total"].get<double>(), 58.8, tolerance);
-  EXPECT_EQ(unit(doc, "u2")["rejected"], 1);  // r9, group x
+  EXPECT_NEAR(report_unit(doc, "u1")["total"].get<double>(), 57.68, tolerance);
+  EXPECT_NEAR(report_unit(doc, "u2")["total"].get<double>(), 58.8, tolerance);
+  EXPECT_EQ(report_unit(doc, "u2")["rejected"], 1);  // r9, group x
 }
 
 TEST_F(Cli, RejectedRowsAreListedOnStderr) {
@@ -501,7 +494,7 @@ TEST_F(Cli, SmallCellsAreWithheld) {
   const json doc = run_json({"score", definition.string(), responses, "--format", "json"});
   EXPECT_EQ(doc["privacy"]["min_cell"], 2);
   for (const char* id : {"u1", "u2"}) {
-    const json& u = unit(doc, id);
+    const json& u = report_unit(doc, id);
     EXPECT_EQ(u["valid"], 3);
     EXPECT_TRUE(u["ranked"].get<bool>());
     EXPECT_EQ(u["groups"][0]["suppressed"], "complement");
@@ -512,8 +505,8 @@ TEST_F(Cli, SmallCellsAreWithheld) {
       EXPECT_TRUE(g["mean"].is_null());
     }
   }
-  EXPECT_NEAR(unit(doc, "u1")["score"].get<double>(), 72.1, tolerance);
-  EXPECT_NEAR(unit(doc, "u2")["score"].get<double>(), 73.5, tolerance);
+  EXPECT_NEAR(report_unit(doc, "u1")["score"].get<double>(), 72.1, tolerance);
+  EXPECT_NEAR(report_unit(doc, "u2")["score"].get<double>(), 73.5, tolerance);
   EXPECT_EQ(doc["groups"][0]["n"], 4);
   EXPECT_NEAR(doc["groups"][0]["mean"].get<double>(), 78.0, tolerance);
   EXPECT_NEAR(doc["groups"][1]["mean"].get<double>(), 65.0, tolerance);

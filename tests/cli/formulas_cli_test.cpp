@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 #include "../support/cli_process.hpp"
+#include "../support/report_json.hpp"
 
 namespace {
 
@@ -30,14 +31,6 @@ run_result run(const std::string& name, const std::vector<std::string>& args) {
   const fs::path work = fs::path(QSCORE_CLI_WORK) / ("formulas." + name);
   fs::create_directories(work);
   return run_binary(QSCORE_CLI, args, work);
-}
-
-const json& unit(const json& doc, const std::string& id) {
-  for (const auto& u : doc["units"])
-    if (u["id"] == id) return u;
-  static const json none;
-  ADD_FAILURE() << "no unit " << id;
-  return none;
 }
 
 TEST(cli_formulas, validate_accepts_the_fixture) {
@@ -66,7 +59,7 @@ TEST(cli_formulas, json_report_has_derived_scores_and_the_formula_accounting) {
   EXPECT_EQ(acc["division_by_zero"], json::parse(R"([{"formula": "per_item", "rows": 1}])"));
   EXPECT_TRUE(acc["reconciles"].get<bool>());
 
-  const json& u1 = unit(doc, "u1");
+  const json& u1 = report_unit(doc, "u1");
   EXPECT_NEAR(u1["score"].get<double>(), 48.75 + 0.4 * 4750.0 / 70.0, 1e-9);  // 75.892857...
   ASSERT_EQ(u1["derived"].size(), 2U);
   EXPECT_EQ(u1["derived"][0]["id"], "service");
@@ -79,7 +72,7 @@ TEST(cli_formulas, json_report_has_derived_scores_and_the_formula_accounting) {
   EXPECT_EQ(u1["derived"][0]["lonely_strata"], 1);
   EXPECT_NEAR(u1["derived"][1]["score"].get<double>(), 56.5, 1e-9);
   EXPECT_EQ(u1["rejected"], 1);
-  const json& u2 = unit(doc, "u2");
+  const json& u2 = report_unit(doc, "u2");
   EXPECT_NEAR(u2["derived"][0]["score"].get<double>(), 87.5, 1e-9);
   EXPECT_NEAR(u2["derived"][1]["score"].get<double>(), 43.75, 1e-9);
   EXPECT_EQ(u2["void"], 1);
