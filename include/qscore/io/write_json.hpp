@@ -179,6 +179,19 @@ inline nlohmann::ordered_json json_item(const item_result& item, bool withheld =
   return out;
 }
 
+// The standard error, interval and spread of a dimension's or a derived score's mean, in the
+// order both report them.
+template <class Score>
+void json_precision(nlohmann::ordered_json& out, const Score& s) {
+  out["se"] = json_or_null(s.se);
+  out["ci_low"] = json_or_null(s.ci_low);
+  out["ci_high"] = json_or_null(s.ci_high);
+  out["lonely_strata"] = s.lonely_strata;
+  out["sd"] = json_or_null(s.stats.sd);
+  out["min"] = json_or_null(s.stats.min);
+  out["max"] = json_or_null(s.stats.max);
+}
+
 inline nlohmann::ordered_json json_unit(const unit_result& u, std::int64_t min_cell, bool with_derived) {
   const bool withheld = u.suppressed != suppression::none;
   nlohmann::ordered_json out;
@@ -205,13 +218,7 @@ inline nlohmann::ordered_json json_unit(const unit_result& u, std::int64_t min_c
     dim["points"] = json_or_null(d.points);
     dim["n"] = json_count(d.n, withheld);
     dim["weighted_n"] = withheld ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(d.weighted_n);
-    dim["se"] = json_or_null(d.se);
-    dim["ci_low"] = json_or_null(d.ci_low);
-    dim["ci_high"] = json_or_null(d.ci_high);
-    dim["lonely_strata"] = d.lonely_strata;
-    dim["sd"] = json_or_null(d.stats.sd);
-    dim["min"] = json_or_null(d.stats.min);
-    dim["max"] = json_or_null(d.stats.max);
+    json_precision(dim, d);
     dimensions.push_back(std::move(dim));
   }
   out["dimensions"] = std::move(dimensions);
@@ -246,13 +253,7 @@ inline nlohmann::ordered_json json_unit(const unit_result& u, std::int64_t min_c
       f["score"] = json_or_null(d.score);
       f["n"] = d.n;
       f["weighted_n"] = d.weighted_n;
-      f["se"] = json_or_null(d.se);
-      f["ci_low"] = json_or_null(d.ci_low);
-      f["ci_high"] = json_or_null(d.ci_high);
-      f["lonely_strata"] = d.lonely_strata;
-      f["sd"] = json_or_null(d.stats.sd);
-      f["min"] = json_or_null(d.stats.min);
-      f["max"] = json_or_null(d.stats.max);
+      json_precision(f, d);
       derived.push_back(std::move(f));
     }
     out["derived"] = std::move(derived);
