@@ -217,7 +217,7 @@ inline segmented_run score_segments(const scoring_plan& plan, const std::filesys
       if (part.saw_quote) run.start_again = segmented_run::again::in_one_piece;
       break;
     }
-    fingerprints.push_back(std::move(part.fingerprints));
+    if (deferred) fingerprints.push_back(std::move(part.fingerprints));
     // Line numbers of later segments count from their first record: make them absolute.
     if (k > 0) {
       for (auto& r : part.totals.rejection_samples) r.line += lines_before;

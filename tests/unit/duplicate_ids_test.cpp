@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <string>
 #include <utility>
@@ -47,7 +48,6 @@ struct built {
 built write_file(const std::string& name) {
   built out;
   const auto dir = qscore::test_support::temp_dir("qscore_duplicate_ids_test");
-  std::filesystem::create_directories(dir);
   out.path = dir / name;
   std::string text = "respondent_id,group,unit,q1,q2,q3\n";
   bool boundary_pair = false;
@@ -84,6 +84,7 @@ struct run {
   std::string json;
   std::vector<std::pair<std::int64_t, errc>> rejected;
   report result;
+  int passes = 0;  // times the file was read: progress starting again from fewer rows is a new pass
 };
 
 run score(const scoring_plan& plan, const std::filesystem::path& file, unsigned threads,
@@ -95,6 +96,11 @@ run score(const scoring_plan& plan, const std::filesystem::path& file, unsigned 
   options.csv.batch_rows = batch_rows;
   options.csv.reject_duplicate_ids = check;
   options.on_rejected = [&out](const row_rejection& r) { out.rejected.emplace_back(r.line, r.code); };
+  std::int64_t last_rows = std::numeric_limits<std::int64_t>::max();
+  options.on_progress = [&out, &last_rows](std::int64_t rows_read) {
+    if (rows_read <= last_rows) ++out.passes;
+    last_rows = rows_read;
+  };
   out.result = finalize(plan, score_file(plan, file, options).value());
   std::ostringstream json;
   write_json(json, out.result);
@@ -109,6 +115,7 @@ TEST(duplicate_ids, rejected_at_the_same_lines_for_any_thread_count_and_segment_
   ASSERT_GT(file.rejected[0].first, 7);
 
   const run one = score(plan, file.path, 1, segment);
+  EXPECT_EQ(one.passes, 2);  // the recorded ids held a repeat: read again, checked row by row
   EXPECT_EQ(one.rejected, file.rejected);
   EXPECT_EQ(one.result.accounting.rows_read, rows);
   EXPECT_EQ(one.result.accounting.rejected, 5);
@@ -171,7 +178,6 @@ TEST(duplicate_ids, a_file_without_duplicates_scores_as_with_the_check_off) {
   // unchecked run gives (same rows, same order, same sums).
   const scoring_plan plan = compile(fixtures::small_appraisal()).value();
   const auto dir = qscore::test_support::temp_dir("qscore_duplicate_ids_test");
-  std::filesystem::create_directories(dir);
   const auto path = dir / "unique.csv";
   {
     std::ofstream out(path, std::ios::binary);
@@ -183,6 +189,7 @@ TEST(duplicate_ids, a_file_without_duplicates_scores_as_with_the_check_off) {
   const run checked = score(plan, path, 3, segment);
   const run unchecked = score(plan, path, 3, segment, false);
   EXPECT_TRUE(checked.rejected.empty());
+  EXPECT_EQ(checked.passes, 1);  // no repeat among the recorded ids: read once
   EXPECT_EQ(checked.result.accounting.rows_read, rows);
   EXPECT_EQ(checked.json, unchecked.json);
 }
