@@ -17,16 +17,10 @@ namespace {
 
 using namespace qscore;
 
-std::filesystem::path temp_file(const std::string& name) {
-  const auto dir = qscore::test_support::temp_dir("qscore_pipeline_test");
-  std::filesystem::create_directories(dir);
-  return dir / name;
-}
-
 // `rows` random respondents of the small appraisal, with a bad code ("7") on every 97th line
 // (line 1 is the header, so row r sits on line r + 2). Optionally one quoted field.
 std::filesystem::path write_responses(const std::string& name, int rows, bool with_quote = false) {
-  const auto path = temp_file(name);
+  const auto path = qscore::test_support::temp_dir("qscore_pipeline_test") / name;
   std::ofstream out(path, std::ios::binary);
   out << "respondent_id,group,unit,q1,q2,q3,weight\n";
   std::mt19937 rng(42);

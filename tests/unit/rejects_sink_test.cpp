@@ -16,18 +16,12 @@ namespace {
 
 using namespace qscore;
 
-std::filesystem::path temp_file(const std::string& name) {
-  const auto dir = qscore::test_support::temp_dir("qscore_rejects_sink_test");
-  std::filesystem::create_directories(dir);
-  return dir / name;
-}
-
 constexpr int rows = 3000;
 
 // Row r sits on line r + 2 (line 1 is the header). Every 7th row has the bad code 9 for q1;
 // every 11th (and not 7th) row has 2 fields too many. Nothing else is wrong.
 std::filesystem::path write_file(const std::string& name, const std::string& tail = {}) {
-  const auto path = temp_file(name);
+  const auto path = qscore::test_support::temp_dir("qscore_rejects_sink_test") / name;
   std::ofstream out(path, std::ios::binary);
   out << "respondent_id,group,unit,q1,q2,q3\n";
   for (int r = 0; r < rows; ++r) {

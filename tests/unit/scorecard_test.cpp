@@ -153,7 +153,6 @@ const std::string veto_csv = "unit,reason\nv,verified major incident\n";
 
 std::filesystem::path write_temp(const std::string& name, const std::string& text) {
   const auto dir = qscore::test_support::temp_dir("qscore_scorecard_test");
-  std::filesystem::create_directories(dir);
   const auto path = dir / name;
   std::ofstream(path, std::ios::binary) << text;
   return path;
