@@ -90,7 +90,10 @@ inline void drain(const scoring_plan& plan, csv_reader& reader, tally& totals,
     accumulate(totals, plan, batch, scored);
     if (on_batch) on_batch(reader.rows_read());
   }
-  totals.flush();  // a finished part closes its last block
+  // A finished part closes its last block. Its uncounted score keys stay so: merge() moves them
+  // into the file's tally, which counts them into its own tables (counting them here too cost
+  // 5 % of a run).
+  totals.close_block();
 }
 
 inline segment_result score_segment(const scoring_plan& plan, const std::filesystem::path& file,

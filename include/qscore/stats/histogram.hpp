@@ -39,7 +39,16 @@ class count_map {
     }
   }
 
+  // Makes room for `keys` distinct keys in all, so that adding them does not grow the table
+  // step by step (each step re-inserts every key).
+  void reserve(std::size_t keys) {
+    std::size_t capacity = keys_.empty() ? 16 : keys_.size();
+    while (keys * 4 > capacity * 3) capacity *= 2;
+    if (capacity != keys_.size()) rehash(capacity);
+  }
+
   void merge(const count_map& other) {
+    reserve(size_ + other.size_);
     for (std::size_t s = 0; s < other.keys_.size(); ++s)
       if (other.keys_[s] != empty_key) add(other.keys_[s], other.counts_[s]);
   }
@@ -64,10 +73,11 @@ class count_map {
     return static_cast<std::size_t>(h >> 32) & mask_;
   }
 
-  void grow() {
+  void grow() { rehash(keys_.empty() ? 16 : 2 * keys_.size()); }
+
+  void rehash(std::size_t capacity) {
     std::vector<std::int64_t> old_keys = std::move(keys_);
     std::vector<std::int64_t> old_counts = std::move(counts_);
-    const std::size_t capacity = old_keys.empty() ? 16 : 2 * old_keys.size();
     keys_.assign(capacity, empty_key);
     counts_.assign(capacity, 0);
     mask_ = capacity - 1;

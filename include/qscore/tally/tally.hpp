@@ -37,6 +37,11 @@
 
 namespace qscore {
 
+// Rows per block. Closing a block costs a few double-double updates in every cell the block
+// touched: with the bench pool's 198 cells each close covers about five rows of a cell, and
+// closing is 5 % of a run. Blocks of 4,096 rows cut that to 1.5 %, but a cell's plain sums
+// then round over about 20 rows, and one cell mean of tests/accuracy/exact_means.py (198 cells)
+// came out 1 ulp off the correctly rounded value: not taken.
 inline constexpr std::int64_t block_rows = 1024;
 
 // Weighted first moments of one score column within one cell (the report's means).
@@ -95,13 +100,17 @@ struct cell_tally {
   // Respondent scores (column 0, the whole questionnaire) on the stats::score_grid: grid key ->
   // respondents, for quartiles and the median.
   stats::count_map score_counts;
-  // The open block's grid keys in row order: appending is cheap and sequential, and at the
-  // block's end they are sorted and counted, one table update per distinct key. The vector keeps
-  // its capacity, so a steady state allocates nothing.
+  // Grid keys of valid ballots not yet counted, in row order. A key joins score_counts only
+  // when `keys_per_count` of them have gathered (or at flush): the cell's count table is then
+  // counted into in one go, while it is in cache. Adding each key as it came, or at every block
+  // edge (about five keys per cell with 198 cells), missed the cache on nearly every add: that
+  // was 10 % of a whole run (bench/RESULTS.md). Counts are integers, so when they are added does
+  // not change them. The vector keeps its capacity: a steady state allocates nothing.
   std::vector<std::int64_t> pending_keys;
+  static constexpr std::size_t keys_per_count = 1024;
 
   // Moves the open block's sums into the compensated sums.
-  void flush() {
+  void close_block() {
     if (!pending.active) return;
     weight.add(pending.weight);
     for (std::size_t s = 0; s < scores.size(); ++s) {
@@ -112,15 +121,21 @@ struct cell_tally {
       }
     }
     for (auto& stratum : strata) stratum.flush();
-    std::sort(pending_keys.begin(), pending_keys.end());
-    for (std::size_t i = 0; i < pending_keys.size();) {
-      std::size_t j = i + 1;
-      while (j < pending_keys.size() && pending_keys[j] == pending_keys[i]) ++j;
-      score_counts.add(pending_keys[i], static_cast<std::int64_t>(j - i));
-      i = j;
-    }
-    pending_keys.clear();
     pending.active = false;
+  }
+
+  // Counts the gathered grid keys into score_counts.
+  void count_pending_keys() {
+    // Room for some new keys up front, not for all: many keys repeat, and a table sized for
+    // 1,024 distinct keys would waste 32 KB in each of a tally's cells.
+    score_counts.reserve(score_counts.size() + pending_keys.size() / 4);
+    for (const std::int64_t key : pending_keys) score_counts.add(key);
+    pending_keys.clear();
+  }
+
+  void flush() {
+    close_block();
+    count_pending_keys();
   }
 
   // The stratum entry for tally stratum slot `slot`, created when new.
@@ -136,7 +151,7 @@ struct cell_tally {
     return strata.back();
   }
 
-  // Merges a flushed cell into this flushed cell; `slot_map` takes the other tally's stratum
+  // Merges a cell whose block is closed into this one (whose block is closed too); `slot_map` takes the other tally's stratum
   // slots to this tally's.
   void merge(const cell_tally& other, const std::vector<std::size_t>& slot_map, bool with_pairs) {
     valid += other.valid;
@@ -146,6 +161,12 @@ struct cell_tally {
     for (const auto& stratum : other.strata)
       stratum_slot(slot_map[stratum.stratum], scores.size(), with_pairs).merge(stratum);
     score_counts.merge(other.score_counts);
+    // The other cell's uncounted keys join ours uncounted: counting them here would only be
+    // done again when its table merges into ours.
+    for (const std::int64_t key : other.pending_keys) {
+      pending_keys.push_back(key);
+      if (pending_keys.size() == keys_per_count) count_pending_keys();
+    }
   }
 };
 
@@ -183,6 +204,7 @@ struct tally {
   std::vector<row_rejection> rejection_samples;  // the first kept_rejections, by merge order
   std::int64_t rows_in_block = 0;                // accepted rows in the open block
   std::vector<std::pair<std::size_t, std::size_t>> open_cells;  // (unit, group) with pending sums
+  bool keys_pending = false;  // some cell holds grid keys not yet counted
 
   // Sampling design: the strata are the respondent groups (slot = group index), or the values
   // of the layout's stratum column (slot = index into stratum_ids, in order of first appearance).
@@ -202,14 +224,24 @@ struct tally {
   std::vector<std::vector<std::size_t>> reliability_items;  // per score column: item indices
   std::vector<reliability_tally> reliability;               // per group
 
-  // Closes the open block: every pending partial sum joins its compensated sum. finalize and
-  // merge work on flushed tallies; accumulate flushes at each block edge.
-  void flush() {
-    for (const auto& [u, g] : open_cells) units[u].groups[g].flush();
+  // Closes the open block: every pending partial sum joins its compensated sum. accumulate
+  // closes a block at each block edge.
+  void close_block() {
+    for (const auto& [u, g] : open_cells) units[u].groups[g].close_block();
     open_cells.clear();
     rows_in_block = 0;
   }
-  [[nodiscard]] bool flushed() const { return open_cells.empty(); }
+  // Closes the open block and counts every gathered grid key. finalize and merge work on
+  // flushed tallies.
+  void flush() {
+    close_block();
+    if (keys_pending)
+      for (auto& unit : units)
+        for (auto& cell : unit.groups) cell.count_pending_keys();
+    keys_pending = false;
+  }
+  [[nodiscard]] bool flushed() const { return open_cells.empty() && !keys_pending; }
+  [[nodiscard]] bool block_closed() const { return open_cells.empty(); }
 
   [[nodiscard]] std::int64_t valid() const { return sum([](const cell_tally& c) { return c.valid; }); }
   [[nodiscard]] std::int64_t void_ballots() const {
@@ -363,7 +395,11 @@ inline void accumulate(tally& into, const scoring_plan& plan, const response_bat
         p.wd[s] += w * (x - p.x0[s]);
         stratum.pending[s].add(x, w, pairs);
       }
-      if (scored.has_score(i, 0)) cell.pending_keys.push_back(stats::grid_key(scored.score(i, 0)));
+      if (scored.has_score(i, 0)) {
+        cell.pending_keys.push_back(stats::grid_key(scored.score(i, 0)));
+        if (cell.pending_keys.size() == cell_tally::keys_per_count) cell.count_pending_keys();
+        into.keys_pending = true;
+      }
       counted_rows.push_back(i);
       counted_cells.push_back(&into.units[u].option_counts[g * into.items * into.code_rows]);
       if (!into.reliability.empty()) {
@@ -391,7 +427,7 @@ inline void accumulate(tally& into, const scoring_plan& plan, const response_bat
         }
       }
     }
-    if (++into.rows_in_block == block_rows) into.flush();
+    if (++into.rows_in_block == block_rows) into.close_block();
   }
 
   for (Eigen::Index j = 0; j < k; ++j) {
@@ -432,13 +468,15 @@ inline void merge(tally& into, const tally& from_in) {
   if (into.fingerprint != from_in.fingerprint)
     throw std::invalid_argument("qscore::merge: tallies come from different definitions");
   // Both sides' open blocks close before merging, so `into` continues with a fresh block.
-  into.flush();
-  tally flushed_copy;
-  if (!from_in.flushed()) {
-    flushed_copy = from_in;
-    flushed_copy.flush();
+  // Uncounted grid keys need no flush: they move over uncounted (cell_tally::merge).
+  into.close_block();
+  tally closed_copy;
+  if (!from_in.block_closed()) {
+    closed_copy = from_in;
+    closed_copy.close_block();
   }
-  const tally& from = from_in.flushed() ? from_in : flushed_copy;
+  const tally& from = from_in.block_closed() ? from_in : closed_copy;
+  into.keys_pending = into.keys_pending || from.keys_pending;
   std::vector<std::size_t> slot_map;
   if (from.strata_are_groups) {
     for (std::size_t g = 0; g < from.groups; ++g) slot_map.push_back(g);
