@@ -14,7 +14,7 @@ namespace {
 
 using namespace qscore;
 
-constexpr Eigen::Index batch_rows_default = 4096;
+constexpr Eigen::Index batch_rows_default = default_batch_rows;
 
 void BM_score(benchmark::State& state) {
   const scoring_plan& plan = bench::pool_plan();
@@ -29,6 +29,23 @@ void BM_score(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * batch.rows() * batch.codes.cols());
 }
 BENCHMARK(BM_score)->Arg(batch_rows_default)->Arg(65536);
+
+// The same batches through the double kernel (lookups into N×K tiles and two GEMVs), which
+// plans with fractional points or weights take: the pool's plan without its packed table.
+void BM_score_double_kernel(benchmark::State& state) {
+  scoring_plan plan = bench::pool_plan();
+  plan.packed = packed_points{};
+  const response_batch batch = bench::random_batch(plan, state.range(0));
+  score_batch out;
+  score_workspace work;
+  for (auto _ : state) {
+    score(plan, batch, out, work);
+    benchmark::DoNotOptimize(out.score.data());
+  }
+  state.SetItemsProcessed(state.iterations() * batch.rows());
+  state.SetBytesProcessed(state.iterations() * batch.rows() * batch.codes.cols());
+}
+BENCHMARK(BM_score_double_kernel)->Arg(batch_rows_default)->Arg(65536);
 
 void BM_score_and_tally(benchmark::State& state) {
   const scoring_plan& plan = bench::pool_plan();
@@ -57,7 +74,8 @@ void BM_plain_read(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * state.range(0));
   state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(bytes));
 }
-// 4096 and 65536 rows stay in cache; 8M rows (240 MB) measure main-memory read bandwidth.
+// A default batch and 65536 rows stay in cache; 8M rows (240 MB) measure main-memory read
+// bandwidth.
 BENCHMARK(BM_plain_read)->Arg(batch_rows_default)->Arg(65536)->Arg(8 << 20);
 
 // Respondents per second as N (rows per batch) and K (items) grow: the cost per row and item

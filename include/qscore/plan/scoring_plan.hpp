@@ -19,6 +19,7 @@
 #include "qscore/core/diagnostic.hpp"
 #include "qscore/model/formulas.hpp"
 #include "qscore/model/instrument.hpp"
+#include "qscore/plan/packed_points.hpp"
 
 namespace qscore {
 
@@ -126,6 +127,9 @@ struct scoring_plan {
   Eigen::ArrayXXd answered_lut;
   Eigen::MatrixXd weights;
   int code_rows = 1;  // rows of the lookup tables: 1 + the largest option count
+  // The same three tables as whole numbers in one word per (column, item, code), when every
+  // point and weight is whole: the scorer's integer kernel (packed_points.hpp).
+  packed_points packed;
 
   key_index group_index;  // group id or label -> group index
   key_index unit_index;   // declared unit id or label -> unit index (empty if units are open)

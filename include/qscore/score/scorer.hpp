@@ -50,12 +50,71 @@ struct score_workspace {
   detail::formula_workspace formulas;  // used only when the plan has respondent formulas
 };
 
+namespace detail {
+
+// Rows [first, first + m) through the lookup tables and the weights as matrix products.
+inline void score_tile(const scoring_plan& plan, const response_batch& batch, Eigen::Index first,
+                       Eigen::Index m, score_batch& out, score_workspace& work) {
+  const auto k = static_cast<Eigen::Index>(plan.item_count());
+  const auto item_columns = static_cast<Eigen::Index>(plan.item_score_columns());
+  auto points = work.points.topRows(m);
+  auto answered = work.answered.topRows(m);
+  // Codes -> points and answered flags, one item column at a time.
+  for (Eigen::Index j = 0; j < k; ++j) {
+    const double* points_of = &plan.points_lut(0, j);
+    const double* answered_of = &plan.answered_lut(0, j);
+    const answer_code* codes = batch.codes.col(j).data() + first;
+    double* p_out = points.col(j).data();
+    double* a_out = answered.col(j).data();
+    for (Eigen::Index i = 0; i < m; ++i) {
+      p_out[i] = points_of[codes[i]];
+      a_out[i] = answered_of[codes[i]];
+    }
+  }
+  // Weighted sums over the item axis for every score column at once.
+  work.numerator.noalias() = points * plan.weights;
+  work.denominator.noalias() = answered * plan.weights;
+
+  out.has_score.block(first, 0, m, item_columns) = work.denominator.array() > 0.0;
+  out.score.block(first, 0, m, item_columns) =
+      (work.denominator.array() > 0.0)
+          .select(work.numerator.array() / work.denominator.array(), 0.0)
+          .matrix();
+  out.answered.segment(first, m) = answered.rowwise().sum().cast<int>();
+}
+
+// The same rows through the packed whole-number table: one load and one add per answer and
+// score column; a row's sums stay in a register.
+inline void score_tile_packed(const scoring_plan& plan, const response_batch& batch, Eigen::Index first,
+                              Eigen::Index m, score_batch& out) {
+  const auto k = static_cast<Eigen::Index>(plan.item_count());
+  const auto item_columns = static_cast<Eigen::Index>(plan.item_score_columns());
+  const auto code_rows = static_cast<std::size_t>(plan.code_rows);
+  const answer_code* const codes = batch.codes.data() + first;
+  const Eigen::Index stride = batch.codes.rows();  // column-major: item j's codes are a column
+  for (Eigen::Index s = 0; s < item_columns; ++s) {
+    const std::uint64_t* const table = plan.packed.words.data() + static_cast<std::size_t>(s * k) * code_rows;
+    for (Eigen::Index i = 0; i < m; ++i) {
+      std::uint64_t sum = 0;
+      const answer_code* code = codes + i;
+      const std::uint64_t* item_table = table;
+      for (Eigen::Index j = 0; j < k; ++j, code += stride, item_table += code_rows) sum += item_table[*code];
+      const std::int64_t weight = packed_points::weight_of(sum);
+      out.has_score(first + i, s) = weight > 0;
+      out.score(first + i, s) =
+          weight > 0 ? static_cast<double>(packed_points::points_of(sum)) / static_cast<double>(weight) : 0.0;
+      if (s == 0) out.answered(first + i) = static_cast<int>(packed_points::count_of(sum));
+    }
+  }
+}
+
+}  // namespace detail
+
 inline void score(const scoring_plan& plan, const response_batch& batch, score_batch& out,
                   score_workspace& work) {
   const Eigen::Index n = batch.rows();
   const auto k = static_cast<Eigen::Index>(plan.item_count());
   const auto s = static_cast<Eigen::Index>(plan.score_columns());
-  const auto item_columns = static_cast<Eigen::Index>(plan.item_score_columns());
   out.score.resize(n, s);
   out.has_score.resize(n, s);
   out.answered.resize(n);
@@ -70,33 +129,16 @@ inline void score(const scoring_plan& plan, const response_batch& batch, score_b
   work.answered.resize(std::min(n, tile_rows), k);
   const double needed = plan.definition->ballot.min_answered * static_cast<double>(k);
 
+  // Whole points and weights, and no formulas (they read the points matrix): the integer
+  // kernel, bit-identical to the double one (plan/packed_points.hpp).
+  const bool integer_kernel = plan.packed.usable() && !plan.formulas;
   for (Eigen::Index first = 0; first < n; first += tile_rows) {
     const Eigen::Index m = std::min(tile_rows, n - first);
-    auto points = work.points.topRows(m);
-    auto answered = work.answered.topRows(m);
-    // Codes -> points and answered flags, one item column at a time.
-    for (Eigen::Index j = 0; j < k; ++j) {
-      const double* points_of = &plan.points_lut(0, j);
-      const double* answered_of = &plan.answered_lut(0, j);
-      const answer_code* codes = batch.codes.col(j).data() + first;
-      double* p_out = points.col(j).data();
-      double* a_out = answered.col(j).data();
-      for (Eigen::Index i = 0; i < m; ++i) {
-        p_out[i] = points_of[codes[i]];
-        a_out[i] = answered_of[codes[i]];
-      }
+    if (integer_kernel) {
+      detail::score_tile_packed(plan, batch, first, m, out);
+    } else {
+      detail::score_tile(plan, batch, first, m, out, work);
     }
-    // Weighted sums over the item axis for every score column at once.
-    work.numerator.noalias() = points * plan.weights;
-    work.denominator.noalias() = answered * plan.weights;
-
-    out.has_score.block(first, 0, m, item_columns) = work.denominator.array() > 0.0;
-    out.score.block(first, 0, m, item_columns) =
-        (work.denominator.array() > 0.0)
-            .select(work.numerator.array() / work.denominator.array(), 0.0)
-            .matrix();
-    out.answered.segment(first, m) = answered.rowwise().sum().cast<int>();
-
     // Ballot rule: void when fewer than min_answered * K items are answered, or none at all.
     for (Eigen::Index i = first; i < first + m; ++i) {
       const bool is_void = out.answered(i) == 0 || static_cast<double>(out.answered(i)) < needed;

@@ -163,6 +163,7 @@ inline result<scoring_plan> compile(instrument definition) {
     plan.weights(j, 0) = item.weight;
     if (item.dimension > 0) plan.weights(j, static_cast<Eigen::Index>(item.dimension)) = item.weight;
   }
+  plan.packed = pack_points(plan.points_lut, plan.answered_lut, plan.weights);
 
   for (const auto& group : definition.groups) {
     fingerprint.add(group.id);
