@@ -132,6 +132,7 @@ inline result<tally> score_in_one_piece(const scoring_plan& plan, const std::fil
   tally totals = make_tally(plan);
   drain(plan, *reader, totals, options.on_progress, options.on_rejected);
   if (!reader->errors().empty()) return reader->errors();
+  totals.flush();  // handed out flushed: finalize would otherwise work on a copy
   return totals;
 }
 
@@ -279,6 +280,7 @@ inline segmented_run score_segments(const scoring_plan& plan, const std::filesys
   if (run.start_again == again::in_one_piece) return detail::score_in_one_piece(plan, file, options);
   if (options.on_rejected)
     for (const auto& r : run.rejected) options.on_rejected(r);
+  run.totals.flush();  // handed out flushed: finalize would otherwise work on a copy
   return std::move(run.totals);
 }
 
