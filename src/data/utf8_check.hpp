@@ -12,6 +12,10 @@
 #include <cstdint>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace qscore::detail {
 
 struct utf8_state {
@@ -30,7 +34,18 @@ inline std::uint64_t check_utf8(const unsigned char* p, std::size_t n, std::uint
   std::size_t i = 0;
   while (i < n) {
     if (s.need == 0) {
-      // Plain ASCII eight bytes at a time: almost every byte of a survey file.
+      // Plain ASCII 32 bytes at a time (SSE2, in every x86-64), then eight at a time: almost
+      // every byte of a survey file.
+#if defined(__SSE2__)
+      const __m128i zero = _mm_setzero_si128();
+      while (i + 32 <= n) {
+        const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+        const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i + 16));
+        if (_mm_movemask_epi8(_mm_or_si128(a, b)) != 0) break;  // a byte >= 0x80
+        if (_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(a, zero), _mm_cmpeq_epi8(b, zero))) != 0) nul = true;
+        i += 32;
+      }
+#endif
       while (i + 8 <= n) {
         std::uint64_t word = 0;
         std::memcpy(&word, p + i, 8);

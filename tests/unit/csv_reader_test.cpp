@@ -463,6 +463,40 @@ TEST_F(csv_reader_test, batches_hold_batch_rows_accepted_rows_and_the_rejections
   EXPECT_EQ(c.rows_in_batches, 10);  // rows_read == accepted + rejected over all batches
 }
 
+TEST_F(csv_reader_test, a_batch_handed_back_is_reused_and_starts_empty) {
+  // next() swaps storage with the batch it is given, so batches alternate between two buffers.
+  // Seven rows, r2 rejected (unknown unit u7), batch_rows = 2:
+  //   batch 1: r1, r2 (rejected), r3 -> codes in buffer A, 1 rejection
+  //   batch 2: r4, r5                -> buffer B, no rejection (none left over from batch 1)
+  //   batch 3: r6, r7                -> buffer A again
+  std::string text = header + "\n";
+  for (int i = 1; i <= 7; ++i)
+    text += "r" + std::to_string(i) + (i == 2 ? ",u7" : ",u1") + ",staff,2," + std::to_string(i % 5 + 1) + ",,3\n";
+  csv_options options;
+  options.batch_rows = 2;
+  auto reader = csv_reader::from_string(text, "test.csv", plan, options);
+  ASSERT_TRUE(reader.has_value());
+  response_batch batch;
+  ASSERT_TRUE(reader->next(batch));
+  const answer_code* const first_buffer = batch.codes.data();
+  EXPECT_EQ(batch.rows(), 2);
+  EXPECT_EQ(batch.rejected.size(), 1U);
+  ASSERT_TRUE(reader->next(batch));
+  EXPECT_EQ(batch.rows(), 2);
+  EXPECT_TRUE(batch.rejected.empty());
+  EXPECT_EQ(batch.lines, (std::vector<std::int64_t>{5, 6}));
+  EXPECT_EQ(batch.codes(0, 0), 5);  // r4: q1 = 4 % 5 + 1 = 5
+  EXPECT_EQ(batch.codes(1, 0), 1);  // r5: q1 = 5 % 5 + 1 = 1
+  EXPECT_EQ(batch.codes(1, 1), 2);  // r5: q2 = 2
+  ASSERT_TRUE(reader->next(batch));
+  EXPECT_EQ(batch.codes.data(), first_buffer);
+  EXPECT_EQ(batch.lines, (std::vector<std::int64_t>{7, 8}));
+  EXPECT_EQ(batch.codes(0, 0), 2);  // r6: q1 = 6 % 5 + 1
+  EXPECT_EQ(batch.codes(1, 0), 3);  // r7: q1 = 7 % 5 + 1
+  EXPECT_FALSE(reader->next(batch));
+  EXPECT_EQ(reader->rows_read(), 7);
+}
+
 TEST_F(csv_reader_test, a_batch_of_only_rejections_is_still_returned) {
   csv_options options;
   options.batch_rows = 2;

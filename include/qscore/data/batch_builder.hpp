@@ -127,6 +127,17 @@ class batch_builder {
     commit(group, unit, weight, line, stratum);
   }
 
+  // For readers that decode straight into the batch: the next row's code of item 0, with item
+  // j's code code_stride() bytes per item further on. The row counts once committed.
+  [[nodiscard]] answer_code* next_row_codes() {
+    ensure_room();
+    return batch_.codes.data() + size_;
+  }
+  [[nodiscard]] std::size_t code_stride() const { return static_cast<std::size_t>(batch_.codes.rows()); }
+  void commit_decoded_row(int group, int unit, double weight, std::int64_t line, int stratum) {
+    commit(group, unit, weight, line, stratum);
+  }
+
   // Registers a unit by id when units are open (not declared); returns its index.
   int add_unit(std::string_view id) { return resolve_unit(id); }
 
@@ -148,16 +159,26 @@ class batch_builder {
   // Hands over what has been added so far and starts a new, empty batch. Unit ids seen so far
   // carry over, so indices stay stable across batches from one builder.
   [[nodiscard]] response_batch take() {
-    batch_.codes.conservativeResize(size_, batch_.codes.cols());
-    batch_.group.conservativeResize(size_);
-    batch_.unit.conservativeResize(size_);
-    batch_.weight.conservativeResize(size_);
-    batch_.stratum.conservativeResize(size_);
+    response_batch out;
+    take_into(out);
+    return out;
+  }
+
+  // The same into `out`, whose storage the next batch then reuses: a reader that hands out
+  // batch after batch this way allocates nothing in steady state (a fresh 115 KB code matrix
+  // per batch cost page faults and a memset, about 3 % of a run).
+  void take_into(response_batch& out) {
+    if (size_ != batch_.codes.rows()) {  // a last, partial batch
+      batch_.codes.conservativeResize(size_, batch_.codes.cols());
+      batch_.group.conservativeResize(size_);
+      batch_.unit.conservativeResize(size_);
+      batch_.weight.conservativeResize(size_);
+      batch_.stratum.conservativeResize(size_);
+    }
     batch_.unit_ids = unit_ids_;
     batch_.stratum_ids = stratum_ids_;
-    response_batch out = std::move(batch_);
+    std::swap(out, batch_);
     reset();
-    return out;
   }
 
   // Records a row that failed before its cells could be looked at (e.g. a wrong field count).
@@ -252,9 +273,13 @@ class batch_builder {
   }
 
  private:
+  // Empties the batch for the next rows, keeping whatever storage it holds: Eigen's resize
+  // keeps the allocation when the size does not change, and the vectors keep their capacity.
   void reset() {
     const auto k = static_cast<Eigen::Index>(plan_->item_count());
-    batch_ = response_batch{};
+    batch_.unit_ids.clear();
+    batch_.stratum_ids.clear();
+    batch_.rejected.clear();
     batch_.codes.resize(capacity_, k);
     batch_.group.resize(capacity_);
     batch_.unit.resize(capacity_);

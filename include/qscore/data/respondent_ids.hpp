@@ -14,20 +14,16 @@
 #include <string_view>
 #include <vector>
 
+#include "qscore/detail/text_hash.hpp"
+
 namespace qscore {
 
 class respondent_id_set {
  public:
-  // FNV-1a over the bytes, then the MurmurHash3 finaliser: FNV alone mixes the last bytes of
-  // short, similar ids ("r1001", "r1002") poorly into the high bits. Never 0 (0 marks an empty slot).
+  // detail::hash_text: ids of up to 8 bytes of one length never collide (the final mix is a
+  // bijection), longer ones like random 64-bit numbers. Never 0 (0 marks an empty slot).
   [[nodiscard]] static std::uint64_t hash(std::string_view id) noexcept {
-    std::uint64_t h = 0xCBF29CE484222325ULL;
-    for (const char c : id) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001B3ULL;
-    h ^= h >> 33;
-    h *= 0xFF51AFD7ED558CCDULL;
-    h ^= h >> 33;
-    h *= 0xC4CEB9FE1A85EC53ULL;
-    h ^= h >> 33;
+    const std::uint64_t h = detail::hash_text(id);
     return h == 0 ? 1 : h;
   }
 
