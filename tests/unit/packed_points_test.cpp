@@ -86,7 +86,7 @@ TEST(packed_points, fractions_and_overflow_leave_the_double_kernel) {
   answered << 0, 0, 1, 1;
   EXPECT_TRUE(pack_points(points, answered, Eigen::MatrixXd::Ones(2, 1)).usable());
   Eigen::MatrixXd half = Eigen::MatrixXd::Ones(2, 1);
-  half(1, 0) = 1.5;  // 1.5 * 100 is whole, but the weight sum 2.5 is not
+  half(1, 0) = 1.5;  // 1.5 * 100 = 150 is whole, but a weight of 1.5 is not
   EXPECT_FALSE(pack_points(points, answered, half).usable());
   Eigen::ArrayXXd fractional = points;
   fractional(1, 1) = 62.5;
@@ -97,8 +97,10 @@ TEST(packed_points, fractions_and_overflow_leave_the_double_kernel) {
   EXPECT_FALSE(pack_points(large, answered, Eigen::MatrixXd::Ones(2, 1)).usable());
   large.row(1).setConstant(4'000'000);  // 8,000,000 fits
   EXPECT_TRUE(pack_points(large, answered, Eigen::MatrixXd::Ones(2, 1)).usable());
-  // Weights summing to 2^24 overflow the weight field.
-  EXPECT_FALSE(pack_points(points, answered, Eigen::MatrixXd::Constant(2, 1, 8'388'608)).usable());
+  // Weights summing to 2^24 overflow the weight field (points 0, so only the weights count).
+  const Eigen::ArrayXXd no_points = Eigen::ArrayXXd::Zero(2, 2);
+  EXPECT_FALSE(pack_points(no_points, answered, Eigen::MatrixXd::Constant(2, 1, 8'388'608)).usable());
+  EXPECT_TRUE(pack_points(no_points, answered, Eigen::MatrixXd::Constant(2, 1, 8'388'607)).usable());
   // A definition with fractional points compiles to an unpacked plan and still scores.
   instrument def = fixtures::small_appraisal();
   def.scales[0].options[1].points = 62.5;
