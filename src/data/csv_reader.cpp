@@ -36,8 +36,8 @@
 #endif
 
 #include <algorithm>
-#include <bit>
 #include <array>
+#include <bit>
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
@@ -978,13 +978,12 @@ struct csv_reader::impl {
   bool has_stratum = false;
 
   // Group and unit keys (ids, then labels, in the order the plan registers them: the first
-  // registration of a text wins, as in the plan). A small open-addressing table over a cheap hash
-  // of the key's bytes: far faster than std::hash for the short keys of survey files.
-  // Group and unit keys: an open-addressing table over the ids and labels. Keys of up to 8 bytes
-  // (nearly all: "g6", "u02", "power") are also placed in a collision-free table: a multiplier
-  // is searched at build time under which every short key gets its own slot, so that a lookup
-  // is one multiply, one load and one compare of the packed word (two lookups per row took 4 %
-  // of a run through the probing table).
+  // registration of a text wins, as in the plan). A small open-addressing table over a
+  // word-at-a-time hash of the key's bytes: far faster than std::hash for the short keys of
+  // survey files. Keys of up to 8 bytes (nearly all: "g6", "u02", "power") are also placed in a
+  // collision-free table: a multiplier is searched at build time under which every short key
+  // gets its own slot, so that a lookup is one multiply, one load and one compare of the packed
+  // word (two lookups per row took 4 % of a run through the probing table).
   struct small_key_table {
     struct entry {
       std::string text;
@@ -1033,8 +1032,9 @@ struct csv_reader::impl {
       build_short_slots();
     }
 
-    // Tries multipliers from a fixed sequence (so every run builds the same table) for tables
-    // of 4x to 64x the number of short keys; gives up beyond 4,096 slots.
+    // Tries 64 multipliers from a fixed sequence (so every run builds the same table) for each
+    // table size from 4x the number of short keys up to 4,096 slots, then gives up (lookups
+    // then go through the probing table).
     void build_short_slots() {
       short_slots.clear();
       std::size_t short_keys = 0;
@@ -1126,8 +1126,6 @@ struct csv_reader::impl {
     if (check_ids && column_role[respondent_column] != role_respondent) column_role.clear();
   }
 
-  // Whether the row with this respondent id may be taken in; if so, the id is now taken.
-  // False for a duplicate, which the caller rejects (R208).
   // Room for every id a range can hold (each record takes at least one byte per column), up to
   // a million: growing the list step by step copied it and faulted its pages in again, 3 % of a
   // run with a fresh reader per 8 MB segment. Untouched reserved pages take no memory.
@@ -1137,6 +1135,8 @@ struct csv_reader::impl {
     claimed.reserve(static_cast<std::size_t>(std::min(most, (range.end - range.begin) / column_role.size() + 1)));
   }
 
+  // Whether the row with this respondent id may be taken in; if so, the id is now taken.
+  // False for a duplicate, which the caller rejects (R208).
   bool claim_id(std::string_view cell) {
     const std::string_view id = batch_builder::trim(cell);
     if (id.empty()) return true;  // no id, nothing to compare
