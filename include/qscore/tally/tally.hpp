@@ -151,8 +151,8 @@ struct cell_tally {
     return strata.back();
   }
 
-  // Merges a cell whose block is closed into this one (whose block is closed too); `slot_map` takes the other tally's stratum
-  // slots to this tally's.
+  // Merges a cell whose block is closed into this one (whose block is closed too); `slot_map`
+  // takes the other tally's stratum slots to this tally's.
   void merge(const cell_tally& other, const std::vector<std::size_t>& slot_map, bool with_pairs) {
     valid += other.valid;
     void_ballots += other.void_ballots;
@@ -231,8 +231,8 @@ struct tally {
     open_cells.clear();
     rows_in_block = 0;
   }
-  // Closes the open block and counts every gathered grid key. finalize and merge work on
-  // flushed tallies.
+  // Closes the open block and counts every gathered grid key. finalize works on flushed
+  // tallies; merge needs only closed blocks (uncounted keys move over as they are).
   void flush() {
     close_block();
     if (keys_pending)
