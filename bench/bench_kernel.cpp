@@ -16,8 +16,8 @@ using namespace qscore;
 
 constexpr Eigen::Index batch_rows_default = default_batch_rows;
 
-void BM_score(benchmark::State& state) {
-  const scoring_plan& plan = bench::pool_plan();
+// Scores one batch of state.range(0) random rows through `plan` per iteration.
+void score_batches(benchmark::State& state, const scoring_plan& plan) {
   const response_batch batch = bench::random_batch(plan, state.range(0));
   score_batch out;
   score_workspace work;
@@ -28,6 +28,9 @@ void BM_score(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * batch.rows());
   state.SetBytesProcessed(state.iterations() * batch.rows() * batch.codes.cols());
 }
+
+// The pool's whole points and weights take the integer kernel.
+void BM_score(benchmark::State& state) { score_batches(state, bench::pool_plan()); }
 BENCHMARK(BM_score)->Arg(batch_rows_default)->Arg(65536);
 
 // The same batches through the double kernel (lookups into N×K tiles and two GEMVs), which
@@ -35,15 +38,7 @@ BENCHMARK(BM_score)->Arg(batch_rows_default)->Arg(65536);
 void BM_score_double_kernel(benchmark::State& state) {
   scoring_plan plan = bench::pool_plan();
   plan.packed = packed_points{};
-  const response_batch batch = bench::random_batch(plan, state.range(0));
-  score_batch out;
-  score_workspace work;
-  for (auto _ : state) {
-    score(plan, batch, out, work);
-    benchmark::DoNotOptimize(out.score.data());
-  }
-  state.SetItemsProcessed(state.iterations() * batch.rows());
-  state.SetBytesProcessed(state.iterations() * batch.rows() * batch.codes.cols());
+  score_batches(state, plan);
 }
 BENCHMARK(BM_score_double_kernel)->Arg(batch_rows_default)->Arg(65536);
 

@@ -31,13 +31,8 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 #include <algorithm>
 #include <array>
-#include <bit>
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
@@ -959,12 +954,11 @@ struct csv_reader::impl {
   // Per plan item, the code of each one-byte cell, with '"' and '\r' marked invalid so that
   // such cells leave the fast path.
   std::vector<std::array<answer_code, 256>> item_table;
-  std::vector<answer_code> row_codes;
   // Where the fast path stores column c's code: code_offset[c] = item * stride into the batch's
-  // codes when codes_direct (every item has its own column), else the item index into row_codes.
+  // column-major codes. Every item has a column of its own (a missing one fails the header, and
+  // the definition check D031 forbids two roles on one column), so every code is written.
   std::vector<std::size_t> code_offset;
   std::size_t code_offset_stride = 0;
-  bool codes_direct = false;
 
   void set_code_offsets(std::size_t stride) {
     code_offset.assign(column_role.size(), 0);
@@ -987,7 +981,6 @@ struct csv_reader::impl {
   struct small_key_table {
     struct entry {
       std::string text;
-      std::uint64_t packed = 0;  // detail::pack_short_text(text) when it is at most 8 bytes
       int index = 0;
     };
     struct short_slot {
@@ -1015,7 +1008,7 @@ struct csv_reader::impl {
       auto add = [&](const std::string& text, std::size_t i) {
         for (const auto& existing : entries)
           if (existing.text == text) return;  // the first registration wins
-        entries.push_back({text, text.size() <= 8 ? detail::pack_short_text(text) : 0, static_cast<int>(i)});
+        entries.push_back({text, static_cast<int>(i)});
       };
       for (std::size_t i = 0; i < items.size(); ++i) add(items[i].id, i);
       for (std::size_t i = 0; i < items.size(); ++i)
@@ -1053,12 +1046,13 @@ struct csv_reader::impl {
           bool clash = false;
           for (const auto& e : entries) {
             if (e.text.empty() || e.text.size() > 8) continue;
-            short_slot& s = candidate[short_slot_of(short_key(e.packed, e.text.size()))];
+            const std::uint64_t packed = detail::pack_short_text(e.text);
+            short_slot& s = candidate[short_slot_of(short_key(packed, e.text.size()))];
             if (s.size != 0) {
               clash = true;
               break;
             }
-            s = {e.packed, e.text.size(), e.index};
+            s = {packed, e.text.size(), e.index};
           }
           if (!clash) {
             short_slots = std::move(candidate);
@@ -1074,14 +1068,11 @@ struct csv_reader::impl {
         const short_slot& s = short_slots[short_slot_of(short_key(packed, key.size()))];
         return s.size == key.size() && s.packed == packed ? s.index : -1;
       }
-      const bool short_key_text = key.size() <= 8;
-      const std::uint64_t packed = short_key_text ? detail::pack_short_text(key) : 0;
       for (std::size_t slot = detail::hash_text(key) & mask;; slot = (slot + 1) & mask) {
         const int t = slots[slot];
         if (t < 0) return -1;
         const entry& e = entries[static_cast<std::size_t>(t)];
-        if (e.text.size() != key.size()) continue;
-        if (short_key_text ? e.packed == packed : e.text == key) return e.index;
+        if (e.text == key) return e.index;
       }
     }
   };
@@ -1108,12 +1099,6 @@ struct csv_reader::impl {
       item_table[j][static_cast<unsigned char>('\r')] = code_decoder::invalid;
       item_table[j][static_cast<unsigned char>(options.delimiter)] = code_decoder::invalid;
     }
-    row_codes.assign(plan->item_count(), blank_code);
-    std::vector<bool> has_column(plan->item_count(), false);
-    for (const int role : column_role)
-      if (role >= 0) has_column[static_cast<std::size_t>(role)] = true;
-    codes_direct = std::find(has_column.begin(), has_column.end(), false) == has_column.end();
-    set_code_offsets(1);
     item_run_end.assign(header.size(), 0);
     for (std::size_t c = header.size(); c-- > 0;) {
       const bool in_run = column_role[c] >= 0 && c + 1 < header.size();
@@ -1151,27 +1136,6 @@ struct csv_reader::impl {
     return true;
   }
 
-  // How many "byte, delimiter" pairs start at p, up to 16, when 32 bytes of the line are left
-  // (else 0: the byte-by-byte loop takes the line's end).
-  static std::size_t answer_pairs_at(const char* p, const char* line_end, char delimiter) noexcept {
-#if defined(__SSE2__)
-    if (line_end - p < 32) return 0;
-    const __m128i d = _mm_set1_epi8(delimiter);
-    const __m128i low = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    const __m128i high = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16));
-    const auto mask = static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(low, d))) |
-                      (static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(high, d))) << 16);
-    // Delimiters at the odd positions only: bit i of `off` marks the first byte that breaks it.
-    const std::uint32_t off = mask ^ 0xAAAAAAAAU;
-    return off == 0 ? 16 : static_cast<std::size_t>(std::countr_zero(off)) / 2;
-#else
-    (void)p;
-    (void)line_end;
-    (void)delimiter;
-    return 0;
-#endif
-  }
-
   bool try_fast_record() {
     if (scan_state != state::between_records || skip_lf || pos >= end || column_role.empty() ||
         buffer_offset + pos >= range_end)
@@ -1201,29 +1165,14 @@ struct csv_reader::impl {
     // bytes after item 0), not through a row buffer copied over afterwards: code_offset[c] is
     // column c's item times the stride. A row given up half-way leaves bytes in a slot that is
     // not committed, and the next row overwrites them.
-    const bool direct = codes_direct;
-    answer_code* const codes = direct ? builder.next_row_codes() : row_codes.data();
-    if (direct && code_offset_stride != builder.code_stride()) set_code_offsets(builder.code_stride());
+    answer_code* const codes = builder.next_row_codes();
+    if (code_offset_stride != builder.code_stride()) set_code_offsets(builder.code_stride());
     const std::size_t* const offset = code_offset.data();
     const std::size_t* const run_end = item_run_end.data();
     for (std::size_t c = 0; c < columns; ++c) {
       // A run of answer columns (never the last column): one byte and a delimiter, or just a
       // delimiter, per cell. Anything else leaves the run for the column-by-column code below.
       for (const std::size_t stop = run_end[c]; c < stop && p + 1 < content_end;) {
-        // Up to 16 cells of "byte, delimiter" at once: a 32-byte window compared with the
-        // delimiter gives a bit mask, whose leading run of the pattern 0101... counts the pairs.
-        // Only the table lookups stay per cell; the blanks and anything else go byte by byte.
-        if (const std::size_t pairs = std::min(answer_pairs_at(p, content_end, delimiter), stop - c); pairs > 0) {
-          bool invalid = false;
-          for (std::size_t k = 0; k < pairs; ++k, ++c) {
-            const answer_code code = tables[roles[c]][static_cast<unsigned char>(p[2 * k])];
-            invalid |= code == code_decoder::invalid;  // includes '"' and '\r'
-            codes[offset[c]] = code;
-          }
-          if (invalid) return false;
-          p += 2 * pairs;
-          continue;
-        }
         const char ch = *p;
         if (ch == delimiter) {
           codes[offset[c]] = blank_code;
@@ -1305,10 +1254,7 @@ struct csv_reader::impl {
     pos = begin = next;
     record_line = line++;
     ++rows;
-    if (direct)
-      builder.commit_decoded_row(group, unit, weight, record_line, stratum);
-    else
-      builder.add_decoded_row(group, unit, row_codes.data(), weight, record_line, stratum);
+    builder.commit_decoded_row(group, unit, weight, record_line, stratum);
     return true;
   }
 

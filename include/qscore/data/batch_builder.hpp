@@ -113,22 +113,11 @@ class batch_builder {
     return true;
   }
 
-  // The readers' fast path: a row whose every value was already decoded and checked against
-  // the plan (codes from the plan's decoders, group and unit indices from its indexes or
-  // resolve_unit, a finite weight >= 0, the stratum from add_stratum or the group).
-  void add_decoded_row(int group, int unit, const answer_code* codes, double weight,
-                       std::int64_t line, int stratum) {
-    ensure_room();
-    // Column-major: item j of this row sits `rows` bytes after item j - 1.
-    const Eigen::Index rows = batch_.codes.rows();
-    answer_code* out = batch_.codes.data() + size_;
-    const std::size_t items = plan_->item_count();
-    for (std::size_t j = 0; j < items; ++j, out += rows) *out = codes[j];
-    commit(group, unit, weight, line, stratum);
-  }
-
-  // For readers that decode straight into the batch: the next row's code of item 0, with item
-  // j's code code_stride() bytes per item further on. The row counts once committed.
+  // The readers' fast path, which decodes straight into the batch: the next row's code of item
+  // 0, with item j's code j * code_stride() bytes further on (column-major). The reader writes
+  // every item's code, then commits the row with values already checked against the plan (group
+  // and unit indices from its indexes or resolve_unit, a finite weight >= 0, the stratum from
+  // add_stratum or the group). A row not committed is overwritten by the next one.
   [[nodiscard]] answer_code* next_row_codes() {
     ensure_room();
     return batch_.codes.data() + size_;

@@ -60,6 +60,8 @@ inline void score_tile(const scoring_plan& plan, const response_batch& batch, Ei
                        Eigen::Index m, score_batch& out, score_workspace& work) {
   const auto k = static_cast<Eigen::Index>(plan.item_count());
   const auto item_columns = static_cast<Eigen::Index>(plan.item_score_columns());
+  work.points.resize(score_tile_rows, k);  // no reallocation after the first tile
+  work.answered.resize(score_tile_rows, k);
   auto points = work.points.topRows(m);
   auto answered = work.answered.topRows(m);
   // Codes -> points and answered flags, one item column at a time.
@@ -139,8 +141,6 @@ inline void score(const scoring_plan& plan, const response_batch& batch, score_b
   // Rows are scored in tiles small enough that the points and answered matrices of a tile stay
   // in cache: the cost per row does not grow with the batch.
   constexpr Eigen::Index tile_rows = detail::score_tile_rows;
-  work.points.resize(std::min(n, tile_rows), k);
-  work.answered.resize(std::min(n, tile_rows), k);
   const double needed = plan.definition->ballot.min_answered * static_cast<double>(k);
 
   // Whole points and weights, and no formulas (they read the points matrix): the integer

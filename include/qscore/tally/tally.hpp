@@ -126,6 +126,7 @@ struct cell_tally {
 
   // Counts the gathered grid keys into score_counts.
   void count_pending_keys() {
+    if (pending_keys.empty()) return;
     // Room for some new keys up front, not for all: many keys repeat, and a table sized for
     // 1,024 distinct keys would waste 32 KB in each of a tally's cells.
     score_counts.reserve(score_counts.size() + pending_keys.size() / 4);
@@ -204,7 +205,6 @@ struct tally {
   std::vector<row_rejection> rejection_samples;  // the first kept_rejections, by merge order
   std::int64_t rows_in_block = 0;                // accepted rows in the open block
   std::vector<std::pair<std::size_t, std::size_t>> open_cells;  // (unit, group) with pending sums
-  bool keys_pending = false;  // some cell holds grid keys not yet counted
 
   // Sampling design: the strata are the respondent groups (slot = group index), or the values
   // of the layout's stratum column (slot = index into stratum_ids, in order of first appearance).
@@ -235,12 +235,16 @@ struct tally {
   // tallies; merge needs only closed blocks (uncounted keys move over as they are).
   void flush() {
     close_block();
-    if (keys_pending)
-      for (auto& unit : units)
-        for (auto& cell : unit.groups) cell.count_pending_keys();
-    keys_pending = false;
+    for (auto& unit : units)
+      for (auto& cell : unit.groups) cell.count_pending_keys();
   }
-  [[nodiscard]] bool flushed() const { return open_cells.empty() && !keys_pending; }
+  [[nodiscard]] bool flushed() const {
+    if (!open_cells.empty()) return false;
+    for (const auto& unit : units)
+      for (const auto& cell : unit.groups)
+        if (!cell.pending_keys.empty()) return false;
+    return true;
+  }
   [[nodiscard]] bool block_closed() const { return open_cells.empty(); }
 
   [[nodiscard]] std::int64_t valid() const { return sum([](const cell_tally& c) { return c.valid; }); }
@@ -398,7 +402,6 @@ inline void accumulate(tally& into, const scoring_plan& plan, const response_bat
       if (scored.has_score(i, 0)) {
         cell.pending_keys.push_back(stats::grid_key(scored.score(i, 0)));
         if (cell.pending_keys.size() == cell_tally::keys_per_count) cell.count_pending_keys();
-        into.keys_pending = true;
       }
       counted_rows.push_back(i);
       counted_cells.push_back(&into.units[u].option_counts[g * into.items * into.code_rows]);
@@ -476,7 +479,6 @@ inline void merge(tally& into, const tally& from_in) {
     closed_copy.close_block();
   }
   const tally& from = from_in.block_closed() ? from_in : closed_copy;
-  into.keys_pending = into.keys_pending || from.keys_pending;
   std::vector<std::size_t> slot_map;
   if (from.strata_are_groups) {
     for (std::size_t g = 0; g < from.groups; ++g) slot_map.push_back(g);
