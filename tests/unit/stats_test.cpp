@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <map>
 #include <random>
 #include <string>
 #include <vector>
@@ -235,6 +237,74 @@ TEST(histogram, count_map_merges_exactly_in_any_order) {
   std::int64_t total = 0;
   for (const auto& [key, count] : whole.sorted()) total += count;
   EXPECT_EQ(total, 20000);
+}
+
+namespace {
+// The counts a std::map keeps: the reference the count_map tests compare with.
+std::vector<std::pair<std::int64_t, std::int64_t>> map_counts(const std::vector<std::int64_t>& keys) {
+  std::map<std::int64_t, std::int64_t> counts;
+  for (const auto key : keys) ++counts[key];
+  return {counts.begin(), counts.end()};
+}
+}  // namespace
+
+TEST(histogram, count_map_switches_to_a_dense_array_for_close_keys_and_keeps_far_ones_hashed) {
+  // Scores on a 0.01 grid: 30,000 draws over 0.00 .. 80.00 (8,001 keys) fill most of the range,
+  // so the table turns dense. Keys far outside it, including the extremes of int64 (whose
+  // distance from the range overflows a signed difference), stay in the hash table.
+  std::mt19937 rng(11);
+  std::vector<std::int64_t> keys;
+  for (int i = 0; i < 30000; ++i) keys.push_back(static_cast<std::int64_t>(rng() % 8001));
+  const std::int64_t far[] = {std::numeric_limits<std::int64_t>::max(),
+                              std::numeric_limits<std::int64_t>::min() + 1, -1'000'000'000'000, 9000, -1};
+  for (const auto key : far) keys.insert(keys.begin() + 15000, key);  // after the switch
+  keys.push_back(-1);
+  count_map counts;
+  for (const auto key : keys) counts.add(key);
+  EXPECT_TRUE(counts.dense());
+  const auto expected = map_counts(keys);
+  EXPECT_EQ(counts.sorted(), expected);
+  EXPECT_EQ(counts.size(), expected.size());
+  // As a tally counts: room reserved ahead of each 1,024 keys, so the table seldom fills up.
+  count_map reserved;
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    if (i % 1024 == 0) reserved.reserve(reserved.size() + 256);
+    reserved.add(keys[i]);
+  }
+  EXPECT_TRUE(reserved.dense());
+  EXPECT_EQ(reserved.sorted(), expected);
+}
+
+TEST(histogram, count_map_stays_hashed_for_scattered_keys) {
+  // 3,000 distinct keys a million apart: a dense array would need 3e9 slots.
+  std::vector<std::int64_t> keys;
+  for (std::int64_t i = 0; i < 3000; ++i) keys.push_back((i * 7919 % 3000) * 1'000'000);
+  for (std::int64_t i = 0; i < 3000; i += 3) keys.push_back(i * 1'000'000);
+  count_map counts;
+  for (const auto key : keys) counts.add(key);
+  EXPECT_FALSE(counts.dense());
+  EXPECT_EQ(counts.sorted(), map_counts(keys));
+  EXPECT_EQ(counts.size(), 3000U);
+}
+
+TEST(histogram, count_map_merges_dense_and_hashed_tables_both_ways) {
+  std::mt19937 rng(12);
+  std::vector<std::int64_t> close, scattered;
+  for (int i = 0; i < 20000; ++i) close.push_back(static_cast<std::int64_t>(rng() % 5000) - 2500);
+  for (int i = 0; i < 500; ++i) scattered.push_back(static_cast<std::int64_t>(rng()) * 4096);
+  count_map dense, sparse;
+  for (const auto key : close) dense.add(key);
+  for (const auto key : scattered) sparse.add(key);
+  ASSERT_TRUE(dense.dense());
+  ASSERT_FALSE(sparse.dense());
+  std::vector<std::int64_t> all = close;
+  all.insert(all.end(), scattered.begin(), scattered.end());
+  count_map into_dense = dense, into_sparse = sparse;
+  into_dense.merge(sparse);
+  into_sparse.merge(dense);
+  EXPECT_EQ(into_dense.sorted(), map_counts(all));
+  EXPECT_EQ(into_sparse.sorted(), map_counts(all));
+  EXPECT_EQ(into_dense.size(), map_counts(all).size());
 }
 
 TEST(rank_uncertainty, seeded_bootstrap_is_reproducible_and_sensible) {

@@ -1,8 +1,9 @@
 // Exact, mergeable counts of values, and quantiles from them.
 //
-// `count_map` counts int64 keys (an open-addressing hash table: no allocation per value once a
-// key has been seen). Counts are integers, so merging in any order gives the same counts; the
-// quantiles are read from the keys in sorted order, so they do not depend on the order either.
+// `count_map` counts int64 keys (an open-addressing hash table, and a dense array once the keys
+// fill a narrow range: no allocation per value once a key has been seen). Counts are integers,
+// so merging in any order gives the same counts; the quantiles are read from the keys in sorted
+// order, so they do not depend on the order either.
 //
 // For ordinal data (answers to an item) the keys are the answer codes, and the quantiles are
 // exact. For derived scores (a respondent's mean over items) the key is the score rounded to a
@@ -21,44 +22,50 @@ namespace qscore::stats {
 
 class count_map {
  public:
+  // Adds `count` (> 0) to `key`.
   void add(std::int64_t key, std::int64_t count = 1) {
-    if ((size_ + 1) * 4 > keys_.size() * 3) grow();
-    std::size_t slot = hash(key);
-    while (true) {
-      if (keys_[slot] == key) {
-        counts_[slot] += count;
+    if (!dense_.empty()) {
+      // Unsigned: keys far from base_ wrap to large offsets instead of overflowing.
+      const std::uint64_t at = static_cast<std::uint64_t>(key) - static_cast<std::uint64_t>(base_);
+      if (at < dense_.size()) {
+        std::int64_t& slot = dense_[static_cast<std::size_t>(at)];
+        size_ += slot == 0 ? 1 : 0;
+        slot += count;
         return;
       }
-      if (keys_[slot] == empty_key) {
-        keys_[slot] = key;
-        counts_[slot] = count;
-        ++size_;
-        return;
-      }
-      slot = (slot + 1) & mask_;
     }
+    add_sparse(key, count);
   }
 
-  // Makes room for `keys` distinct keys in all, so that adding them does not grow the table
-  // step by step (each step re-inserts every key).
+  // Makes room for `keys` distinct keys in all, so that adding them does not grow the hash
+  // table step by step (each step re-inserts every key). Once the keys are counted densely the
+  // hash table holds only the few outside that range, and is left as it is.
   void reserve(std::size_t keys) {
+    if (!dense_.empty()) return;
     std::size_t capacity = keys_.empty() ? 16 : keys_.size();
     while (keys * 4 > capacity * 3) capacity *= 2;
-    if (capacity != keys_.size()) rehash(capacity);
+    if (capacity != keys_.size() && !densify(capacity)) rehash(capacity);
   }
 
   void merge(const count_map& other) {
     reserve(size_ + other.size_);
+    for (std::size_t i = 0; i < other.dense_.size(); ++i)
+      if (other.dense_[i] != 0) add(other.base_ + static_cast<std::int64_t>(i), other.dense_[i]);
     for (std::size_t s = 0; s < other.keys_.size(); ++s)
       if (other.keys_[s] != empty_key) add(other.keys_[s], other.counts_[s]);
   }
 
+  // Distinct keys counted.
   [[nodiscard]] std::size_t size() const { return size_; }
+  // Whether the keys are counted in a dense array (see add_sparse); for tests.
+  [[nodiscard]] bool dense() const { return !dense_.empty(); }
 
   // (key, count) pairs by ascending key.
   [[nodiscard]] std::vector<std::pair<std::int64_t, std::int64_t>> sorted() const {
     std::vector<std::pair<std::int64_t, std::int64_t>> out;
     out.reserve(size_);
+    for (std::size_t i = 0; i < dense_.size(); ++i)
+      if (dense_[i] != 0) out.emplace_back(base_ + static_cast<std::int64_t>(i), dense_[i]);
     for (std::size_t s = 0; s < keys_.size(); ++s)
       if (keys_[s] != empty_key) out.emplace_back(keys_[s], counts_[s]);
     std::sort(out.begin(), out.end());
@@ -68,12 +75,74 @@ class count_map {
  private:
   static constexpr std::int64_t empty_key = std::numeric_limits<std::int64_t>::min();
 
+  // A key outside the dense range (or any key before there is one): into the hash table. When
+  // the table has to grow and its keys lie close together (respondent scores on a 0.01 grid
+  // fill most of their range), they move to a dense array instead: an add is then an array
+  // increment, not a probe through a table several times larger than the cache. Profiled:
+  // counting 10 million scores into 198 cells' tables was 3.6 % of a run, all of it on the
+  // thread that merges the parts.
+  void add_sparse(std::int64_t key, std::int64_t count) {
+    if ((hash_size_ + 1) * 4 > keys_.size() * 3) {
+      const std::size_t capacity = keys_.empty() ? 16 : 2 * keys_.size();
+      if (densify(capacity)) {
+        add(key, count);
+        return;
+      }
+      rehash(capacity);
+    }
+    std::size_t slot = hash(key);
+    while (true) {
+      if (keys_[slot] == key) {
+        counts_[slot] += count;
+        return;
+      }
+      if (keys_[slot] == empty_key) {
+        keys_[slot] = key;
+        counts_[slot] = count;
+        ++hash_size_;
+        ++size_;
+        return;
+      }
+      slot = (slot + 1) & mask_;
+    }
+  }
+
+  // Moves every key to one dense array over the range of all keys, when that array (8 bytes a
+  // key in the range) is no larger than the hash table would grow to (16 bytes a slot of
+  // `capacity`); false, changing nothing, when it is.
+  bool densify(std::size_t capacity) {
+    if (hash_size_ == 0) return false;
+    std::int64_t low = std::numeric_limits<std::int64_t>::max(), high = empty_key;
+    for (const std::int64_t key : keys_) {
+      if (key == empty_key) continue;
+      low = std::min(low, key);
+      high = std::max(high, key);
+    }
+    if (!dense_.empty()) {
+      low = std::min(low, base_);
+      high = std::max(high, base_ + static_cast<std::int64_t>(dense_.size()) - 1);
+    }
+    const std::uint64_t span = static_cast<std::uint64_t>(high) - static_cast<std::uint64_t>(low) + 1;
+    if (span == 0 || span > 2 * static_cast<std::uint64_t>(capacity)) return false;
+    std::vector<std::int64_t> counts(static_cast<std::size_t>(span), 0);
+    for (std::size_t i = 0; i < dense_.size(); ++i)
+      counts[static_cast<std::size_t>(base_ - low) + i] = dense_[i];
+    for (std::size_t s = 0; s < keys_.size(); ++s)
+      if (keys_[s] != empty_key)
+        counts[static_cast<std::size_t>(static_cast<std::uint64_t>(keys_[s]) - static_cast<std::uint64_t>(low))] = counts_[s];
+    dense_ = std::move(counts);
+    base_ = low;
+    keys_.clear();
+    counts_.clear();
+    mask_ = 0;
+    hash_size_ = 0;
+    return true;
+  }
+
   [[nodiscard]] std::size_t hash(std::int64_t key) const {
     const std::uint64_t h = static_cast<std::uint64_t>(key) * 0x9E3779B97F4A7C15ULL;
     return static_cast<std::size_t>(h >> 32) & mask_;
   }
-
-  void grow() { rehash(keys_.empty() ? 16 : 2 * keys_.size()); }
 
   void rehash(std::size_t capacity) {
     std::vector<std::int64_t> old_keys = std::move(keys_);
@@ -81,14 +150,20 @@ class count_map {
     keys_.assign(capacity, empty_key);
     counts_.assign(capacity, 0);
     mask_ = capacity - 1;
-    size_ = 0;
+    size_ -= hash_size_;
+    hash_size_ = 0;
     for (std::size_t s = 0; s < old_keys.size(); ++s)
-      if (old_keys[s] != empty_key) add(old_keys[s], old_counts[s]);
+      if (old_keys[s] != empty_key) add_sparse(old_keys[s], old_counts[s]);
   }
 
+  // Keys in [base_, base_ + dense_.size()) are counted in dense_ (0: not seen); the rest in the
+  // open-addressing table keys_/counts_.
+  std::int64_t base_ = 0;
+  std::vector<std::int64_t> dense_;
   std::vector<std::int64_t> keys_;
   std::vector<std::int64_t> counts_;
-  std::size_t size_ = 0;
+  std::size_t size_ = 0;       // distinct keys, both stores
+  std::size_t hash_size_ = 0;  // distinct keys in the hash table
   std::size_t mask_ = 0;
 };
 
