@@ -133,6 +133,52 @@ TEST(tally_merge, split_in_chunks_and_merged_in_any_order_matches_one_pass) {
   }
 }
 
+TEST(tally_counts, answer_counts_are_the_codes_of_valid_ballots_per_cell_item_and_code) {
+  // The tally counts answers a batch at a time, in a table of the cells the batch touches
+  // (detail::batch_option_counts). Reference: a plain count, row by row, of the valid rows'
+  // codes. One batch of 3,000 rows (with void ballots, so not every row is counted), then
+  // batches of one row, into tallies of another shape in between (the table is kept per thread).
+  const scoring_plan plan = compile(fixtures::small_appraisal()).value();
+  batch_builder builder(plan);
+  for (const auto& row : random_rows(3000, 5)) builder.add_text_row(row.group, row.unit, row.answers, row.weight);
+  const response_batch batch = builder.take();
+  const score_batch scored = score(plan, batch);
+  tally t = make_tally(plan);
+  const std::size_t k = t.items, codes = t.code_rows;
+  std::vector<std::vector<std::int64_t>> expected(t.units.size(), std::vector<std::int64_t>(t.groups * k * codes, 0));
+  std::int64_t voids = 0;
+  for (Eigen::Index i = 0; i < batch.rows(); ++i) {
+    if (scored.status(i) != ballot_status::valid) {
+      ++voids;
+      continue;
+    }
+    const std::size_t u = t.unit_slot(batch.unit_ids[static_cast<std::size_t>(batch.unit(i))]);
+    const auto g = static_cast<std::size_t>(batch.group(i));
+    for (std::size_t j = 0; j < k; ++j) ++expected[u][(g * k + j) * codes + batch.codes(i, static_cast<Eigen::Index>(j))];
+  }
+  ASSERT_GT(voids, 0);
+  accumulate(t, plan, batch, scored);
+  for (std::size_t u = 0; u < t.units.size(); ++u) EXPECT_EQ(t.units[u].option_counts, expected[u]) << "unit " << u;
+
+  instrument other_shape = fixtures::small_appraisal();
+  other_shape.units.clear();
+  const scoring_plan other = compile(other_shape).value();
+  tally between = tally_of(other, random_rows(50, 6), 0, 50);
+  EXPECT_EQ(between.valid() + between.void_ballots() + between.rejected(), 50);
+
+  tally one_by_one = make_tally(plan);
+  for (Eigen::Index i = 0; i < batch.rows(); ++i) {
+    batch_builder single(plan);
+    ASSERT_TRUE(single.add_coded_row(batch.group(i), batch.unit(i),
+                                     std::vector<answer_code>(batch.codes.row(i).begin(), batch.codes.row(i).end()),
+                                     batch.weight(i)));
+    const response_batch b = single.take();
+    accumulate(one_by_one, plan, b, score(plan, b));
+  }
+  for (std::size_t u = 0; u < t.units.size(); ++u)
+    EXPECT_EQ(one_by_one.units[u].option_counts, expected[u]) << "unit " << u;
+}
+
 TEST(tally_merge, refuses_tallies_of_another_definition) {
   const scoring_plan plan = compile(fixtures::small_appraisal()).value();
   instrument other = fixtures::small_appraisal();

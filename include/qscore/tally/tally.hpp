@@ -33,6 +33,7 @@
 #include "qscore/score/scorer.hpp"
 #include "qscore/stats/histogram.hpp"
 #include "qscore/stats/moments.hpp"
+#include "qscore/tally/batch_option_counts.hpp"
 #include "qscore/tally/compensated_sum.hpp"
 
 namespace qscore {
@@ -355,15 +356,13 @@ inline void accumulate(tally& into, const scoring_plan& plan, const response_bat
 
   const std::size_t columns = into.score_columns;
   const bool pairs = into.sampling_weights;
-  const auto k = static_cast<Eigen::Index>(into.items);
   const bool with_formulas = !into.void_by_reason.empty();
   std::vector<row_rejection> failed_checks;  // rows a check rejected, in row order
   // The option counts are taken after the row loop, item by item: the codes are stored column
-  // by column, and reading a row's 30 codes touches 30 cache lines a batch apart.
-  std::vector<Eigen::Index> counted_rows;
-  std::vector<std::int64_t*> counted_cells;  // per counted row: its cell's option counts
-  counted_rows.reserve(static_cast<std::size_t>(batch.rows()));
-  counted_cells.reserve(static_cast<std::size_t>(batch.rows()));
+  // by column, and reading a row's 30 codes touches 30 cache lines a batch apart. One table per
+  // thread, kept from batch to batch: a steady state allocates nothing.
+  thread_local detail::batch_option_counts option_counts;
+  option_counts.start(into.units.size() * into.groups, into.code_rows, batch.rows());
   for (Eigen::Index i = 0; i < batch.rows(); ++i) {
     const std::size_t u = slot[static_cast<std::size_t>(batch.unit(i))];
     const auto g = static_cast<std::size_t>(batch.group(i));
@@ -403,8 +402,7 @@ inline void accumulate(tally& into, const scoring_plan& plan, const response_bat
         cell.pending_keys.push_back(stats::grid_key(scored.score(i, 0)));
         if (cell.pending_keys.size() == cell_tally::keys_per_count) cell.count_pending_keys();
       }
-      counted_rows.push_back(i);
-      counted_cells.push_back(&into.units[u].option_counts[g * into.items * into.code_rows]);
+      option_counts.add_row(i, u * into.groups + g, &into.units[u].option_counts[g * into.items * into.code_rows]);
       if (!into.reliability.empty()) {
         // Code pairs of the items of each scale (O(k²) per row; only when asked for).
         const std::size_t rows = into.code_rows;
@@ -433,12 +431,7 @@ inline void accumulate(tally& into, const scoring_plan& plan, const response_bat
     if (++into.rows_in_block == block_rows) into.close_block();
   }
 
-  for (Eigen::Index j = 0; j < k; ++j) {
-    const answer_code* const column = batch.codes.col(j).data();
-    const std::size_t offset = static_cast<std::size_t>(j) * into.code_rows;
-    for (std::size_t r = 0; r < counted_rows.size(); ++r)
-      ++counted_cells[r][offset + column[counted_rows[r]]];
-  }
+  option_counts.finish(batch, into.items);
 
   into.rows_read += batch.rows_read();
   for (std::size_t f = 0; f < scored.division_by_zero.size() && f < into.division_by_zero.size(); ++f)
