@@ -5,7 +5,10 @@
 //   BM_ids_deferred:   each segment's fingerprints, then one look for a repeat at the end
 //                      (id_fingerprints.hpp), as for a file without duplicates;
 //   BM_ids_deferred_final_check: that last look alone (the merging thread's part; the
-//                      fingerprints are made by the threads reading the segments).
+//                      fingerprints are made by the threads reading the segments);
+//   BM_ids_second_reading: what the reading again costs per id when that look found 10
+//                      repeated fingerprints: only those ids are checked and kept
+//                      (repeated_fingerprints), the others pass with one look-up.
 // Both report ids per second; the ids are hashed beforehand, as the reader does per row.
 #include <benchmark/benchmark.h>
 
@@ -57,7 +60,7 @@ void BM_ids_deferred(benchmark::State& state) {
       parts.emplace_back(segment);
       bytes += parts.back().bytes();
     }
-    benchmark::DoNotOptimize(id_fingerprints::any_repeated(parts));
+    benchmark::DoNotOptimize(id_fingerprints::repeated(parts));
     state.counters["bytes_per_id"] = static_cast<double>(bytes) / static_cast<double>(state.range(0));
   }
   state.SetItemsProcessed(state.iterations() * state.range(0));
@@ -69,9 +72,36 @@ BENCHMARK(BM_ids_deferred)->Arg(1'000'000)->Arg(10'000'000)->Unit(benchmark::kMi
 void BM_ids_deferred_final_check(benchmark::State& state) {
   std::vector<id_fingerprints> parts;
   for (const auto& segment : segments_of(state.range(0))) parts.emplace_back(segment);
-  for (auto _ : state) benchmark::DoNotOptimize(id_fingerprints::any_repeated(parts));
+  for (auto _ : state) benchmark::DoNotOptimize(id_fingerprints::repeated(parts));
   state.SetItemsProcessed(state.iterations() * state.range(0));
 }
 BENCHMARK(BM_ids_deferred_final_check)->Arg(1'000'000)->Arg(10'000'000)->Unit(benchmark::kMillisecond);
+
+// The second reading of a file with duplicates: every id is looked up among the 10 repeated
+// fingerprints; only those go into the segment's set and the file's.
+void BM_ids_second_reading(benchmark::State& state) {
+  const auto segments = segments_of(state.range(0));
+  std::vector<std::uint64_t> repeats;
+  for (std::size_t i = 0; i < 10; ++i) repeats.push_back(id_fingerprints::fingerprint(segments[i % segments.size()][i]));
+  const repeated_fingerprints suspects(repeats);
+  for (auto _ : state) {
+    respondent_id_set file;
+    std::size_t checked = 0;
+    for (const auto& segment : segments) {
+      respondent_id_set own;
+      std::vector<std::uint64_t> kept;
+      for (const std::uint64_t h : segment) {
+        if (!suspects.may_repeat(h)) continue;
+        ++checked;
+        if (own.insert(h)) kept.push_back(h);
+      }
+      for (const std::uint64_t h : kept) file.insert(h);
+    }
+    benchmark::DoNotOptimize(checked);
+    state.counters["bytes_per_id"] = static_cast<double>(file.bytes()) / static_cast<double>(state.range(0));
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(BM_ids_second_reading)->Arg(1'000'000)->Arg(10'000'000)->Unit(benchmark::kMillisecond);
 
 }  // namespace

@@ -20,11 +20,11 @@
 // Duplicate respondent ids (R208) need the rows before a segment. First, every segment just
 // records its ids, and once all are merged the file's ids are looked over for a repeat
 // (id_fingerprints.hpp): files without duplicates, the common case, are done. A file with one
-// is read again, checked row by row: each segment checks its own rows and keeps the hash of
-// each id it takes in; the merge, in segment order, adds them to one set for the file. A
-// segment taking in an id that an earlier segment already took is scored again (rare) with
-// those ids as seen before, so exactly the rows a single pass rejects are rejected, whatever
-// the thread count.
+// is read again, checked row by row, but only for the ids whose fingerprint repeats (the others
+// were given once): each segment checks its own rows and keeps the hash of each such id it
+// takes in; the merge, in segment order, adds them to one set for the file. A segment taking in
+// an id that an earlier segment already took is scored again (rare) with those ids as seen
+// before, so exactly the rows a single pass rejects are rejected, whatever the thread count.
 #pragma once
 
 #include <algorithm>
@@ -149,6 +149,7 @@ enum class id_check : std::uint8_t {
 struct segmented_run {
   enum class again : std::uint8_t { no, in_one_piece, with_id_check };
   tally totals;
+  std::vector<std::uint64_t> repeated_ids;  // with_id_check: the id fingerprints that repeat
   std::vector<diagnostic> errors;
   std::vector<row_rejection> rejected;  // in file order, with absolute line numbers
   again start_again = again::no;
@@ -244,9 +245,10 @@ inline segmented_run score_segments(const scoring_plan& plan, const std::filesys
     changed.notify_all();
   }
   for (auto& thread : pool) thread.join();
-  if (deferred && run.errors.empty() && run.start_again == segmented_run::again::no &&
-      id_fingerprints::any_repeated(fingerprints))
-    run.start_again = segmented_run::again::with_id_check;
+  if (deferred && run.errors.empty() && run.start_again == segmented_run::again::no) {
+    run.repeated_ids = id_fingerprints::repeated(fingerprints);
+    if (!run.repeated_ids.empty()) run.start_again = segmented_run::again::with_id_check;
+  }
   return run;
 }
 
@@ -273,8 +275,14 @@ inline segmented_run score_segments(const scoring_plan& plan, const std::filesys
   using again = detail::segmented_run::again;
   const auto first_check = options.csv.reject_duplicate_ids ? detail::id_check::deferred : detail::id_check::in_merge;
   detail::segmented_run run = detail::score_segments(plan, file, options, segment, segments, first_check);
-  if (run.start_again == again::with_id_check)
-    run = detail::score_segments(plan, file, options, segment, segments, detail::id_check::in_merge);
+  if (run.start_again == again::with_id_check) {
+    // Again, checking row by row only the ids whose fingerprint repeats: all others were given
+    // once in the whole file.
+    const repeated_fingerprints suspects(run.repeated_ids);
+    score_file_options again_options = options;
+    again_options.csv.suspect_ids = &suspects;
+    run = detail::score_segments(plan, file, again_options, segment, segments, detail::id_check::in_merge);
+  }
   if (!run.errors.empty()) return run.errors;
   // A quoted field may hold a line break that a segment boundary would cut: start again in one piece.
   if (run.start_again == again::in_one_piece) return detail::score_in_one_piece(plan, file, options);

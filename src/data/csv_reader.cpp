@@ -1126,6 +1126,7 @@ struct csv_reader::impl {
     const std::string_view id = batch_builder::trim(cell);
     if (id.empty()) return true;  // no id, nothing to compare
     const std::uint64_t h = respondent_id_set::hash(id);
+    if (options.suspect_ids != nullptr && !options.suspect_ids->may_repeat(h)) return true;
     if (options.defer_duplicate_ids) {
       claimed.push_back(h);
       return true;

@@ -210,22 +210,47 @@ TEST(id_fingerprints, finds_a_repeat_within_a_part_or_across_parts) {
     return out;
   };
   const auto distinct = fingerprint(hashes);
-  EXPECT_FALSE(id_fingerprints::any_repeated(distinct));
+  EXPECT_TRUE(id_fingerprints::repeated(distinct).empty());
   EXPECT_EQ(distinct[0].size(), 10000U);
   // 6 bytes per id, plus 4,097 bucket starts of 4 bytes.
   EXPECT_EQ(distinct[0].bytes(), 10000U * 6U + 4097U * 4U);
 
   auto within = hashes;
   within[2].push_back(within[2][17]);
-  EXPECT_TRUE(id_fingerprints::any_repeated(fingerprint(within)));
+  EXPECT_EQ(id_fingerprints::repeated(fingerprint(within)),
+            std::vector<std::uint64_t>{id_fingerprints::fingerprint(within[2][17])});
   auto across = hashes;
   across[4].push_back(across[0][9999]);
-  EXPECT_TRUE(id_fingerprints::any_repeated(fingerprint(across)));
+  EXPECT_EQ(id_fingerprints::repeated(fingerprint(across)),
+            std::vector<std::uint64_t>{id_fingerprints::fingerprint(across[0][9999])});
+  // Two ids repeated, one of them three times: each fingerprint once, in ascending order.
+  auto several = hashes;
+  several[1].push_back(several[3][5]);
+  several[2].push_back(several[3][5]);
+  several[0].push_back(several[4][6]);
+  std::vector<std::uint64_t> expected = {id_fingerprints::fingerprint(several[3][5]),
+                                         id_fingerprints::fingerprint(several[4][6])};
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(id_fingerprints::repeated(fingerprint(several)), expected);
+}
+
+TEST(id_fingerprints, a_second_reading_checks_only_the_ids_whose_fingerprint_repeats) {
+  const std::uint64_t h = hash_of(0xABC, 0x5, 0x123456789ABCULL);
+  const std::uint64_t zero = hash_of(0, 0x3, 0);  // its fingerprint is 0, which the set must hold
+  const repeated_fingerprints suspects({id_fingerprints::fingerprint(h), id_fingerprints::fingerprint(zero)});
+  EXPECT_EQ(suspects.size(), 2U);
+  EXPECT_TRUE(suspects.may_repeat(h));
+  EXPECT_TRUE(suspects.may_repeat(hash_of(0xABC, 0xA, 0x123456789ABCULL)));  // bits 48..51 not kept
+  EXPECT_TRUE(suspects.may_repeat(zero));
+  EXPECT_TRUE(suspects.may_repeat(hash_of(0, 0xF, 0)));
+  EXPECT_FALSE(suspects.may_repeat(hash_of(0xABD, 0x5, 0x123456789ABCULL)));
+  EXPECT_FALSE(suspects.may_repeat(hash_of(0xABC, 0x5, 0x123456789ABDULL)));
+  EXPECT_FALSE(suspects.may_repeat(hash_of(0, 0, 1)));
 }
 
 TEST(id_fingerprints, compares_the_bucket_and_the_48_stored_bits) {
   auto repeated = [](std::uint64_t a, std::uint64_t b) {
-    return id_fingerprints::any_repeated({id_fingerprints({a}), id_fingerprints({b})});
+    return !id_fingerprints::repeated({id_fingerprints({a}), id_fingerprints({b})}).empty();
   };
   const std::uint64_t h = hash_of(0xABC, 0x5, 0x123456789ABCULL);
   EXPECT_FALSE(repeated(h, hash_of(0xABD, 0x5, 0x123456789ABCULL)));  // another bucket

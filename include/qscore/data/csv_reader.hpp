@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "qscore/core/diagnostic.hpp"
+#include "qscore/data/id_fingerprints.hpp"
 #include "qscore/data/respondent_ids.hpp"
 #include "qscore/data/response_batch.hpp"
 #include "qscore/plan/scoring_plan.hpp"
@@ -50,6 +51,10 @@ struct csv_options {
   // recorded ids afterwards (score_file does, and reads the file again with the row-by-row
   // check when it finds a repeat).
   bool defer_duplicate_ids = false;
+  // Check only the ids that may repeat (not owned; null = check every id): score_file's second
+  // reading, once the first has found which id fingerprints repeat. The others are taken in
+  // without being checked or recorded.
+  const repeated_fingerprints* suspect_ids = nullptr;
 };
 
 // A byte range of a file: the records that START at offsets in [begin, end). Consecutive ranges
