@@ -273,6 +273,12 @@ TEST(histogram, count_map_switches_to_a_dense_array_for_close_keys_and_keeps_far
   }
   EXPECT_TRUE(reserved.dense());
   EXPECT_EQ(reserved.sorted(), expected);
+  // Keys added 1,024 at a time (the tally's way, with the dense table's lines fetched ahead).
+  count_map in_runs;
+  for (std::size_t i = 0; i < keys.size(); i += 1024)
+    in_runs.add_each(keys.data() + i, keys.data() + std::min(keys.size(), i + 1024));
+  EXPECT_TRUE(in_runs.dense());
+  EXPECT_EQ(in_runs.sorted(), expected);
 }
 
 TEST(histogram, count_map_stays_hashed_for_scattered_keys) {

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -35,6 +36,21 @@ class count_map {
       }
     }
     add_sparse(key, count);
+  }
+
+  // Adds 1 to each key of [first, last). With the keys counted densely, each add touches a
+  // cache line of a table that a tally of many cells cannot keep in cache: the line of the key
+  // `prefetch_distance` places ahead is asked for early, so the misses overlap (the merging
+  // thread's adds were 3 % of a run, nearly all of it waiting on those lines).
+  void add_each(const std::int64_t* first, const std::int64_t* last) {
+    constexpr std::ptrdiff_t prefetch_distance = 16;
+    for (const std::int64_t* key = first; key != last; ++key) {
+      if (!dense_.empty() && last - key > prefetch_distance) {
+        const std::uint64_t ahead = static_cast<std::uint64_t>(key[prefetch_distance]) - static_cast<std::uint64_t>(base_);
+        if (ahead < dense_.size()) __builtin_prefetch(dense_.data() + ahead, 1);
+      }
+      add(*key);
+    }
   }
 
   // Makes room for `keys` distinct keys in all, so that adding them does not grow the hash

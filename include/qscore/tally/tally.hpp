@@ -131,7 +131,7 @@ struct cell_tally {
     // Room for some new keys up front, not for all: many keys repeat, and a table sized for
     // 1,024 distinct keys would waste 32 KB in each of a tally's cells.
     score_counts.reserve(score_counts.size() + pending_keys.size() / 4);
-    for (const std::int64_t key : pending_keys) score_counts.add(key);
+    score_counts.add_each(pending_keys.data(), pending_keys.data() + pending_keys.size());
     pending_keys.clear();
   }
 
