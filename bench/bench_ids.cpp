@@ -4,8 +4,8 @@
 //                      (respondent_ids.hpp), as when a file has duplicates;
 //   BM_ids_deferred:   each segment's fingerprints, then one look for a repeat at the end
 //                      (id_fingerprints.hpp), as for a file without duplicates;
-//   BM_ids_deferred_final_check: that last look alone (the merging thread's part; the
-//                      fingerprints are made by the threads reading the segments);
+//   BM_ids_deferred_final_check: that last look alone, on 1 or 2 threads (the fingerprints
+//                      are made by the threads reading the segments);
 //   BM_ids_second_reading: what the reading again costs per id when that look found 10
 //                      repeated fingerprints: only those ids are checked and kept
 //                      (repeated_fingerprints), the others pass with one look-up.
@@ -72,10 +72,15 @@ BENCHMARK(BM_ids_deferred)->Arg(1'000'000)->Arg(10'000'000)->Unit(benchmark::kMi
 void BM_ids_deferred_final_check(benchmark::State& state) {
   std::vector<id_fingerprints> parts;
   for (const auto& segment : segments_of(state.range(0))) parts.emplace_back(segment);
-  for (auto _ : state) benchmark::DoNotOptimize(id_fingerprints::repeated(parts));
+  const auto threads = static_cast<unsigned>(state.range(1));
+  for (auto _ : state) benchmark::DoNotOptimize(id_fingerprints::repeated(parts, threads));
   state.SetItemsProcessed(state.iterations() * state.range(0));
 }
-BENCHMARK(BM_ids_deferred_final_check)->Arg(1'000'000)->Arg(10'000'000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ids_deferred_final_check)
+    ->ArgsProduct({{1'000'000, 10'000'000}, {1, 2}})
+    ->ArgNames({"ids", "threads"})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 // The second reading of a file with duplicates: every id is looked up among the 10 repeated
 // fingerprints; only those go into the segment's set and the file's.

@@ -246,7 +246,7 @@ inline segmented_run score_segments(const scoring_plan& plan, const std::filesys
   }
   for (auto& thread : pool) thread.join();
   if (deferred && run.errors.empty() && run.start_again == segmented_run::again::no) {
-    run.repeated_ids = id_fingerprints::repeated(fingerprints);
+    run.repeated_ids = id_fingerprints::repeated(fingerprints, threads);
     if (!run.repeated_ids.empty()) run.start_again = segmented_run::again::with_id_check;
   }
   return run;

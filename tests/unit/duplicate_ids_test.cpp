@@ -232,6 +232,9 @@ TEST(id_fingerprints, finds_a_repeat_within_a_part_or_across_parts) {
                                          id_fingerprints::fingerprint(several[4][6])};
   std::sort(expected.begin(), expected.end());
   EXPECT_EQ(id_fingerprints::repeated(fingerprint(several)), expected);
+  // Threads take runs of buckets: the same list for any number of them.
+  for (const unsigned threads : {2U, 3U, 7U, 4096U})
+    EXPECT_EQ(id_fingerprints::repeated(fingerprint(several), threads), expected) << threads << " threads";
 }
 
 TEST(id_fingerprints, a_second_reading_checks_only_the_ids_whose_fingerprint_repeats) {

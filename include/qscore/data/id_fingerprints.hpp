@@ -19,6 +19,7 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <thread>
 #include <vector>
 
 #include "qscore/data/respondent_ids.hpp"
@@ -62,12 +63,32 @@ class id_fingerprints {
 
   // Every fingerprint that occurs more than once, within one part or across parts, once each,
   // in ascending order: the only ids that can be repeats, and all that a second pass needs to
-  // check (repeated_fingerprints).
-  [[nodiscard]] static std::vector<std::uint64_t> repeated(const std::vector<id_fingerprints>& parts) {
-    constexpr std::uint64_t reported = std::uint64_t{1} << 63;  // set on a slot whose key repeats
+  // check (repeated_fingerprints). Buckets are independent, so `threads` threads take a run of
+  // buckets each; their findings join in bucket order, the same for any thread count. (This
+  // look runs after every segment is read, on its own: 2.4 % of a 10M run on one thread.)
+  [[nodiscard]] static std::vector<std::uint64_t> repeated(const std::vector<id_fingerprints>& parts,
+                                                           unsigned threads = 1) {
+    threads = std::clamp(threads, 1U, 64U);
+    std::vector<std::vector<std::uint64_t>> found(threads);
+    auto look = [&](unsigned t) {
+      repeated_in(parts, bucket_count * t / threads, bucket_count * (t + 1) / threads, found[t]);
+    };
+    std::vector<std::thread> helpers;
+    for (unsigned t = 1; t < threads; ++t) helpers.emplace_back(look, t);
+    look(0);
+    for (auto& helper : helpers) helper.join();
     std::vector<std::uint64_t> out;
+    for (const auto& some : found) out.insert(out.end(), some.begin(), some.end());
+    return out;
+  }
+
+ private:
+  // repeated() for buckets [first, last), appended to `out` in ascending order.
+  static void repeated_in(const std::vector<id_fingerprints>& parts, std::size_t first, std::size_t last,
+                          std::vector<std::uint64_t>& out) {
+    constexpr std::uint64_t reported = std::uint64_t{1} << 63;  // set on a slot whose key repeats
     std::vector<std::uint64_t> table;  // one bucket's stored 48 bits, plus 1 (0 = empty slot)
-    for (std::size_t b = 0; b < bucket_count; ++b) {
+    for (std::size_t b = first; b < last; ++b) {
       std::size_t count = 0;
       for (const auto& part : parts)
         if (!part.starts_.empty()) count += part.starts_[b + 1] - part.starts_[b];
@@ -97,10 +118,8 @@ class id_fingerprints {
       }
       std::sort(out.begin() + static_cast<std::ptrdiff_t>(first_of_bucket), out.end());
     }
-    return out;
   }
 
- private:
   [[nodiscard]] static std::size_t bucket(std::uint64_t h) noexcept {
     return static_cast<std::size_t>(h >> (64 - bucket_bits));
   }
