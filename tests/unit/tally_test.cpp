@@ -160,11 +160,34 @@ TEST(tally_counts, answer_counts_are_the_codes_of_valid_ballots_per_cell_item_an
   accumulate(t, plan, batch, scored);
   for (std::size_t u = 0; u < t.units.size(); ++u) EXPECT_EQ(t.units[u].option_counts, expected[u]) << "unit " << u;
 
+  // A batch spread over as many cells as rows (a unit per row) counts straight into the cells,
+  // without the table: the same counts.
   instrument other_shape = fixtures::small_appraisal();
   other_shape.units.clear();
   const scoring_plan other = compile(other_shape).value();
-  tally between = tally_of(other, random_rows(50, 6), 0, 50);
-  EXPECT_EQ(between.valid() + between.void_ballots() + between.rejected(), 50);
+  auto spread = random_rows(400, 6);
+  for (std::size_t r = 0; r < spread.size(); ++r) spread[r].unit = "unit" + std::to_string(r);
+  batch_builder spread_builder(other);
+  for (const auto& row : spread) spread_builder.add_text_row(row.group, row.unit, row.answers, row.weight);
+  const response_batch spread_batch = spread_builder.take();
+  const score_batch spread_scored = score(other, spread_batch);
+  tally between = make_tally(other);
+  accumulate(between, other, spread_batch, spread_scored);
+  ASSERT_EQ(between.units.size(), spread_batch.unit_ids.size());
+  std::int64_t spread_valid = 0;
+  for (Eigen::Index i = 0; i < spread_batch.rows(); ++i) {
+    const std::size_t u = between.unit_slot(spread_batch.unit_ids[static_cast<std::size_t>(spread_batch.unit(i))]);
+    const auto g = static_cast<std::size_t>(spread_batch.group(i));
+    std::vector<std::int64_t> row_counts(between.groups * k * codes, 0);
+    if (spread_scored.status(i) == ballot_status::valid) {
+      ++spread_valid;
+      for (std::size_t j = 0; j < k; ++j)
+        ++row_counts[(g * k + j) * codes + spread_batch.codes(i, static_cast<Eigen::Index>(j))];
+    }
+    EXPECT_EQ(between.units[u].option_counts, row_counts) << "row " << i;  // one row per unit
+  }
+  EXPECT_GT(spread_valid, 200);  // counted rows, and void or rejected ones among them
+  EXPECT_LT(spread_valid, 400);
 
   tally one_by_one = make_tally(plan);
   for (Eigen::Index i = 0; i < batch.rows(); ++i) {

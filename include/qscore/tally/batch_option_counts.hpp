@@ -7,7 +7,8 @@
 // its cell. Here the cells a batch touches get numbers 0, 1, 2, ... in order of first
 // appearance, and item j's counts for all of them sit together in 32-bit slots (4 KB for 198
 // cells of 5 codes): the increments stay in L1, and the row's cell is one multiply-ready index.
-// The table is added into the tally once per batch.
+// The table is added into the tally once per batch. (A batch spread over about as many cells
+// as rows skips the table: see finish().)
 #pragma once
 
 #include <Eigen/Core>
@@ -27,10 +28,10 @@ class batch_option_counts {
     if (number_of_.size() < tally_cells) number_of_.resize(tally_cells, 0);
     for (const cell& c : cells_) number_of_[c.tally_cell] = 0;  // a batch left unfinished (a throw)
     rows_.clear();
-    row_slot_.clear();
+    row_cell_.clear();
     cells_.clear();
     rows_.reserve(static_cast<std::size_t>(batch_rows));
-    row_slot_.reserve(static_cast<std::size_t>(batch_rows));
+    row_cell_.reserve(static_cast<std::size_t>(batch_rows));
   }
 
   // Row `row` of the batch is a valid ballot of tally cell `tally_cell`, whose counts (by item,
@@ -42,7 +43,7 @@ class batch_option_counts {
       number = static_cast<std::uint32_t>(cells_.size());
     }
     rows_.push_back(row);
-    row_slot_.push_back((number - 1) * static_cast<std::uint32_t>(code_rows_));
+    row_cell_.push_back(number - 1);
   }
 
   // Counts the batch's codes of `items` items and adds them to the cells' counts.
@@ -50,28 +51,40 @@ class batch_option_counts {
     // Locals, not members: the int64 counts written below may alias any std::size_t member,
     // which would then be read again at every step.
     const std::size_t code_rows = code_rows_, cells = cells_.size(), per_item = cells * code_rows;
-    counts_.assign(items * per_item, 0);
-    const std::uint32_t* const row_slot = row_slot_.data();
+    const std::size_t counted = rows_.size();
     const Eigen::Index* const rows = rows_.data();
-    const std::size_t counted = row_slot_.size();
     // Every row counted (no void or rejected ballot): the codes are read in order.
     const bool all_rows = counted == static_cast<std::size_t>(batch.rows());
-    for (std::size_t j = 0; j < items; ++j) {
-      const answer_code* const column = batch.codes.col(static_cast<Eigen::Index>(j)).data();
-      std::uint32_t* const counts = counts_.data() + j * per_item;
-      if (all_rows) {
-        for (std::size_t r = 0; r < counted; ++r) ++counts[row_slot[r] + column[r]];
-      } else {
-        for (std::size_t r = 0; r < counted; ++r) ++counts[row_slot[r] + column[rows[r]]];
+    if (per_item > counted) {
+      // Nearly a cell per row (thousands of units): a table would be mostly zeros to clear and
+      // add up, so each count goes straight to its cell.
+      for (std::size_t j = 0; j < items; ++j) {
+        const answer_code* const column = batch.codes.col(static_cast<Eigen::Index>(j)).data();
+        for (std::size_t r = 0; r < counted; ++r)
+          ++cells_[row_cell_[r]].counts[j * code_rows + column[all_rows ? static_cast<Eigen::Index>(r) : rows[r]]];
+      }
+    } else {
+      counts_.assign(items * per_item, 0);
+      row_slot_.resize(counted);
+      for (std::size_t r = 0; r < counted; ++r) row_slot_[r] = row_cell_[r] * static_cast<std::uint32_t>(code_rows);
+      const std::uint32_t* const row_slot = row_slot_.data();
+      for (std::size_t j = 0; j < items; ++j) {
+        const answer_code* const column = batch.codes.col(static_cast<Eigen::Index>(j)).data();
+        std::uint32_t* const counts = counts_.data() + j * per_item;
+        if (all_rows) {
+          for (std::size_t r = 0; r < counted; ++r) ++counts[row_slot[r] + column[r]];
+        } else {
+          for (std::size_t r = 0; r < counted; ++r) ++counts[row_slot[r] + column[rows[r]]];
+        }
+      }
+      for (std::size_t c = 0; c < cells; ++c) {
+        std::int64_t* const into = cells_[c].counts;
+        const std::uint32_t* from = counts_.data() + c * code_rows;
+        for (std::size_t j = 0; j < items; ++j, from += per_item)
+          for (std::size_t code = 0; code < code_rows; ++code) into[j * code_rows + code] += from[code];
       }
     }
-    for (std::size_t c = 0; c < cells; ++c) {
-      std::int64_t* const into = cells_[c].counts;
-      const std::uint32_t* from = counts_.data() + c * code_rows;
-      for (std::size_t j = 0; j < items; ++j, from += per_item)
-        for (std::size_t code = 0; code < code_rows; ++code) into[j * code_rows + code] += from[code];
-      number_of_[cells_[c].tally_cell] = 0;  // all zero again for the next batch
-    }
+    for (const cell& c : cells_) number_of_[c.tally_cell] = 0;  // all zero again for the next batch
     cells_.clear();
   }
 
@@ -84,8 +97,9 @@ class batch_option_counts {
   std::vector<std::uint32_t> number_of_;  // tally cell -> its number in this batch + 1 (0: none)
   std::vector<cell> cells_;               // the batch's cells, by number
   std::vector<Eigen::Index> rows_;        // the counted rows
-  std::vector<std::uint32_t> row_slot_;   // per counted row: its cell's number * code_rows
+  std::vector<std::uint32_t> row_cell_;   // per counted row: its cell's number
   std::vector<std::uint32_t> counts_;     // [item][cell number][code]
+  std::vector<std::uint32_t> row_slot_;   // per counted row: its cell's number * code_rows
 };
 
 }  // namespace qscore::detail
