@@ -1,7 +1,8 @@
 // The duplicate respondent id check (R208), both ways score_file can do it, on N distinct ids
 // cut into segments of 100,000 (what an 8 MiB segment of the bench pool holds):
 //   BM_ids_row_by_row: each segment's hash set, then the file's set in the ordered merge
-//                      (respondent_ids.hpp), as when a file has duplicates;
+//                      (respondent_ids.hpp), every id in both: how a file with duplicates was
+//                      read a second time before BM_ids_second_reading's way;
 //   BM_ids_deferred:   each segment's fingerprints, then one look for a repeat at the end
 //                      (id_fingerprints.hpp), as for a file without duplicates;
 //   BM_ids_deferred_final_check: that last look alone, on 1 or 2 threads (the fingerprints

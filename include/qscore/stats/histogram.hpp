@@ -26,8 +26,7 @@ class count_map {
   // Adds `count` (> 0) to `key`.
   void add(std::int64_t key, std::int64_t count = 1) {
     if (!dense_.empty()) {
-      // Unsigned: keys far from base_ wrap to large offsets instead of overflowing.
-      const std::uint64_t at = static_cast<std::uint64_t>(key) - static_cast<std::uint64_t>(base_);
+      const std::uint64_t at = offset(key, base_);
       if (at < dense_.size()) {
         std::int64_t& slot = dense_[static_cast<std::size_t>(at)];
         size_ += slot == 0 ? 1 : 0;
@@ -46,7 +45,7 @@ class count_map {
     constexpr std::ptrdiff_t prefetch_distance = 16;
     for (const std::int64_t* key = first; key != last; ++key) {
       if (!dense_.empty() && last - key > prefetch_distance) {
-        const std::uint64_t ahead = static_cast<std::uint64_t>(key[prefetch_distance]) - static_cast<std::uint64_t>(base_);
+        const std::uint64_t ahead = offset(key[prefetch_distance], base_);
         if (ahead < dense_.size()) __builtin_prefetch(dense_.data() + ahead, 1);
       }
       add(*key);
@@ -65,10 +64,7 @@ class count_map {
 
   void merge(const count_map& other) {
     reserve(size_ + other.size_);
-    for (std::size_t i = 0; i < other.dense_.size(); ++i)
-      if (other.dense_[i] != 0) add(other.base_ + static_cast<std::int64_t>(i), other.dense_[i]);
-    for (std::size_t s = 0; s < other.keys_.size(); ++s)
-      if (other.keys_[s] != empty_key) add(other.keys_[s], other.counts_[s]);
+    other.for_each([this](std::int64_t key, std::int64_t count) { add(key, count); });
   }
 
   // Distinct keys counted.
@@ -80,16 +76,28 @@ class count_map {
   [[nodiscard]] std::vector<std::pair<std::int64_t, std::int64_t>> sorted() const {
     std::vector<std::pair<std::int64_t, std::int64_t>> out;
     out.reserve(size_);
-    for (std::size_t i = 0; i < dense_.size(); ++i)
-      if (dense_[i] != 0) out.emplace_back(base_ + static_cast<std::int64_t>(i), dense_[i]);
-    for (std::size_t s = 0; s < keys_.size(); ++s)
-      if (keys_[s] != empty_key) out.emplace_back(keys_[s], counts_[s]);
+    for_each([&out](std::int64_t key, std::int64_t count) { out.emplace_back(key, count); });
     std::sort(out.begin(), out.end());
     return out;
   }
 
  private:
   static constexpr std::int64_t empty_key = std::numeric_limits<std::int64_t>::min();
+
+  // key - from, in unsigned arithmetic: a key below `from` or far above it gives a large offset
+  // instead of a signed overflow, so one compare with a size tells whether it lies in range.
+  [[nodiscard]] static std::uint64_t offset(std::int64_t key, std::int64_t from) noexcept {
+    return static_cast<std::uint64_t>(key) - static_cast<std::uint64_t>(from);
+  }
+
+  // Calls f(key, count) for every key counted: the dense ones by ascending key, then the hashed.
+  template <class F>
+  void for_each(F f) const {
+    for (std::size_t i = 0; i < dense_.size(); ++i)
+      if (dense_[i] != 0) f(base_ + static_cast<std::int64_t>(i), dense_[i]);
+    for (std::size_t s = 0; s < keys_.size(); ++s)
+      if (keys_[s] != empty_key) f(keys_[s], counts_[s]);
+  }
 
   // A key outside the dense range (or any key before there is one): into the hash table. When
   // the table has to grow and its keys lie close together (respondent scores on a 0.01 grid
@@ -138,14 +146,14 @@ class count_map {
       low = std::min(low, base_);
       high = std::max(high, base_ + static_cast<std::int64_t>(dense_.size()) - 1);
     }
-    const std::uint64_t span = static_cast<std::uint64_t>(high) - static_cast<std::uint64_t>(low) + 1;
+    const std::uint64_t span = offset(high, low) + 1;
     if (span == 0 || span > 2 * static_cast<std::uint64_t>(capacity)) return false;
     std::vector<std::int64_t> counts(static_cast<std::size_t>(span), 0);
     for (std::size_t i = 0; i < dense_.size(); ++i)
       counts[static_cast<std::size_t>(base_ - low) + i] = dense_[i];
     for (std::size_t s = 0; s < keys_.size(); ++s)
       if (keys_[s] != empty_key)
-        counts[static_cast<std::size_t>(static_cast<std::uint64_t>(keys_[s]) - static_cast<std::uint64_t>(low))] = counts_[s];
+        counts[static_cast<std::size_t>(offset(keys_[s], low))] = counts_[s];
     dense_ = std::move(counts);
     base_ = low;
     keys_.clear();

@@ -26,10 +26,9 @@ class batch_option_counts {
   void start(std::size_t tally_cells, std::size_t code_rows, Eigen::Index batch_rows) {
     code_rows_ = code_rows;
     if (number_of_.size() < tally_cells) number_of_.resize(tally_cells, 0);
-    for (const cell& c : cells_) number_of_[c.tally_cell] = 0;  // a batch left unfinished (a throw)
+    forget_cells();  // of a batch left unfinished (a throw)
     rows_.clear();
     row_cell_.clear();
-    cells_.clear();
     rows_.reserve(static_cast<std::size_t>(batch_rows));
     row_cell_.reserve(static_cast<std::size_t>(batch_rows));
   }
@@ -84,8 +83,7 @@ class batch_option_counts {
           for (std::size_t code = 0; code < code_rows; ++code) into[j * code_rows + code] += from[code];
       }
     }
-    for (const cell& c : cells_) number_of_[c.tally_cell] = 0;  // all zero again for the next batch
-    cells_.clear();
+    forget_cells();
   }
 
  private:
@@ -100,6 +98,12 @@ class batch_option_counts {
   std::vector<std::uint32_t> row_cell_;   // per counted row: its cell's number
   std::vector<std::uint32_t> counts_;     // [item][cell number][code]
   std::vector<std::uint32_t> row_slot_;   // per counted row: its cell's number * code_rows
+
+  // Drops the batch's cells, leaving number_of_ all zero again.
+  void forget_cells() {
+    for (const cell& c : cells_) number_of_[c.tally_cell] = 0;
+    cells_.clear();
+  }
 };
 
 }  // namespace qscore::detail
