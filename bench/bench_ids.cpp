@@ -10,13 +10,17 @@
 //   BM_ids_second_reading: what the reading again costs per id when that look found 10
 //                      repeated fingerprints: only those ids are checked and kept
 //                      (repeated_fingerprints), the others pass with one look-up.
-// Both report ids per second; the ids are hashed beforehand, as the reader does per row.
+//   BM_ids_store:      BM_ids_deferred through id_fingerprint_store, as score_file does it:
+//                      with a 16 MB budget (the fingerprints beyond it in a temporary file)
+//                      and with 1 GB (all in memory).
+// All report ids per second; the ids are hashed beforehand, as the reader does per row.
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "qscore/data/id_fingerprint_store.hpp"
 #include "qscore/data/id_fingerprints.hpp"
 #include "qscore/data/respondent_ids.hpp"
 
@@ -80,6 +84,26 @@ void BM_ids_deferred_final_check(benchmark::State& state) {
 BENCHMARK(BM_ids_deferred_final_check)
     ->ArgsProduct({{1'000'000, 10'000'000}, {1, 2}})
     ->ArgNames({"ids", "threads"})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+// The deferred check as score_file runs it: the segments' fingerprints go into the store, which
+// writes them to a temporary file once they pass its budget, then the look for a repeat (on
+// two threads) reads them back. A budget of 1 GB keeps everything in memory.
+void BM_ids_store(benchmark::State& state) {
+  const auto segments = segments_of(state.range(0));
+  const auto budget = static_cast<std::size_t>(state.range(1)) << 20;
+  for (auto _ : state) {
+    id_fingerprint_store store(budget);
+    for (const auto& segment : segments) store.add(id_fingerprints(segment));
+    benchmark::DoNotOptimize(store.repeated(2));
+    state.counters["runs_written"] = static_cast<double>(store.runs_written());
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(BM_ids_store)
+    ->ArgsProduct({{10'000'000}, {16, 1024}})
+    ->ArgNames({"ids", "budget_mb"})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 

@@ -10,12 +10,16 @@
 // segment tallies are merged in segment order. Threads only decide who works on which segment,
 // so 1, 2 or 16 threads give bit-identical tallies; so do any batch_rows and chunk_bytes.
 // At most 2 x threads segments are in flight, and merged segments are freed, so memory stays
-// bounded whatever the file size.
+// bounded whatever the file size (the duplicate-id fingerprints too: id_fingerprint_store).
 //
 // A segment boundary is found by looking for the next line end, which is only safe when no
-// quoted field holds a line break. So a file in which any quoted field is seen (or whose header
-// does not end in LF, or text that is not a file) is read in one piece, on one thread: the same
-// answer whatever the thread count, again.
+// quoted field holds a line break. A segment reads its last record to its end, past the
+// boundary, so the segment before a wrong cut always sees the quoted line break; merged in
+// order, the first segment that reports one is reached before any segment that started at a
+// wrong place. Then the file is read again in one piece, on one thread: the same answer
+// whatever the thread count, again. (So are files whose header does not end in LF, and text
+// that is not a file.) Quoted fields without line breaks, as R's write.csv and spreadsheets
+// write ids and labels, do not stop a file from being split.
 //
 // Duplicate respondent ids (R208) need the rows before a segment. First, every segment just
 // records its ids, and once all are merged the file's ids are looked over for a repeat
@@ -40,6 +44,7 @@
 
 #include "qscore/core/diagnostic.hpp"
 #include "qscore/data/csv_reader.hpp"
+#include "qscore/data/id_fingerprint_store.hpp"
 #include "qscore/data/id_fingerprints.hpp"
 #include "qscore/plan/scoring_plan.hpp"
 #include "qscore/score/scorer.hpp"
@@ -56,6 +61,11 @@ struct score_file_options {
   // Called from the calling thread with every rejected row, in file order (line numbers are
   // absolute); may be empty. Set csv.keep_rejected_raw to get each row's raw text as well.
   std::function<void(const row_rejection&)> on_rejected;
+  // Memory for the duplicate-id check's fingerprints (6 bytes a respondent); beyond it they go
+  // to an unlinked temporary file in `id_spill_directory` (empty: TMPDIR, else /tmp). See
+  // id_fingerprint_store.hpp.
+  std::size_t id_memory_bytes = id_fingerprint_store::default_memory_bytes;
+  std::filesystem::path id_spill_directory;
 };
 
 namespace detail {
@@ -63,7 +73,7 @@ namespace detail {
 struct segment_result {
   tally totals;
   std::int64_t lines = 0;       // physical lines the segment's reader consumed
-  bool saw_quote = false;
+  bool saw_quoted_break = false;  // the file cannot be cut at line ends (csv_range)
   std::vector<diagnostic> errors;
   std::vector<row_rejection> rejected;  // every rejected row, when score_file_options::on_rejected is set
   std::vector<std::uint64_t> ids;       // hashes of the respondent ids taken in, in row order
@@ -115,7 +125,7 @@ inline segment_result score_segment(const scoring_plan& plan, const std::filesys
   if (options.on_rejected) keep = [&out](const row_rejection& r) { out.rejected.push_back(r); };
   drain(plan, *reader, out.totals, {}, keep);
   out.lines = reader->lines_read();
-  out.saw_quote = reader->saw_quoted_field();
+  out.saw_quoted_break = reader->saw_quoted_line_break();
   out.errors = reader->errors();
   if (defer_id_check)
     out.fingerprints = id_fingerprints(reader->claimed_ids());
@@ -149,7 +159,9 @@ enum class id_check : std::uint8_t {
 struct segmented_run {
   enum class again : std::uint8_t { no, in_one_piece, with_id_check };
   tally totals;
-  std::vector<std::uint64_t> repeated_ids;  // with_id_check: the id fingerprints that repeat
+  // with_id_check: the id fingerprints that repeat; none when the look could not tell (a
+  // fingerprint file that could not be read back), so that every id is checked again.
+  std::optional<std::vector<std::uint64_t>> repeated_ids;
   std::vector<diagnostic> errors;
   std::vector<row_rejection> rejected;  // in file order, with absolute line numbers
   again start_again = again::no;
@@ -196,7 +208,7 @@ inline segmented_run score_segments(const scoring_plan& plan, const std::filesys
   run.totals = make_tally(plan);
   std::int64_t lines_before = 0;
   respondent_id_set ids;                     // in_merge: of the segments merged so far
-  std::vector<id_fingerprints> fingerprints;  // deferred: one per segment
+  id_fingerprint_store fingerprints(options.id_memory_bytes, options.id_spill_directory);  // deferred
   for (std::uint64_t k = 0; k < segments; ++k) {
     segment_result part;
     {
@@ -214,21 +226,21 @@ inline segmented_run score_segments(const scoring_plan& plan, const std::filesys
       respondent_id_set clashes;
       for (const std::uint64_t h : part.ids)
         if (!ids.insert(h)) clashes.insert(h);
-      if (clashes.size() > 0 && part.errors.empty() && !part.saw_quote)
+      if (clashes.size() > 0 && part.errors.empty() && !part.saw_quoted_break)
         part = score_segment(plan, file, options, range_of(k), &clashes, false);
     }
-    if (!part.errors.empty() || part.saw_quote) {
+    if (!part.errors.empty() || part.saw_quoted_break) {
       run.errors = std::move(part.errors);
-      if (part.saw_quote) run.start_again = segmented_run::again::in_one_piece;
+      if (part.saw_quoted_break) run.start_again = segmented_run::again::in_one_piece;
       break;
     }
-    if (deferred) fingerprints.push_back(std::move(part.fingerprints));
+    if (deferred) fingerprints.add(std::move(part.fingerprints));
     // Line numbers of later segments count from their first record: make them absolute.
     if (k > 0) {
       for (auto& r : part.totals.rejection_samples) r.line += lines_before;
       for (auto& r : part.rejected) r.line += lines_before;
     }
-    // Handed out only at the end: a later quoted segment restarts the file in one piece.
+    // Handed out only at the end: a quoted line break in a later segment restarts the file in one piece.
     for (auto& r : part.rejected) run.rejected.push_back(std::move(r));
     lines_before += part.lines;
     merge(run.totals, part.totals);
@@ -246,8 +258,8 @@ inline segmented_run score_segments(const scoring_plan& plan, const std::filesys
   }
   for (auto& thread : pool) thread.join();
   if (deferred && run.errors.empty() && run.start_again == segmented_run::again::no) {
-    run.repeated_ids = id_fingerprints::repeated(fingerprints, threads);
-    if (!run.repeated_ids.empty()) run.start_again = segmented_run::again::with_id_check;
+    run.repeated_ids = fingerprints.repeated(threads);
+    if (!run.repeated_ids || !run.repeated_ids->empty()) run.start_again = segmented_run::again::with_id_check;
   }
   return run;
 }
@@ -277,14 +289,14 @@ inline segmented_run score_segments(const scoring_plan& plan, const std::filesys
   detail::segmented_run run = detail::score_segments(plan, file, options, segment, segments, first_check);
   if (run.start_again == again::with_id_check) {
     // Again, checking row by row only the ids whose fingerprint repeats: all others were given
-    // once in the whole file.
-    const repeated_fingerprints suspects(run.repeated_ids);
+    // once in the whole file. (Every id, when the look could not tell which repeat.)
+    const repeated_fingerprints suspects(run.repeated_ids.value_or(std::vector<std::uint64_t>{}));
     score_file_options again_options = options;
-    again_options.csv.suspect_ids = &suspects;
+    if (run.repeated_ids) again_options.csv.suspect_ids = &suspects;
     run = detail::score_segments(plan, file, again_options, segment, segments, detail::id_check::in_merge);
   }
   if (!run.errors.empty()) return run.errors;
-  // A quoted field may hold a line break that a segment boundary would cut: start again in one piece.
+  // A quoted field held a line break, which a segment boundary may have cut: start again in one piece.
   if (run.start_again == again::in_one_piece) return detail::score_in_one_piece(plan, file, options);
   if (options.on_rejected)
     for (const auto& r : run.rejected) options.on_rejected(r);

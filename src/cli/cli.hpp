@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "qscore/core/diagnostic.hpp"
+#include "qscore/data/id_fingerprint_store.hpp"
 #include "qscore/model/instrument.hpp"
 #include "qscore/report/report.hpp"
 #include "qscore/data/response_batch.hpp"
@@ -75,6 +76,8 @@ struct score_args {
   std::int64_t max_quoted_lines = 100;
   std::size_t max_line_bytes = std::size_t{1} << 20;
   bool allow_duplicate_ids = false;   // do not reject rows repeating a respondent id (R208)
+  // Memory for the duplicate-id fingerprints before they go to a temporary file.
+  std::size_t id_memory_mb = id_fingerprint_store::default_memory_bytes >> 20;
 };
 
 // --max-rejects: an absolute count, or a percentage of the rows read with a floor of

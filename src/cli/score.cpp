@@ -138,6 +138,12 @@ CLI::App* add_score_command(CLI::App& app, score_args& args) {
   command->add_flag("--allow-duplicate-ids", args.allow_duplicate_ids,
                     "Score rows that repeat an earlier row's respondent id (by default the later "
                     "rows are rejected, R208)");
+  command->add_option("--id-memory", args.id_memory_mb,
+                      "Megabytes the duplicate-id check keeps in memory (6 bytes a row); beyond it "
+                      "the ids' fingerprints go to a temporary file in TMPDIR, deleted on exit")
+      ->type_name("MB")
+      ->check(CLI::Range(std::size_t{0}, std::size_t{1} << 20))
+      ->capture_default_str();
   command->add_flag("-q,--quiet", args.quiet,
                     "Print nothing on stderr but errors (no progress bar, no rejected rows)");
   add_input_option(*command, args.inputs);
@@ -186,6 +192,7 @@ int run_score(const score_args& args) {
   file_options.csv.max_quoted_lines = args.max_quoted_lines;
   file_options.csv.max_record_bytes = args.max_line_bytes;
   file_options.csv.reject_duplicate_ids = !args.allow_duplicate_ids;
+  file_options.id_memory_bytes = args.id_memory_mb << 20;
   std::vector<row_rejection> rejected_rows;
   if (!args.rejects.empty()) {
     file_options.csv.keep_rejected_raw = true;

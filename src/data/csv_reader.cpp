@@ -325,7 +325,7 @@ struct csv_reader::impl {
   // ---- a byte range of the file (see csv_range) ------------------------------------------------
   std::uint64_t range_end = std::numeric_limits<std::uint64_t>::max();
   bool range_done = false;        // the next record starts at or after range_end
-  bool saw_quote = false;         // a quoted field was read
+  bool saw_quoted_break = false;  // a quoted field held a line break (see csv_range)
   bool header_ends_with_lf = false;
 
   // ---- the scanner's state; positions are relative to `begin` so they survive compaction ----
@@ -618,7 +618,6 @@ struct csv_reader::impl {
           if (p == e) return suspend(p);
           const char c = b[p];
           if (c == '"') {
-            saw_quote = true;
             field_from = p + 1 - begin;
             field_escaped = false;
             scan_state = state::quoted;
@@ -661,6 +660,7 @@ struct csv_reader::impl {
           const std::size_t stop =
               quote != nullptr ? static_cast<std::size_t>(static_cast<const char*>(quote) - b) : to;
           record_breaks += count_line_breaks(b, p, stop);
+          saw_quoted_break |= record_breaks > 0;
           if (record_breaks > options.max_quoted_lines) return give_up_quote();
           if (quote == nullptr) {
             if (capped) return skip_long_record();
@@ -1428,7 +1428,7 @@ bool csv_reader::next(response_batch& out) {
 
 std::int64_t csv_reader::rows_read() const { return impl_->rows; }
 std::int64_t csv_reader::lines_read() const { return impl_->line - 1; }
-bool csv_reader::saw_quoted_field() const { return impl_->saw_quote; }
+bool csv_reader::saw_quoted_line_break() const { return impl_->saw_quoted_break; }
 bool csv_reader::splittable() const {
   // Ranges are offsets in the raw file: decoded text has other offsets, so it is read in one piece.
   return impl_->source.is_file() && !impl_->source.transcodes() && impl_->header_ends_with_lf;

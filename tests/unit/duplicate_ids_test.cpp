@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "qscore/data/csv_reader.hpp"
+#include "qscore/data/id_fingerprint_store.hpp"
 #include "qscore/data/id_fingerprints.hpp"
 #include "qscore/data/respondent_ids.hpp"
 #include "qscore/io/write_json.hpp"
@@ -88,9 +89,13 @@ struct run {
 };
 
 run score(const scoring_plan& plan, const std::filesystem::path& file, unsigned threads,
-          std::uint64_t segment_bytes, bool check = true, Eigen::Index batch_rows = 4096) {
+          std::uint64_t segment_bytes, bool check = true, Eigen::Index batch_rows = 4096,
+          std::size_t id_memory_bytes = id_fingerprint_store::default_memory_bytes,
+          const std::filesystem::path& id_spill_directory = {}) {
   run out;
   score_file_options options;
+  options.id_memory_bytes = id_memory_bytes;
+  options.id_spill_directory = id_spill_directory;
   options.threads = threads;
   options.segment_bytes = segment_bytes;
   options.csv.batch_rows = batch_rows;
@@ -132,6 +137,27 @@ TEST(duplicate_ids, rejected_at_the_same_lines_for_any_thread_count_and_segment_
   const run whole = score(plan, file.path, 1, std::uint64_t{1} << 40);
   EXPECT_EQ(whole.rejected, file.rejected);
   EXPECT_EQ(whole.result.accounting.scored, one.result.accounting.scored);
+}
+
+TEST(duplicate_ids, ids_beyond_the_memory_budget_go_to_a_file_and_find_the_same_rows) {
+  const scoring_plan plan = compile(fixtures::small_appraisal()).value();
+  const built file = write_file("dups_spilled.csv");
+  const run in_memory = score(plan, file.path, 3, segment);
+  const auto spill = qscore::test_support::temp_dir("qscore_duplicate_ids_test") / "spill";
+  std::filesystem::create_directories(spill);
+  // A budget of 0 bytes: every segment's fingerprints are written out as soon as they arrive.
+  for (const unsigned threads : {1U, 3U}) {
+    const run spilled = score(plan, file.path, threads, segment, true, 4096, 0, spill);
+    EXPECT_EQ(spilled.rejected, file.rejected) << threads << " threads";
+    EXPECT_EQ(spilled.json, in_memory.json) << threads << " threads";
+    EXPECT_EQ(spilled.passes, 2);
+  }
+  // The file was unlinked when made: nothing is left behind.
+  EXPECT_TRUE(std::filesystem::is_empty(spill));
+  // A folder that cannot take the file: the fingerprints stay in memory, the answer is the same.
+  const run unwritable = score(plan, file.path, 3, segment, true, 4096, 0, spill / "missing");
+  EXPECT_EQ(unwritable.rejected, file.rejected);
+  EXPECT_EQ(unwritable.json, in_memory.json);
 }
 
 TEST(duplicate_ids, the_check_can_be_turned_off) {
@@ -238,6 +264,59 @@ TEST(id_fingerprints, finds_a_repeat_within_a_part_or_across_parts) {
   // Threads take runs of buckets: the same list for any number of them.
   for (const unsigned threads : {2U, 3U, 7U, 4096U})
     EXPECT_EQ(id_fingerprints::repeated(fingerprint(several), threads), expected) << threads << " threads";
+}
+
+TEST(id_fingerprint_store, finds_what_the_parts_in_memory_find_with_any_of_them_in_a_file) {
+  // Five parts of 10,000 ids (plus a repeat in three of them), two ids repeated as in the test
+  // above: one across three parts, one across two. A part takes 10,000 x 6 + 4,097 x 4 = 76,388
+  // bytes (76,394 with the repeat).
+  std::vector<std::vector<std::uint64_t>> hashes(5);
+  for (int i = 0; i < 50000; ++i) hashes[static_cast<std::size_t>(i % 5)].push_back(respondent_id_set::hash("id" + std::to_string(i)));
+  hashes[1].push_back(hashes[3][5]);
+  hashes[2].push_back(hashes[3][5]);
+  hashes[0].push_back(hashes[4][6]);
+  std::vector<std::uint64_t> expected = {kept_bits(hashes[3][5]), kept_bits(hashes[4][6])};
+  std::sort(expected.begin(), expected.end());
+  const auto spill = qscore::test_support::temp_dir("qscore_duplicate_ids_test") / "store";
+  std::filesystem::create_directories(spill);
+
+  struct budget {
+    std::size_t bytes;
+    std::size_t runs;  // written out: each time the parts held pass the budget
+  };
+  // 0 bytes: every part on its own. 100,000 bytes: parts 1+2 (152,788 bytes) pass it, then 3+4;
+  // part 5 stays in memory. 1 GB: nothing written.
+  for (const budget b : {budget{0, 5}, budget{100000, 2}, budget{std::size_t{1} << 30, 0}}) {
+    id_fingerprint_store store(b.bytes, spill);
+    for (const auto& part : hashes) store.add(id_fingerprints(part));
+    store.add(id_fingerprints());  // a part with no ids
+    EXPECT_EQ(store.size(), 50003U);
+    EXPECT_EQ(store.runs_written(), b.runs) << b.bytes;
+    EXPECT_FALSE(store.spill_failed());
+    if (b.bytes == 0) {
+      EXPECT_EQ(store.memory_bytes(), 0U);
+    }
+    for (const unsigned threads : {1U, 2U, 3U, 7U})
+      EXPECT_EQ(store.repeated(threads), expected) << b.bytes << " bytes, " << threads << " threads";
+  }
+  // Without a repeat: nothing found, also from the file.
+  id_fingerprint_store distinct(0, spill);
+  for (int p = 0; p < 5; ++p) distinct.add(id_fingerprints(std::vector<std::uint64_t>(hashes[static_cast<std::size_t>(p)].begin(), hashes[static_cast<std::size_t>(p)].begin() + 10000)));
+  EXPECT_EQ(distinct.repeated(2), std::vector<std::uint64_t>{});
+  EXPECT_TRUE(std::filesystem::is_empty(spill));  // unlinked as soon as made
+}
+
+TEST(id_fingerprint_store, keeps_the_parts_in_memory_when_no_file_can_be_made) {
+  const std::vector<std::uint64_t> once = {hash_of(1, 0, 7), hash_of(2, 0, 7)};
+  const std::vector<std::uint64_t> again = {hash_of(2, 0, 7)};
+  id_fingerprint_store store(0, qscore::test_support::temp_dir("qscore_duplicate_ids_test") / "no such folder");
+  store.add(id_fingerprints(once));
+  store.add(id_fingerprints(again));
+  EXPECT_TRUE(store.spill_failed());
+  EXPECT_EQ(store.runs_written(), 0U);
+  // Two parts: 3 fingerprints of 6 bytes, 2 x 4,097 bucket starts of 4 bytes.
+  EXPECT_EQ(store.memory_bytes(), 3U * 6U + 2U * 4097U * 4U);
+  EXPECT_EQ(store.repeated(), std::vector<std::uint64_t>{hash_of(2, 0, 7)});
 }
 
 TEST(id_fingerprints, a_second_reading_checks_only_the_ids_whose_fingerprint_repeats) {

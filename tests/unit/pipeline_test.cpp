@@ -17,20 +17,43 @@ namespace {
 
 using namespace qscore;
 
+enum class quotes : std::uint8_t {
+  none,
+  // Row rows / 2 has its weight quoted ("1.5"): a quoted field without a line break.
+  one_field,
+  // The same row's weight as 1.500: the same value in as many bytes, unquoted.
+  one_field_unquoted,
+  // The last row that starts before byte 5 x 4096 has a quoted id spanning 11 lines, past that
+  // byte: its first line "r<r>", then 10 lines "x,g9,u9,1,1,1,1" (a record of an unknown group,
+  // were a segment to start there), then the closing quote.
+  line_breaks_across_a_cut,
+};
+
 // `rows` random respondents of the small appraisal, with a bad code ("7") on every 97th line
-// (line 1 is the header, so row r sits on line r + 2). Optionally one quoted field.
-std::filesystem::path write_responses(const std::string& name, int rows, bool with_quote = false) {
+// (line 1 is the header, so row r sits on line r + 2, before any quoted line break).
+std::filesystem::path write_responses(const std::string& name, int rows, quotes quoted = quotes::none) {
   const auto path = qscore::test_support::temp_dir("qscore_pipeline_test") / name;
-  std::ofstream out(path, std::ios::binary);
-  out << "respondent_id,group,unit,q1,q2,q3,weight\n";
+  std::string text = "respondent_id,group,unit,q1,q2,q3,weight\n";
   std::mt19937 rng(42);
   const char* codes[] = {"1", "2", "3", "4", ""};
+  bool across = false;
   for (int r = 0; r < rows; ++r) {
     const int line = r + 2;
-    out << r << ",g" << 1 + rng() % 2 << ",u" << 1 + rng() % 3 << ',';
-    out << (line % 97 == 0 ? "7" : codes[rng() % 5]) << ',' << codes[rng() % 5] << ',' << codes[rng() % 5];
-    out << ',' << (with_quote && r == rows / 2 ? "\"1.5\"" : std::to_string(0.5 + (rng() % 100) / 100.0)) << '\n';
+    std::string id = std::to_string(r);
+    if (quoted == quotes::line_breaks_across_a_cut && !across && text.size() + 40 > 5 * 4096) {
+      across = true;
+      id = "\"r" + id + "\n";
+      for (int i = 0; i < 10; ++i) id += "x,g9,u9,1,1,1,1\n";
+      id += '"';
+    }
+    text += id + ",g" + std::to_string(1 + rng() % 2) + ",u" + std::to_string(1 + rng() % 3) + ',';
+    text += std::string(line % 97 == 0 ? "7" : codes[rng() % 5]) + ',' + codes[rng() % 5] + ',' + codes[rng() % 5];
+    std::string weight = std::to_string(0.5 + (rng() % 100) / 100.0);
+    if (r == rows / 2 && quoted == quotes::one_field) weight = "\"1.5\"";
+    if (r == rows / 2 && quoted == quotes::one_field_unquoted) weight = "1.500";
+    text += ',' + weight + '\n';
   }
+  std::ofstream(path, std::ios::binary) << text;
   return path;
 }
 
@@ -104,14 +127,33 @@ TEST(score_file, rejected_rows_keep_their_absolute_line_numbers) {
   }
 }
 
-TEST(score_file, a_quoted_field_makes_it_read_in_one_piece) {
+TEST(score_file, a_quoted_field_without_a_line_break_leaves_the_file_split) {
   const scoring_plan plan = compile(weighted_small_appraisal()).value();
-  const auto file = write_responses("quoted.csv", 20000, true);
-  const report one = score_with(plan, file, 1, 4096);
-  expect_same_report(score_with(plan, file, 4, 4096), one);
-  // ... which is exactly what a single segment gives.
-  expect_same_report(score_with(plan, file, 1, std::uint64_t{1} << 40), one);
-  EXPECT_EQ(one.accounting.rows_read, 20000);
+  const auto quoted = write_responses("quoted.csv", 20000, quotes::one_field);
+  const auto unquoted = write_responses("unquoted.csv", 20000, quotes::one_field_unquoted);
+  // "1.5" and 1.500 are one weight in as many bytes, so both files are cut into the same
+  // segments and give the same bits. Read in one piece, the quoted file's sums would be added
+  // in another order (its fractional weights differ from the segments' in the last bits).
+  const report split = score_with(plan, unquoted, 1, 4096);
+  expect_same_report(score_with(plan, quoted, 1, 4096), split);
+  expect_same_report(score_with(plan, quoted, 4, 4096), split);
+  EXPECT_EQ(split.accounting.rows_read, 20000);
+  // A "7" on each line that is a multiple of 97, from 97 to 97 x 206 = 19,982: 206 rows.
+  EXPECT_EQ(split.accounting.rejected, 206);
+}
+
+TEST(score_file, a_quoted_line_break_across_a_cut_makes_it_read_in_one_piece) {
+  const scoring_plan plan = compile(weighted_small_appraisal()).value();
+  const auto file = write_responses("quoted_breaks.csv", 20000, quotes::line_breaks_across_a_cut);
+  // One piece: exactly what a single segment gives, for any thread count. A segment starting
+  // inside the quoted id would have taken its lines as 10 rows of group g9 (rejected, R202).
+  const report whole = score_with(plan, file, 1, std::uint64_t{1} << 40);
+  expect_same_report(score_with(plan, file, 1, 4096), whole);
+  expect_same_report(score_with(plan, file, 4, 4096), whole);
+  EXPECT_EQ(whole.accounting.rows_read, 20000);
+  // The "7"s are placed by row (r + 2 a multiple of 97), whatever the lines: 206 rows, as
+  // above, and no R202 among the rejections.
+  EXPECT_EQ(whole.accounting.rejected, 206);
 }
 
 }  // namespace

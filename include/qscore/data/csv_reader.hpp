@@ -60,8 +60,11 @@ struct csv_options {
 // A byte range of a file: the records that START at offsets in [begin, end). Consecutive ranges
 // cover every record once, which is how score_file splits a file between threads. A range that
 // starts inside the file finds its first record at the first line end at or after begin - 1,
-// which is only right when no quoted field spans that point: readers report saw_quoted_field(),
-// and score_file reads such files in one piece.
+// which is only right when no quoted field spans that point. A record is read by the range it
+// starts in, to its end, so the range before such a cut reads the whole quoted field and sees
+// its line break: readers report saw_quoted_line_break(), and score_file reads a file in which
+// one is seen in one piece. Quoted fields without line breaks (ids and labels that R's
+// write.csv or a spreadsheet quotes) leave every line end a record end, and the file splits.
 struct csv_range {
   std::uint64_t begin = 0;
   std::uint64_t end = std::numeric_limits<std::uint64_t>::max();
@@ -98,8 +101,9 @@ class csv_reader {
   [[nodiscard]] std::int64_t rows_read() const;
   // Physical lines consumed so far (the header included, for a reader that starts at the top).
   [[nodiscard]] std::int64_t lines_read() const;
-  // Whether a quoted field was read: such a file cannot be split safely at arbitrary offsets.
-  [[nodiscard]] bool saw_quoted_field() const;
+  // Whether a quoted field held a line break (or an unclosed quote ran past one): a file cut
+  // at a line end may then have been cut inside a record (see csv_range).
+  [[nodiscard]] bool saw_quoted_line_break() const;
   // Whether byte ranges can be read at all: a file (not text in memory) whose header ends in LF.
   [[nodiscard]] bool splittable() const;
   // Problems that stopped the stream after it was opened (e.g. an I/O error).

@@ -19,6 +19,7 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -68,30 +69,53 @@ class id_fingerprints {
   // look runs after every segment is read, on its own: 2.4 % of a 10M run on one thread.)
   [[nodiscard]] static std::vector<std::uint64_t> repeated(const std::vector<id_fingerprints>& parts,
                                                            unsigned threads = 1) {
-    threads = std::clamp(threads, 1U, 64U);
-    std::vector<std::vector<std::uint64_t>> found(threads);
-    auto look = [&](unsigned t) {
-      repeated_in(parts, bucket_count * t / threads, bucket_count * (t + 1) / threads, found[t]);
-    };
-    std::vector<std::thread> helpers;
-    for (unsigned t = 1; t < threads; ++t) helpers.emplace_back(look, t);
-    look(0);
-    for (auto& helper : helpers) helper.join();
-    std::vector<std::uint64_t> out;
-    for (const auto& some : found) out.insert(out.end(), some.begin(), some.end());
-    return out;
+    std::vector<const id_fingerprints*> all;
+    all.reserve(parts.size());
+    for (const auto& part : parts) all.push_back(&part);
+    return in_bucket_runs(threads, [&](std::size_t first, std::size_t last, std::vector<std::uint64_t>& out) {
+      repeated_in(all, first, last, out);
+      return true;
+    }).value();
+  }
+
+  // How many of the part's ids fall in bucket b.
+  [[nodiscard]] std::size_t count_in(std::size_t b) const noexcept {
+    return starts_.empty() ? 0 : starts_[b + 1] - starts_[b];
   }
 
  private:
-  // repeated() for buckets [first, last), appended to `out` in ascending order.
-  static void repeated_in(const std::vector<id_fingerprints>& parts, std::size_t first, std::size_t last,
+  friend class id_fingerprint_store;  // writes parts to its file and reads runs of buckets back
+
+  // Runs `look(first, last, out)` over runs of buckets on `threads` threads and joins what they
+  // append in bucket order: the same list for any thread count. No list when any look fails.
+  template <class Look>
+  [[nodiscard]] static std::optional<std::vector<std::uint64_t>> in_bucket_runs(unsigned threads, Look look) {
+    threads = std::clamp(threads, 1U, 64U);
+    std::vector<std::vector<std::uint64_t>> found(threads);
+    std::vector<char> looked(threads, 0);
+    auto run = [&](unsigned t) {
+      looked[t] = look(bucket_count * t / threads, bucket_count * (t + 1) / threads, found[t]) ? 1 : 0;
+    };
+    std::vector<std::thread> helpers;
+    for (unsigned t = 1; t < threads; ++t) helpers.emplace_back(run, t);
+    run(0);
+    for (auto& helper : helpers) helper.join();
+    std::vector<std::uint64_t> out;
+    for (unsigned t = 0; t < threads; ++t) {
+      if (looked[t] == 0) return std::nullopt;
+      out.insert(out.end(), found[t].begin(), found[t].end());
+    }
+    return out;
+  }
+
+  // repeated() for buckets [first, last) of `parts`, appended to `out` in ascending order.
+  static void repeated_in(const std::vector<const id_fingerprints*>& parts, std::size_t first, std::size_t last,
                           std::vector<std::uint64_t>& out) {
     constexpr std::uint64_t reported = std::uint64_t{1} << 63;  // set on a slot whose key repeats
     std::vector<std::uint64_t> table;  // one bucket's stored 48 bits, plus 1 (0 = empty slot)
     for (std::size_t b = first; b < last; ++b) {
       std::size_t count = 0;
-      for (const auto& part : parts)
-        if (!part.starts_.empty()) count += part.starts_[b + 1] - part.starts_[b];
+      for (const auto* part : parts) count += part->count_in(b);
       if (count < 2) continue;
       // At most half full, so a probe ends soon; the stored bits are hash bits, so they index
       // the table evenly as they are.
@@ -99,10 +123,10 @@ class id_fingerprints {
       const std::size_t mask = slots - 1;
       table.assign(slots, 0);
       const std::size_t first_of_bucket = out.size();
-      for (const auto& part : parts) {
-        if (part.starts_.empty()) continue;
-        for (std::uint32_t i = part.starts_[b]; i < part.starts_[b + 1]; ++i) {
-          const std::uint64_t key = ((std::uint64_t{part.high_[i]} << 32) | part.low_[i]) + 1;
+      for (const auto* part : parts) {
+        if (part->starts_.empty()) continue;
+        for (std::uint32_t i = part->starts_[b]; i < part->starts_[b + 1]; ++i) {
+          const std::uint64_t key = ((std::uint64_t{part->high_[i]} << 32) | part->low_[i]) + 1;
           for (std::size_t s = key & mask;; s = (s + 1) & mask) {
             if ((table[s] & ~reported) == key) {
               if ((table[s] & reported) == 0) out.push_back((std::uint64_t{b} << (64 - bucket_bits)) | (key - 1));
