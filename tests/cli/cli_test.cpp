@@ -302,6 +302,33 @@ TEST_F(Cli, RejectedRowsAreListedOnStderr) {
   EXPECT_EQ(quiet.out, r.out);
 }
 
+// A file of two 8 MiB segments with one repeated id: the same report and the same rejected row
+// whether the ids' fingerprints stay in memory, go to a temporary file (--id-memory 0), or find
+// no folder for one (TMPDIR missing: they stay in memory).
+TEST_F(Cli, DuplicateIdsAreFoundWithTheFingerprintsInATemporaryFile) {
+  std::string text = "respondent_id,group,unit,q1,q2\n";
+  constexpr int rows = 700000;  // "r<i>,a,u1,1,2": 14 to 18 bytes, about 11 MB in all
+  for (int i = 0; i < rows; ++i) text += "r" + std::to_string(i == 600000 ? 5 : i) + ",a,u1,1,2\n";
+  ASSERT_GT(text.size(), std::size_t{8} << 20);
+  const fs::path file = write("two_segments.csv", text);
+  const run_result in_memory = run({"score", tiny, file.string(), "--format", "json"});
+  ASSERT_EQ(in_memory.exit_code, 0) << in_memory.err;
+  const json report = json::parse(in_memory.out);
+  EXPECT_EQ(report["accounting"]["rows_read"], rows);
+  EXPECT_EQ(report["accounting"]["rejected"], 1);
+  // Row 600000 sits on line 600002 and repeats r5 (line 7).
+  EXPECT_NE(in_memory.err.find(":600002: rejected: R208"), std::string::npos) << in_memory.err;
+  const run_result spilled = run({"score", tiny, file.string(), "--format", "json", "--id-memory", "0"});
+  EXPECT_EQ(spilled.exit_code, 0) << spilled.err;
+  EXPECT_EQ(spilled.out, in_memory.out);
+  EXPECT_EQ(spilled.err, in_memory.err);
+  ::setenv("TMPDIR", (work_ / "no such folder").c_str(), 1);
+  const run_result no_folder = run({"score", tiny, file.string(), "--format", "json", "--id-memory", "0"});
+  ::unsetenv("TMPDIR");
+  EXPECT_EQ(no_folder.exit_code, 0) << no_folder.err;
+  EXPECT_EQ(no_folder.out, in_memory.out);
+}
+
 TEST_F(Cli, MissingResponsesFileExitsThree) {
   const run_result r = run({"score", tiny, data_dir + "/no-such-file.csv"});
   EXPECT_EQ(r.exit_code, 3);
