@@ -134,16 +134,59 @@ inline segment_result score_segment(const scoring_plan& plan, const std::filesys
   return out;
 }
 
-// The whole file with one reader: for files that cannot be cut.
-inline result<tally> score_in_one_piece(const scoring_plan& plan, const std::filesystem::path& file,
-                                        const score_file_options& options) {
+// The whole file with one reader. With `fingerprints`, the reader records its ids instead of
+// checking them (options.csv.defer_duplicate_ids), and they go into the store a million at a
+// time, so that memory stays flat.
+inline result<tally> read_in_one_piece(const scoring_plan& plan, const std::filesystem::path& file,
+                                       const score_file_options& options,
+                                       id_fingerprint_store* fingerprints = nullptr) {
   auto reader = csv_reader::open(file, plan, options.csv);
   if (!reader) return reader.diagnostics();
   tally totals = make_tally(plan);
-  drain(plan, *reader, totals, options.on_progress, options.on_rejected);
+  std::vector<std::uint64_t> ids;
+  auto keep_ids = [&] {
+    reader->take_claimed_ids(ids);
+    fingerprints->add(id_fingerprints(ids));
+  };
+  constexpr std::size_t ids_at_a_time = std::size_t{1} << 20;
+  drain(plan, *reader, totals, [&](std::int64_t rows_read) {
+    if (fingerprints != nullptr && reader->claimed_ids().size() >= ids_at_a_time) keep_ids();
+    if (options.on_progress) options.on_progress(rows_read);
+  }, options.on_rejected);
   if (!reader->errors().empty()) return reader->errors();
+  if (fingerprints != nullptr) keep_ids();
   totals.flush();  // handed out flushed: finalize would otherwise work on a copy
   return totals;
+}
+
+// A file that cannot be cut, read by one reader. Its duplicate ids are found as a segmented
+// run finds them: the ids are recorded and looked over at the end, and only a file with a
+// repeat is read again, checking row by row the ids whose fingerprint repeats. (Checking every
+// id row by row from the start held 11 to 21 bytes a respondent.)
+inline result<tally> score_in_one_piece(const scoring_plan& plan, const std::filesystem::path& file,
+                                        const score_file_options& options) {
+  if (!options.csv.reject_duplicate_ids) return read_in_one_piece(plan, file, options);
+  score_file_options recording = options;
+  recording.csv.record_ids = true;
+  recording.csv.defer_duplicate_ids = true;
+  // Handed out once the ids are known to be unique; a second reading rejects its own.
+  std::vector<row_rejection> rejected;
+  if (options.on_rejected) recording.on_rejected = [&rejected](const row_rejection& r) { rejected.push_back(r); };
+  id_fingerprint_store fingerprints(options.id_memory_bytes, options.id_spill_directory);
+  auto totals = read_in_one_piece(plan, file, recording, &fingerprints);
+  if (!totals) return totals;
+  const unsigned threads = options.threads == 0 ? std::max(1U, std::thread::hardware_concurrency()) : options.threads;
+  const auto repeated = fingerprints.repeated(threads);
+  if (repeated && repeated->empty()) {
+    if (options.on_rejected)
+      for (const auto& r : rejected) options.on_rejected(r);
+    return totals;
+  }
+  // Every id checked again when the look could not tell which repeat.
+  const repeated_fingerprints suspects(repeated.value_or(std::vector<std::uint64_t>{}));
+  score_file_options checking = options;
+  if (repeated) checking.csv.suspect_ids = &suspects;
+  return read_in_one_piece(plan, file, checking);
 }
 
 // How a segmented run checks respondent ids for duplicates (R208).

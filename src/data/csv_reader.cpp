@@ -1436,5 +1436,9 @@ bool csv_reader::splittable() const {
 const std::vector<diagnostic>& csv_reader::errors() const { return impl_->errors; }
 const std::string& csv_reader::name() const { return impl_->name; }
 const std::vector<std::uint64_t>& csv_reader::claimed_ids() const { return impl_->claimed; }
+void csv_reader::take_claimed_ids(std::vector<std::uint64_t>& into) {
+  into.clear();
+  into.swap(impl_->claimed);
+}
 
 }  // namespace qscore

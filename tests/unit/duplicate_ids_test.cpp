@@ -133,10 +133,15 @@ TEST(duplicate_ids, rejected_at_the_same_lines_for_any_thread_count_and_segment_
   }
   // Batches of 7 rows: the same lines again.
   EXPECT_EQ(score(plan, file.path, 3, segment, true, 7).json, one.json);
-  // Read in one piece (a single segment): the same rows rejected.
+  // Read in one piece (a single segment): the ids recorded, a repeat found, read again: the
+  // same rows rejected, each once; also with the fingerprints in a file (a budget of 0 bytes).
   const run whole = score(plan, file.path, 1, std::uint64_t{1} << 40);
+  EXPECT_EQ(whole.passes, 2);
   EXPECT_EQ(whole.rejected, file.rejected);
   EXPECT_EQ(whole.result.accounting.scored, one.result.accounting.scored);
+  const run whole_spilled = score(plan, file.path, 1, std::uint64_t{1} << 40, true, 4096, 0);
+  EXPECT_EQ(whole_spilled.rejected, file.rejected);
+  EXPECT_EQ(whole_spilled.json, whole.json);
 }
 
 TEST(duplicate_ids, ids_beyond_the_memory_budget_go_to_a_file_and_find_the_same_rows) {
@@ -218,6 +223,10 @@ TEST(duplicate_ids, a_file_without_duplicates_scores_as_with_the_check_off) {
   EXPECT_EQ(checked.passes, 1);  // no repeat among the recorded ids: read once
   EXPECT_EQ(checked.result.accounting.rows_read, rows);
   EXPECT_EQ(checked.json, unchecked.json);
+  // In one piece, the same.
+  const run whole = score(plan, path, 1, std::uint64_t{1} << 40);
+  EXPECT_EQ(whole.passes, 1);
+  EXPECT_EQ(whole.json, score(plan, path, 1, std::uint64_t{1} << 40, false).json);
 }
 
 // Hashes built bit by bit: bucket = the top 12 bits, then bits 48..51 (not kept), then the 48

@@ -112,6 +112,9 @@ class csv_reader {
   // The hash of each respondent id taken in so far, in row order (only with
   // csv_options::record_ids).
   [[nodiscard]] const std::vector<std::uint64_t>& claimed_ids() const;
+  // Moves the ids recorded so far into `into` (its old contents dropped, its room reused for
+  // the next ones): for a caller that takes them in pieces while the reader goes on.
+  void take_claimed_ids(std::vector<std::uint64_t>& into);
 
  private:
   struct impl;
