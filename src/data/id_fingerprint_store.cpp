@@ -125,18 +125,19 @@ bool id_fingerprint_store::write_out() {
   }
   // Bucket by bucket, every part's stretch of it: the high bits, then the low bits.
   file_appender out(fd_, file_end_);
+  auto append_by_bucket = [&](auto bits_of) {
+    for (std::size_t b = 0; b < id_fingerprints::bucket_count; ++b)
+      for (const auto& part : parts_) {
+        const auto& bits = bits_of(part);
+        const std::size_t count = part.count_in(b);
+        if (count > 0 && !out.append(bits.data() + part.starts_[b], count * sizeof(bits[0]))) return false;
+      }
+    return true;
+  };
   r.high_at = out.end();
-  for (std::size_t b = 0; b < id_fingerprints::bucket_count; ++b)
-    for (const auto& part : parts_)
-      if (part.count_in(b) > 0 &&
-          !out.append(part.high_.data() + part.starts_[b], part.count_in(b) * sizeof(std::uint16_t)))
-        return false;
+  if (!append_by_bucket([](const id_fingerprints& part) -> const auto& { return part.high_; })) return false;
   r.low_at = out.end();
-  for (std::size_t b = 0; b < id_fingerprints::bucket_count; ++b)
-    for (const auto& part : parts_)
-      if (part.count_in(b) > 0 &&
-          !out.append(part.low_.data() + part.starts_[b], part.count_in(b) * sizeof(std::uint32_t)))
-        return false;
+  if (!append_by_bucket([](const id_fingerprints& part) -> const auto& { return part.low_; })) return false;
   if (!out.flush()) return false;
   file_end_ = out.end();
   runs_.push_back(std::move(r));
