@@ -67,9 +67,28 @@ class batch_option_counts {
       row_slot_.resize(counted);
       for (std::size_t r = 0; r < counted; ++r) row_slot_[r] = row_cell_[r] * static_cast<std::uint32_t>(code_rows);
       const std::uint32_t* const row_slot = row_slot_.data();
-      for (std::size_t j = 0; j < items; ++j) {
-        const answer_code* const column = batch.codes.col(static_cast<Eigen::Index>(j)).data();
-        std::uint32_t* const counts = counts_.data() + j * per_item;
+      // Two items per pass over the rows: each row's slot is loaded once for both.
+      std::size_t item = 0;
+      for (; item + 1 < items; item += 2) {
+        const answer_code* const first = batch.codes.col(static_cast<Eigen::Index>(item)).data();
+        const answer_code* const second = batch.codes.col(static_cast<Eigen::Index>(item + 1)).data();
+        std::uint32_t* const first_counts = counts_.data() + item * per_item;
+        std::uint32_t* const second_counts = first_counts + per_item;
+        if (all_rows) {
+          for (std::size_t r = 0; r < counted; ++r) {
+            ++first_counts[row_slot[r] + first[r]];
+            ++second_counts[row_slot[r] + second[r]];
+          }
+        } else {
+          for (std::size_t r = 0; r < counted; ++r) {
+            ++first_counts[row_slot[r] + first[rows[r]]];
+            ++second_counts[row_slot[r] + second[rows[r]]];
+          }
+        }
+      }
+      if (item < items) {
+        const answer_code* const column = batch.codes.col(static_cast<Eigen::Index>(item)).data();
+        std::uint32_t* const counts = counts_.data() + item * per_item;
         if (all_rows) {
           for (std::size_t r = 0; r < counted; ++r) ++counts[row_slot[r] + column[r]];
         } else {
