@@ -292,4 +292,33 @@ TEST(tally_blocks, parts_of_whole_blocks_merge_to_the_single_pass_exactly) {
   expect_bit_identical(finalize(plan, merged), single);
 }
 
+TEST(tally_blocks, parts_of_whole_folds_merge_to_the_single_pass_with_their_standard_errors) {
+  // The strata's second moments fold every moment_fold_blocks blocks (8 x 1,024 rows): parts cut
+  // at multiples of 8,192 accepted rows merge to the one-pass standard errors too. (Cut one block
+  // earlier, the first part's last fold comes early and the standard errors differ in the last
+  // bits.)
+  const scoring_plan plan = compile(fixtures::small_appraisal()).value();
+  std::vector<fixtures::text_row> rows;
+  for (const auto& row : random_rows(20000, 7))
+    if (std::find(row.answers.begin(), row.answers.end(), "x") == row.answers.end()) rows.push_back(row);
+  const auto fold_rows = static_cast<std::size_t>(moment_fold_blocks * block_rows);
+  ASSERT_GT(rows.size(), 2 * fold_rows);
+  const report single = finalize(plan, tally_in_batches(plan, rows, 500));
+  tally merged = make_tally(plan);
+  merge(merged, tally_of(plan, rows, 0, fold_rows));
+  merge(merged, tally_of(plan, rows, fold_rows, 2 * fold_rows));
+  merge(merged, tally_of(plan, rows, 2 * fold_rows, rows.size()));
+  const report parts = finalize(plan, merged);
+  expect_bit_identical(parts, single);
+  for (std::size_t u = 0; u < single.units.size(); ++u) {
+    for (std::size_t g = 0; g < single.units[u].groups.size(); ++g) {
+      ASSERT_TRUE(single.units[u].groups[g].stats.se.has_value());
+      EXPECT_EQ(parts.units[u].groups[g].stats.se, single.units[u].groups[g].stats.se);
+      EXPECT_EQ(parts.units[u].groups[g].stats.sd, single.units[u].groups[g].stats.sd);
+    }
+    for (std::size_t d = 0; d < single.units[u].dimensions.size(); ++d)
+      EXPECT_EQ(parts.units[u].dimensions[d].se, single.units[u].dimensions[d].se);
+  }
+}
+
 }  // namespace
