@@ -86,15 +86,15 @@ void id_fingerprint_store::add(id_fingerprints part) {
   if (part.size() == 0) return;
   ids_ += part.size();
   held_ += part.bytes();
+  held_ids_ += part.size();
   parts_.push_back(std::move(part));
   // A run counts its ids in 32 bits: one is written out before it could hold more.
-  std::size_t held_ids = 0;
-  for (const auto& p : parts_) held_ids += p.size();
-  const bool too_many = held_ids > std::numeric_limits<std::uint32_t>::max() / 2;
+  const bool too_many = held_ids_ > std::numeric_limits<std::uint32_t>::max() / 2;
   if ((held_ > budget_ || too_many) && !spill_failed_) {
     if (write_out()) {
       parts_.clear();
       held_ = 0;
+      held_ids_ = 0;
     } else {
       spill_failed_ = true;
     }

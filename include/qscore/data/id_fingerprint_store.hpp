@@ -68,7 +68,8 @@ class id_fingerprint_store {
   std::filesystem::path directory_;
   std::vector<id_fingerprints> parts_;  // in memory
   std::vector<run> runs_;               // in the file
-  std::size_t held_ = 0;
+  std::size_t held_ = 0;      // bytes of parts_
+  std::size_t held_ids_ = 0;  // ids in parts_
   std::size_t ids_ = 0;
   int fd_ = -1;
   std::uint64_t file_end_ = 0;

@@ -246,18 +246,19 @@ struct tally {
   // A block edge (accumulate): the block's sums join the compensated sums, and every
   // moment_fold_blocks edges the strata's moments fold.
   void end_block() {
-    for (const auto& [u, g] : open_cells) units[u].groups[g].close_block();
-    open_cells.clear();
-    rows_in_block = 0;
+    close_open_cells();
     if (++blocks_since_fold == moment_fold_blocks) fold_moments();
   }
   // Closes everything open, the block's sums and the moments alike: at the end of a part, and
   // before a merge or finalize. The next row starts a fresh block and a fresh fold.
   void close_block() {
+    close_open_cells();
+    fold_moments();
+  }
+  void close_open_cells() {
     for (const auto& [u, g] : open_cells) units[u].groups[g].close_block();
     open_cells.clear();
     rows_in_block = 0;
-    fold_moments();
   }
   void fold_moments() {
     for (const auto& [u, g] : moment_cells) units[u].groups[g].fold_moments();
