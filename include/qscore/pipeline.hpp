@@ -70,6 +70,27 @@ struct score_file_options {
 
 namespace detail {
 
+// The threads a run uses: options' count, or every core for 0.
+[[nodiscard]] inline unsigned resolved_threads(unsigned requested) noexcept {
+  return requested == 0 ? std::max(1U, std::thread::hardware_concurrency()) : requested;
+}
+
+// The options for reading a file again after the look for repeated ids found some: row by row
+// it checks only the ids whose fingerprint repeats (all others were given once in the whole
+// file), or every id when the look could not tell which repeat (`repeated` empty). Holds the
+// fingerprints the options point to, so it stays put.
+struct second_reading {
+  repeated_fingerprints suspects;
+  score_file_options options;
+
+  second_reading(const score_file_options& first, const std::optional<std::vector<std::uint64_t>>& repeated)
+      : suspects(repeated.value_or(std::vector<std::uint64_t>{})), options(first) {
+    if (repeated) options.csv.suspect_ids = &suspects;
+  }
+  second_reading(const second_reading&) = delete;
+  second_reading& operator=(const second_reading&) = delete;
+};
+
 struct segment_result {
   tally totals;
   std::int64_t lines = 0;       // physical lines the segment's reader consumed
@@ -175,18 +196,14 @@ inline result<tally> score_in_one_piece(const scoring_plan& plan, const std::fil
   id_fingerprint_store fingerprints(options.id_memory_bytes, options.id_spill_directory);
   auto totals = read_in_one_piece(plan, file, recording, &fingerprints);
   if (!totals) return totals;
-  const unsigned threads = options.threads == 0 ? std::max(1U, std::thread::hardware_concurrency()) : options.threads;
-  const auto repeated = fingerprints.repeated(threads);
+  const auto repeated = fingerprints.repeated(resolved_threads(options.threads));
   if (repeated && repeated->empty()) {
     if (options.on_rejected)
       for (const auto& r : rejected) options.on_rejected(r);
     return totals;
   }
-  // Every id checked again when the look could not tell which repeat.
-  const repeated_fingerprints suspects(repeated.value_or(std::vector<std::uint64_t>{}));
-  score_file_options checking = options;
-  if (repeated) checking.csv.suspect_ids = &suspects;
-  return read_in_one_piece(plan, file, checking);
+  const second_reading rereading(options, repeated);
+  return read_in_one_piece(plan, file, rereading.options);
 }
 
 // How a segmented run checks respondent ids for duplicates (R208).
@@ -213,9 +230,8 @@ struct segmented_run {
 inline segmented_run score_segments(const scoring_plan& plan, const std::filesystem::path& file,
                                     const score_file_options& options, std::uint64_t segment,
                                     std::uint64_t segments, id_check ids_checked) {
-  const unsigned hardware = std::max(1U, std::thread::hardware_concurrency());
-  const unsigned threads = static_cast<unsigned>(
-      std::min<std::uint64_t>(options.threads == 0 ? hardware : options.threads, segments));
+  const unsigned threads =
+      static_cast<unsigned>(std::min<std::uint64_t>(resolved_threads(options.threads), segments));
   const std::uint64_t window = 2ULL * threads;  // segments in flight at most
   const bool deferred = ids_checked == id_check::deferred;
   auto range_of = [&](std::uint64_t k) {
@@ -331,12 +347,8 @@ inline segmented_run score_segments(const scoring_plan& plan, const std::filesys
   const auto first_check = options.csv.reject_duplicate_ids ? detail::id_check::deferred : detail::id_check::in_merge;
   detail::segmented_run run = detail::score_segments(plan, file, options, segment, segments, first_check);
   if (run.start_again == again::with_id_check) {
-    // Again, checking row by row only the ids whose fingerprint repeats: all others were given
-    // once in the whole file. (Every id, when the look could not tell which repeat.)
-    const repeated_fingerprints suspects(run.repeated_ids.value_or(std::vector<std::uint64_t>{}));
-    score_file_options again_options = options;
-    if (run.repeated_ids) again_options.csv.suspect_ids = &suspects;
-    run = detail::score_segments(plan, file, again_options, segment, segments, detail::id_check::in_merge);
+    const detail::second_reading rereading(options, run.repeated_ids);
+    run = detail::score_segments(plan, file, rereading.options, segment, segments, detail::id_check::in_merge);
   }
   if (!run.errors.empty()) return run.errors;
   // A quoted field held a line break, which a segment boundary may have cut: start again in one piece.
