@@ -16,6 +16,7 @@
 
 #include "qscore/data/response_batch.hpp"
 #include "qscore/plan/scoring_plan.hpp"
+#include "qscore/score/impl/packed_kernel_avx2.hpp"
 #include "qscore/score/respondent_formulas.hpp"
 
 namespace qscore {
@@ -146,10 +147,23 @@ inline void score(const scoring_plan& plan, const response_batch& batch, score_b
   // Whole points and weights, and no formulas (they read the points matrix): the integer
   // kernel, bit-identical to the double one (plan/packed_points.hpp).
   const bool integer_kernel = plan.packed.usable() && !plan.formulas;
+  const bool wide_kernel = integer_kernel && plan.packed.has_planes() && detail::avx2_kernel_available();
   for (Eigen::Index first = 0; first < n; first += tile_rows) {
     const Eigen::Index m = std::min(tile_rows, n - first);
     if (integer_kernel) {
-      detail::score_tile_packed(plan, batch, first, m, out);
+      // Whole blocks of 32 rows through the AVX2 kernel where it runs, the rest as before.
+      const Eigen::Index wide_rows =
+          wide_kernel ? m / detail::avx2_kernel_rows * detail::avx2_kernel_rows : Eigen::Index{0};
+#if QSCORE_HAS_AVX2_KERNEL
+      if (wide_rows > 0) {
+        const Eigen::Index blocks = wide_rows / detail::avx2_kernel_rows;
+        if (plan.packed.byte_weights)
+          detail::score_blocks_packed_avx2<true>(plan, batch, first, blocks, out);
+        else
+          detail::score_blocks_packed_avx2<false>(plan, batch, first, blocks, out);
+      }
+#endif
+      if (wide_rows < m) detail::score_tile_packed(plan, batch, first + wide_rows, m - wide_rows, out);
     } else {
       detail::score_tile(plan, batch, first, m, out, work);
     }
