@@ -75,8 +75,9 @@ class file_appender {
 
 }  // namespace
 
-id_fingerprint_store::id_fingerprint_store(std::size_t memory_bytes, std::filesystem::path spill_directory)
-    : budget_(memory_bytes), directory_(std::move(spill_directory)) {}
+id_fingerprint_store::id_fingerprint_store(std::size_t memory_bytes, std::filesystem::path spill_directory,
+                                           std::size_t min_chunk_bytes)
+    : budget_(memory_bytes), min_chunk_bytes_(min_chunk_bytes), directory_(std::move(spill_directory)) {}
 
 id_fingerprint_store::~id_fingerprint_store() {
   if (fd_ >= 0) ::close(fd_);
@@ -188,10 +189,13 @@ bool id_fingerprint_store::look(std::size_t first, std::size_t last, std::size_t
 
 std::optional<std::vector<std::uint64_t>> id_fingerprint_store::repeated(unsigned threads) const {
   threads = std::max(threads, 1U);
-  // With runs in the file, the threads together read back about the budget at a time.
+  // With runs in the file, the threads together read back about the budget at a time, but each
+  // at least min_chunk_bytes_: a tiny budget (--id-memory 0) read one bucket of every run at a
+  // time, two reads a run and bucket, and took 4.6 s instead of 3.4 s on 10M rows.
   const std::size_t bytes_per_id = sizeof(std::uint16_t) + sizeof(std::uint32_t);
-  const std::size_t chunk_ids = runs_.empty() ? std::numeric_limits<std::size_t>::max()
-                                              : std::max<std::size_t>(1, budget_ / bytes_per_id / threads);
+  const std::size_t chunk_ids =
+      runs_.empty() ? std::numeric_limits<std::size_t>::max()
+                    : std::max<std::size_t>(1, std::max(budget_ / threads, min_chunk_bytes_) / bytes_per_id);
   return id_fingerprints::in_bucket_runs(
       threads, [&](std::size_t first, std::size_t last, std::vector<std::uint64_t>& out) {
         return look(first, last, chunk_ids, out);

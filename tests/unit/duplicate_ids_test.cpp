@@ -295,18 +295,23 @@ TEST(id_fingerprint_store, finds_what_the_parts_in_memory_find_with_any_of_them_
   };
   // 0 bytes: every part on its own. 100,000 bytes: parts 1+2 (152,788 bytes) pass it, then 3+4;
   // part 5 stays in memory. 1 GB: nothing written.
-  for (const budget b : {budget{0, 5}, budget{100000, 2}, budget{std::size_t{1} << 30, 0}}) {
-    id_fingerprint_store store(b.bytes, spill);
-    for (const auto& part : hashes) store.add(id_fingerprints(part));
-    store.add(id_fingerprints());  // a part with no ids
-    EXPECT_EQ(store.size(), 50003U);
-    EXPECT_EQ(store.runs_written(), b.runs) << b.bytes;
-    EXPECT_FALSE(store.spill_failed());
-    if (b.bytes == 0) {
-      EXPECT_EQ(store.memory_bytes(), 0U);
+  // The look reads back at least a megabyte a thread at a time, which holds all 300,018 bytes
+  // here; a floor of 0 makes it go through as many chunks as the budget asks for (one bucket
+  // at a time for a budget of 0).
+  for (const std::size_t floor : {std::size_t{0}, id_fingerprint_store::default_min_chunk_bytes}) {
+    for (const budget b : {budget{0, 5}, budget{100000, 2}, budget{std::size_t{1} << 30, 0}}) {
+      id_fingerprint_store store(b.bytes, spill, floor);
+      for (const auto& part : hashes) store.add(id_fingerprints(part));
+      store.add(id_fingerprints());  // a part with no ids
+      EXPECT_EQ(store.size(), 50003U);
+      EXPECT_EQ(store.runs_written(), b.runs) << b.bytes;
+      EXPECT_FALSE(store.spill_failed());
+      if (b.bytes == 0) {
+        EXPECT_EQ(store.memory_bytes(), 0U);
+      }
+      for (const unsigned threads : {1U, 2U, 3U, 7U})
+        EXPECT_EQ(store.repeated(threads), expected) << b.bytes << " bytes, " << threads << " threads, floor " << floor;
     }
-    for (const unsigned threads : {1U, 2U, 3U, 7U})
-      EXPECT_EQ(store.repeated(threads), expected) << b.bytes << " bytes, " << threads << " threads";
   }
   // Without a repeat: nothing found, also from the file.
   id_fingerprint_store distinct(0, spill);

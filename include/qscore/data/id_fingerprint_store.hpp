@@ -7,8 +7,8 @@
 // the parts' stored bits one after another, so that any range of buckets is one stretch of the
 // file. Only the run's bucket starts stay in memory (16 KB a run). The look for repeats
 // (repeated()) then reads a few buckets at a time from every run, sized so that all threads
-// together hold about the budget, and finds exactly what id_fingerprints::repeated finds over
-// the same parts.
+// together hold about the budget (at least a megabyte a thread), and finds exactly what
+// id_fingerprints::repeated finds over the same parts.
 //
 // The file is created in `spill_directory` (by default the system's temporary directory, TMPDIR)
 // and unlinked at once, so it never outlives the run. A file that cannot be made or written
@@ -29,9 +29,13 @@ namespace qscore {
 class id_fingerprint_store {
  public:
   static constexpr std::size_t default_memory_bytes = std::size_t{16} << 20;
+  // What one thread reads back at a time at least, however small the budget (tests lower it
+  // to see the look go through many chunks).
+  static constexpr std::size_t default_min_chunk_bytes = std::size_t{1} << 20;
 
   explicit id_fingerprint_store(std::size_t memory_bytes = default_memory_bytes,
-                                std::filesystem::path spill_directory = {});
+                                std::filesystem::path spill_directory = {},
+                                std::size_t min_chunk_bytes = default_min_chunk_bytes);
   ~id_fingerprint_store();
   id_fingerprint_store(const id_fingerprint_store&) = delete;
   id_fingerprint_store& operator=(const id_fingerprint_store&) = delete;
@@ -65,6 +69,7 @@ class id_fingerprint_store {
   bool look(std::size_t first, std::size_t last, std::size_t chunk_ids, std::vector<std::uint64_t>& out) const;
 
   std::size_t budget_;
+  std::size_t min_chunk_bytes_;
   std::filesystem::path directory_;
   std::vector<id_fingerprints> parts_;  // in memory
   std::vector<run> runs_;               // in the file
