@@ -5,12 +5,13 @@
 // 2 GB/s of codes. When the plan's byte planes exist (packed_points::planes: every row's sums
 // fit 16 bits), an item's table is five 16-entry byte tables, and one `vpshufb` looks up 32
 // rows' codes in one of them. Per item and 32 rows: a load, five shuffles, four unpacks to
-// 16-bit lanes and five adds. The sums are the same integers as the scalar kernel's, so the
-// scores are the same bits.
+// 16-bit lanes and five adds (four shuffles, two unpacks and four adds when the weights add in
+// bytes). The sums are the same integers as the scalar kernel's, and each score is the same
+// division of them, so the scores are the same bits.
 #pragma once
 
 #include <Eigen/Core>
-#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 
 #include "qscore/data/response_batch.hpp"
