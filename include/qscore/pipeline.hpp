@@ -77,8 +77,9 @@ namespace detail {
 
 // The options for reading a file again after the look for repeated ids found some: row by row
 // it checks only the ids whose fingerprint repeats (all others were given once in the whole
-// file), or every id when the look could not tell which repeat (`repeated` empty). Holds the
-// fingerprints the options point to, so it stays put.
+// file), or every id when the look could not tell which repeat (`repeated` is nullopt; an
+// empty vector would mean "no repeat", and no second reading). Holds the fingerprints the
+// options point to, so it stays put.
 struct second_reading {
   repeated_fingerprints suspects;
   score_file_options options;

@@ -140,7 +140,7 @@ TEST(packed_points, weights_and_points_that_do_not_divide_evenly_agree_too) {
 std::pair<int, int> plane_entry(const packed_points& packed, std::size_t k, std::size_t s, std::size_t j,
                                 std::size_t f, std::size_t code) {
   const std::size_t at = ((s * k + j) * packed_points::plane_count + f) * packed_points::plane_bytes + code;
-  return {packed.planes[at], packed.planes[at + 16]};
+  return {packed.planes[at], packed.planes[at + packed_points::max_plane_codes]};
 }
 
 TEST(packed_points, byte_planes_split_each_word_into_low_and_high_bytes) {
