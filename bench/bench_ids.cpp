@@ -13,7 +13,11 @@
 //   BM_ids_store:      BM_ids_deferred through id_fingerprint_store, as score_file does it:
 //                      with a 16 MB budget (the fingerprints beyond it in a temporary file)
 //                      and with 1 GB (all in memory).
-// All report ids per second; the ids are hashed beforehand, as the reader does per row.
+//   BM_ids_numeric:    ids written as plain numbers, as score_file checks them instead
+//                      (numeric_id_bitmap.hpp): each id's text read as a number and marked in
+//                      the bitmap (16 MB budget), then the list of repeats.
+// All report ids per second; the ids are hashed beforehand, as the reader does per row (but
+// BM_ids_numeric's start as text: the number read from it takes the hash's place).
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
@@ -22,6 +26,7 @@
 
 #include "qscore/data/id_fingerprint_store.hpp"
 #include "qscore/data/id_fingerprints.hpp"
+#include "qscore/data/numeric_id_bitmap.hpp"
 #include "qscore/data/respondent_ids.hpp"
 
 namespace {
@@ -106,6 +111,23 @@ BENCHMARK(BM_ids_store)
     ->ArgNames({"ids", "budget_mb"})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
+
+void BM_ids_numeric(benchmark::State& state) {
+  std::vector<std::string> ids;
+  ids.reserve(static_cast<std::size_t>(state.range(0)));
+  for (std::int64_t i = 0; i < state.range(0); ++i) ids.push_back(std::to_string(i + 1));
+  for (auto _ : state) {
+    numeric_id_bitmap numbers(id_fingerprint_store::default_memory_bytes);
+    {
+      numeric_id_bitmap::claimer claims(numbers);
+      for (const auto& id : ids)
+        if (const std::uint64_t n = numbers.number_of(id); n != numeric_id_bitmap::none) claims.claim(n);
+    }
+    benchmark::DoNotOptimize(numbers.repeated_fingerprints());
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(BM_ids_numeric)->Arg(1'000'000)->Arg(10'000'000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // The second reading of a file with duplicates: every id is looked up among the 10 repeated
 // fingerprints; only those go into the segment's set and the file's.

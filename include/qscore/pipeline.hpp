@@ -23,7 +23,8 @@
 //
 // Duplicate respondent ids (R208) need the rows before a segment. First, every segment just
 // records its ids, and once all are merged the file's ids are looked over for a repeat
-// (id_fingerprints.hpp): files without duplicates, the common case, are done. A file with one
+// (id_fingerprints.hpp; ids written as plain numbers are marked in a shared bitmap instead,
+// numeric_id_bitmap.hpp): files without duplicates, the common case, are done. A file with one
 // is read again, checked row by row, but only for the ids whose fingerprint repeats (the others
 // were given once): each segment checks its own rows and keeps the hash of each such id it
 // takes in; the merge, in segment order, adds them to one set for the file. A segment taking in
@@ -46,6 +47,7 @@
 #include "qscore/data/csv_reader.hpp"
 #include "qscore/data/id_fingerprint_store.hpp"
 #include "qscore/data/id_fingerprints.hpp"
+#include "qscore/data/numeric_id_bitmap.hpp"
 #include "qscore/plan/scoring_plan.hpp"
 #include "qscore/score/scorer.hpp"
 #include "qscore/tally/tally.hpp"
@@ -92,6 +94,22 @@ struct second_reading {
   second_reading& operator=(const second_reading&) = delete;
 };
 
+// The ids a first reading found repeated: the fingerprints that repeat in the store, and those of
+// the ids written as numbers that were claimed twice, ascending. Nothing when the store could not
+// tell (a run that could not be read back): then every id is checked again.
+[[nodiscard]] inline std::optional<std::vector<std::uint64_t>> repeated_ids(const id_fingerprint_store& fingerprints,
+                                                                            const numeric_id_bitmap& numbers,
+                                                                            unsigned threads) {
+  auto repeated = fingerprints.repeated(threads);
+  if (!repeated) return repeated;
+  const std::vector<std::uint64_t> numeric = numbers.repeated_fingerprints();
+  if (numeric.empty()) return repeated;
+  repeated->insert(repeated->end(), numeric.begin(), numeric.end());
+  std::sort(repeated->begin(), repeated->end());
+  repeated->erase(std::unique(repeated->begin(), repeated->end()), repeated->end());
+  return repeated;
+}
+
 struct segment_result {
   tally totals;
   std::int64_t lines = 0;       // physical lines the segment's reader consumed
@@ -131,13 +149,14 @@ inline void drain(const scoring_plan& plan, csv_reader& reader, tally& totals,
 inline segment_result score_segment(const scoring_plan& plan, const std::filesystem::path& file,
                                     const score_file_options& options, csv_range range,
                                     const respondent_id_set* earlier_ids = nullptr,
-                                    bool defer_id_check = false) {
+                                    bool defer_id_check = false, numeric_id_bitmap* numeric_ids = nullptr) {
   segment_result out;
   out.totals = make_tally(plan);
   csv_options csv = options.csv;
   csv.record_ids = true;
   csv.earlier_ids = earlier_ids;
   csv.defer_duplicate_ids = defer_id_check;
+  csv.numeric_ids = numeric_ids;
   auto reader = csv_reader::open(file, plan, csv, range);
   if (!reader) {
     out.errors = reader.diagnostics();
@@ -195,9 +214,11 @@ inline result<tally> score_in_one_piece(const scoring_plan& plan, const std::fil
   std::vector<row_rejection> rejected;
   if (options.on_rejected) recording.on_rejected = [&rejected](const row_rejection& r) { rejected.push_back(r); };
   id_fingerprint_store fingerprints(options.id_memory_bytes, options.id_spill_directory);
+  numeric_id_bitmap numbers(options.id_memory_bytes);
+  recording.csv.numeric_ids = &numbers;
   auto totals = read_in_one_piece(plan, file, recording, &fingerprints);
   if (!totals) return totals;
-  const auto repeated = fingerprints.repeated(resolved_threads(options.threads));
+  const auto repeated = repeated_ids(fingerprints, numbers, resolved_threads(options.threads));
   if (repeated && repeated->empty()) {
     if (options.on_rejected)
       for (const auto& r : rejected) options.on_rejected(r);
@@ -239,6 +260,8 @@ inline segmented_run score_segments(const scoring_plan& plan, const std::filesys
     return csv_range{k * segment, k + 1 == segments ? csv_range{}.end : (k + 1) * segment};
   };
 
+  // deferred: the ids written as numbers, marked by the workers (numeric_id_bitmap.hpp)
+  numeric_id_bitmap numbers(deferred ? options.id_memory_bytes : 0);
   std::mutex mutex;
   std::condition_variable changed;
   std::vector<std::optional<segment_result>> done(segments);
@@ -254,7 +277,7 @@ inline segmented_run score_segments(const scoring_plan& plan, const std::filesys
         if (stop || next_segment >= segments) return;
         k = next_segment++;
       }
-      segment_result result = score_segment(plan, file, options, range_of(k), nullptr, deferred);
+      segment_result result = score_segment(plan, file, options, range_of(k), nullptr, deferred, &numbers);
       std::lock_guard lock(mutex);
       done[k] = std::move(result);
       changed.notify_all();
@@ -318,7 +341,7 @@ inline segmented_run score_segments(const scoring_plan& plan, const std::filesys
   }
   for (auto& thread : pool) thread.join();
   if (deferred && run.errors.empty() && run.start_again == segmented_run::again::no) {
-    run.repeated_ids = fingerprints.repeated(threads);
+    run.repeated_ids = repeated_ids(fingerprints, numbers, threads);
     if (!run.repeated_ids || !run.repeated_ids->empty()) run.start_again = segmented_run::again::with_id_check;
   }
   return run;

@@ -139,8 +139,9 @@ CLI::App* add_score_command(CLI::App& app, score_args& args) {
                     "Score rows that repeat an earlier row's respondent id (by default the later "
                     "rows are rejected, R208)");
   command->add_option("--id-memory", args.id_memory_mb,
-                      "Megabytes the duplicate-id check keeps in memory (6 bytes a row); beyond it "
-                      "the ids' fingerprints go to a temporary file in TMPDIR, deleted on exit")
+                      "Megabytes the duplicate-id check keeps in memory: ids written as plain "
+                      "numbers below 8 x MB x 2^20 take a bit each, other ids 6 bytes a row, which "
+                      "beyond the budget go to a temporary file in TMPDIR, deleted on exit")
       ->type_name("MB")
       ->check(CLI::Range(std::size_t{0}, std::size_t{1} << 20))
       ->capture_default_str();

@@ -38,6 +38,7 @@
 #include <cstring>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -289,6 +290,7 @@ struct csv_reader::impl {
     options.batch_rows = std::max<Eigen::Index>(options.batch_rows, 1);
     capacity = options.chunk_bytes;
     buffer = std::make_unique_for_overwrite<char[]>(capacity);
+    if (options.defer_duplicate_ids && options.numeric_ids != nullptr) numeric_claims.emplace(*options.numeric_ids);
     // The bytes that end an unquoted field.
     stops[static_cast<unsigned char>(options.delimiter)] = true;
     stops[static_cast<unsigned char>('\n')] = true;
@@ -369,6 +371,9 @@ struct csv_reader::impl {
   bool check_ids = false;
   respondent_id_set ids;
   std::vector<std::uint64_t> claimed;  // with options.record_ids: each id taken in, in row order
+  // With options.numeric_ids (deferred check): this reader's claims of ids written as numbers,
+  // published to the shared bitmap as they go and, at the latest, when the reader is destroyed.
+  std::optional<numeric_id_bitmap::claimer> numeric_claims;
   std::vector<std::string_view> cells;  // the item cells, in plan item order
 
   std::int64_t rows = 0;
@@ -1125,6 +1130,12 @@ struct csv_reader::impl {
   bool claim_id(std::string_view cell) {
     const std::string_view id = batch_builder::trim(cell);
     if (id.empty()) return true;  // no id, nothing to compare
+    if (numeric_claims) {
+      if (const std::uint64_t number = options.numeric_ids->number_of(id); number != numeric_id_bitmap::none) {
+        numeric_claims->claim(number);
+        return true;
+      }
+    }
     const std::uint64_t h = respondent_id_set::hash(id);
     if (options.suspect_ids != nullptr && !options.suspect_ids->may_repeat(h)) return true;
     if (options.defer_duplicate_ids) {

@@ -12,12 +12,14 @@
 #include <limits>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
 #include "qscore/data/csv_reader.hpp"
 #include "qscore/data/id_fingerprint_store.hpp"
 #include "qscore/data/id_fingerprints.hpp"
+#include "qscore/data/numeric_id_bitmap.hpp"
 #include "qscore/data/respondent_ids.hpp"
 #include "qscore/io/write_json.hpp"
 #include "qscore/pipeline.hpp"
@@ -38,15 +40,23 @@ struct built {
   std::vector<std::pair<std::int64_t, errc>> rejected;  // expected, in file order
 };
 
-// Row r sits on line r + 2 and normally has id "r<r>", all values good. The exceptions, each
-// worked out from this construction:
+// Row r sits on line r + 2 and normally has id "r<r>" (with prefix "r"; with prefix "" the ids
+// are plain numbers, which score_file checks through numeric_id_bitmap), all values good. The
+// exceptions, each worked out from this construction:
 //   r = 1500, 1501 (lines 1502, 1503): id r5, first given on line 7 -> R208, R208
 //   the first row starting at or after byte 20480 (segment 5) repeats the id of the row before
 //     it, which sits in segment 4 -> R208 at its line
 //   r = 2500 (line 2502): id r10 again, but q1 = 9 -> R204 (the bad value is the reason)
 //   r = 2600, 2601: empty ids -> scored (an empty id is no id)
 //   r = 2800 (line 2802): id " r20 " -> trimmed to r20, line 22 -> R208
-built write_file(const std::string& name) {
+//   r = 2700 (line 2702): id r030, not r30 (line 32): scored ("030" is no plain number, and
+//     not the id "30")
+//   r = 2900, 2901 (lines 2902, 2903): id r99999999999 twice -> R208 at line 2903 (beyond any
+//     bitmap: a plain number that takes the fingerprint path)
+//   r = 2950, 2951 (lines 2952, 2953): id r0031 twice -> R208 at line 2953 (with prefix "",
+//     a repeat the bitmap must leave to the fingerprints: were "0031" taken for the number 31,
+//     the second reading would look for the id "31" alone)
+built write_file(const std::string& name, const std::string& prefix = "r") {
   built out;
   const auto dir = qscore::test_support::temp_dir("qscore_duplicate_ids_test");
   out.path = dir / name;
@@ -54,24 +64,32 @@ built write_file(const std::string& name) {
   bool boundary_pair = false;
   for (int r = 0; r < rows; ++r) {
     const std::int64_t line = r + 2;
-    std::string id = "r" + std::to_string(r);
+    std::string id = prefix + std::to_string(r);
     std::string q1 = std::to_string(1 + r % 3);
     if (r == 1500 || r == 1501) {
-      id = "r5";
+      id = prefix + "5";
       out.rejected.emplace_back(line, errc::duplicate_respondent);
     } else if (!boundary_pair && text.size() >= boundary) {
       boundary_pair = true;
-      id = "r" + std::to_string(r - 1);
+      id = prefix + std::to_string(r - 1);
       out.rejected.emplace_back(line, errc::duplicate_respondent);
     } else if (r == 2500) {
-      id = "r10";
+      id = prefix + "10";
       q1 = "9";
       out.rejected.emplace_back(line, errc::invalid_code);
     } else if (r == 2600 || r == 2601) {
       id.clear();
     } else if (r == 2800) {
-      id = " r20 ";
+      id = " " + prefix + "20 ";
       out.rejected.emplace_back(line, errc::duplicate_respondent);
+    } else if (r == 2700) {
+      id = prefix + "030";
+    } else if (r == 2900 || r == 2901) {
+      id = prefix + "99999999999";
+      if (r == 2901) out.rejected.emplace_back(line, errc::duplicate_respondent);
+    } else if (r == 2950 || r == 2951) {
+      id = prefix + "0031";
+      if (r == 2951) out.rejected.emplace_back(line, errc::duplicate_respondent);
     }
     text += id + ",g" + std::to_string(1 + r % 2) + ",u" + std::to_string(1 + r % 3) + "," + q1 +
             "," + std::to_string(1 + (r / 3) % 3) + "," + (r % 5 == 0 ? "" : "2") + "\n";
@@ -113,18 +131,19 @@ run score(const scoring_plan& plan, const std::filesystem::path& file, unsigned 
   return out;
 }
 
-TEST(duplicate_ids, rejected_at_the_same_lines_for_any_thread_count_and_segment_size) {
+void expect_rejected_at_the_same_lines(const std::string& prefix) {
+  SCOPED_TRACE("ids '" + prefix + "<row>'");
   const scoring_plan plan = compile(fixtures::small_appraisal()).value();
-  const built file = write_file("dups.csv");
-  ASSERT_EQ(file.rejected.size(), 5U);  // the boundary pair was placed
+  const built file = write_file("dups" + prefix + ".csv", prefix);
+  ASSERT_EQ(file.rejected.size(), 7U);  // the boundary pair was placed
   ASSERT_GT(file.rejected[0].first, 7);
 
   const run one = score(plan, file.path, 1, segment);
   EXPECT_EQ(one.passes, 2);  // the recorded ids held a repeat: read again, checked row by row
   EXPECT_EQ(one.rejected, file.rejected);
   EXPECT_EQ(one.result.accounting.rows_read, rows);
-  EXPECT_EQ(one.result.accounting.rejected, 5);
-  EXPECT_EQ(one.result.accounting.scored + one.result.accounting.void_ballots, rows - 5);
+  EXPECT_EQ(one.result.accounting.rejected, 7);
+  EXPECT_EQ(one.result.accounting.scored + one.result.accounting.void_ballots, rows - 7);
   EXPECT_TRUE(one.result.accounting.reconciles());
   for (const unsigned threads : {3U, 8U}) {
     const run many = score(plan, file.path, threads, segment);
@@ -142,7 +161,22 @@ TEST(duplicate_ids, rejected_at_the_same_lines_for_any_thread_count_and_segment_
   const run whole_spilled = score(plan, file.path, 1, std::uint64_t{1} << 40, true, 4096, 0);
   EXPECT_EQ(whole_spilled.rejected, file.rejected);
   EXPECT_EQ(whole_spilled.json, whole.json);
+  // A budget of 64 bytes: plain-number ids 0..511 go to the bitmap, the rest to fingerprints
+  // (written to a file at once), so that the repeats of row 1500 (bitmap) and of the boundary
+  // pair (fingerprints) are found by different paths in one run.
+  for (const unsigned threads : {1U, 3U}) {
+    const run mixed = score(plan, file.path, threads, segment, true, 4096, 64);
+    EXPECT_EQ(mixed.rejected, file.rejected) << threads << " threads";
+    EXPECT_EQ(mixed.json, one.json) << threads << " threads";
+    EXPECT_EQ(score(plan, file.path, threads, std::uint64_t{1} << 40, true, 4096, 64).rejected, file.rejected);
+  }
 }
+
+TEST(duplicate_ids, rejected_at_the_same_lines_for_any_thread_count_and_segment_size) {
+  expect_rejected_at_the_same_lines("r");
+}
+
+TEST(duplicate_ids, ids_written_as_numbers_rejected_at_the_same_lines) { expect_rejected_at_the_same_lines(""); }
 
 TEST(duplicate_ids, ids_beyond_the_memory_budget_go_to_a_file_and_find_the_same_rows) {
   const scoring_plan plan = compile(fixtures::small_appraisal()).value();
@@ -372,6 +406,70 @@ TEST(duplicate_ids, hash_set_grows_and_finds_what_it_holds) {
   EXPECT_FALSE(set.contains(respondent_id_set::hash("id100000")));
   EXPECT_NE(respondent_id_set::hash("r1"), respondent_id_set::hash("R1"));
   EXPECT_NE(respondent_id_set::hash(""), 0U);
+}
+
+// The fingerprint of the id written as `text`: what a second reading looks for.
+std::uint64_t fingerprint_of(const std::string& text) {
+  return id_fingerprints::fingerprint(respondent_id_set::hash(text));
+}
+
+TEST(numeric_id_bitmap, takes_only_plain_numbers_below_its_capacity) {
+  const numeric_id_bitmap bits(8);  // one 64-bit word: the numbers 0..63
+  EXPECT_EQ(bits.capacity(), 64U);
+  EXPECT_EQ(bits.number_of("0"), 0U);
+  EXPECT_EQ(bits.number_of("7"), 7U);
+  EXPECT_EQ(bits.number_of("63"), 63U);
+  // Not numbers in canonical form: each would stand for a number another id stands for ("007"
+  // and "7" are two ids), or for none.
+  for (const char* other : {"64", "007", "00", "-1", "+1", "1.0", "1e3", "12a", "a12", " 1", "", "١"})
+    EXPECT_EQ(bits.number_of(other), numeric_id_bitmap::none) << "'" << other << "'";
+  // 18 digits read without overflow (then fail the capacity); 19 are not read at all.
+  EXPECT_EQ(numeric_id_bitmap(8).number_of("999999999999999999"), numeric_id_bitmap::none);
+  EXPECT_EQ(numeric_id_bitmap(8).number_of("1000000000000000000"), numeric_id_bitmap::none);
+  // No room: every id is left to the fingerprints. Bytes short of a word count for nothing.
+  EXPECT_EQ(numeric_id_bitmap(0).number_of("0"), numeric_id_bitmap::none);
+  EXPECT_EQ(numeric_id_bitmap(12).capacity(), 64U);
+  EXPECT_EQ(numeric_id_bitmap(std::size_t{1} << 20).number_of("8388607"), 8388607U);  // 2^23 - 1
+}
+
+TEST(numeric_id_bitmap, lists_the_numbers_claimed_twice_as_their_ids_fingerprints) {
+  numeric_id_bitmap bits(16);  // numbers 0..127, in two words
+  {
+    numeric_id_bitmap::claimer claims(bits);
+    // 5 three times: twice within the claimer's word, once after it moved to word 1 and back.
+    // 64 twice, with 127 between (one word). 9, 127 and 0 once.
+    for (const std::uint64_t n : {5U, 9U, 5U, 127U, 64U, 5U, 64U, 0U}) claims.claim(n);
+  }  // the last word reaches the bitmap here
+  {
+    // Two claimers of one word: 33 is a repeat only once both have published.
+    numeric_id_bitmap::claimer first(bits), second(bits);
+    first.claim(33);
+    second.claim(33);
+    second.claim(34);
+    first.flush();
+  }
+  std::vector<std::uint64_t> expected = {fingerprint_of("5"), fingerprint_of("64"), fingerprint_of("33")};
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(bits.repeated_fingerprints(), expected);
+  EXPECT_TRUE(numeric_id_bitmap(16).repeated_fingerprints().empty());
+}
+
+TEST(numeric_id_bitmap, claims_from_several_threads_find_exactly_the_overlap) {
+  // Thread t claims [1000 t, 1000 t + 2000): the numbers 1000..3999 are claimed by two threads,
+  // 0..999 and 4000..4999 by one. Many of the overlap's words are published by two threads at
+  // once.
+  numeric_id_bitmap bits(1024);  // 0..8191
+  std::vector<std::thread> threads;
+  for (std::uint64_t t = 0; t < 4; ++t)
+    threads.emplace_back([&bits, t] {
+      numeric_id_bitmap::claimer claims(bits);
+      for (std::uint64_t n = 1000 * t; n < 1000 * t + 2000; ++n) claims.claim(n);
+    });
+  for (auto& thread : threads) thread.join();
+  std::vector<std::uint64_t> expected;
+  for (int n = 1000; n < 4000; ++n) expected.push_back(fingerprint_of(std::to_string(n)));
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(bits.repeated_fingerprints(), expected);
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 
 #include "qscore/core/diagnostic.hpp"
 #include "qscore/data/id_fingerprints.hpp"
+#include "qscore/data/numeric_id_bitmap.hpp"
 #include "qscore/data/respondent_ids.hpp"
 #include "qscore/data/response_batch.hpp"
 #include "qscore/plan/scoring_plan.hpp"
@@ -51,6 +52,10 @@ struct csv_options {
   // recorded ids afterwards (score_file does, and reads the file again with the row-by-row
   // check when it finds a repeat).
   bool defer_duplicate_ids = false;
+  // With defer_duplicate_ids: ids written as plain numbers are marked here instead of recorded
+  // (not owned; null = record every id). See numeric_id_bitmap.hpp. The reader's last marks
+  // reach the bitmap when the reader is destroyed.
+  numeric_id_bitmap* numeric_ids = nullptr;
   // Check only the ids that may repeat (not owned; null = check every id): score_file's second
   // reading, once the first has found which id fingerprints repeat. The others are taken in
   // without being checked or recorded.
