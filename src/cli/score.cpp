@@ -140,8 +140,9 @@ CLI::App* add_score_command(CLI::App& app, score_args& args) {
                     "rows are rejected, R208)");
   command->add_option("--id-memory", args.id_memory_mb,
                       "Megabytes the duplicate-id check keeps in memory: ids written as plain "
-                      "numbers below 8 x MB x 2^20 take a bit each, other ids 6 bytes a row, which "
-                      "beyond the budget go to a temporary file in TMPDIR, deleted on exit")
+                      "numbers below 8 x MB x 2^20 (at most 2^33) take a bit each, other ids 6 "
+                      "bytes a row, which beyond the budget go to a temporary file in TMPDIR, "
+                      "deleted on exit")
       ->type_name("MB")
       ->check(CLI::Range(std::size_t{0}, std::size_t{1} << 20))
       ->capture_default_str();

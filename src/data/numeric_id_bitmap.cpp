@@ -13,7 +13,7 @@
 namespace qscore {
 
 numeric_id_bitmap::numeric_id_bitmap(std::size_t bytes) {
-  const std::size_t words = bytes / sizeof(std::uint64_t);
+  const std::size_t words = std::min(bytes, max_bytes) / sizeof(std::uint64_t);
   if (words == 0) return;
   const std::size_t summary_words = (words + 63) / 64;
   const std::size_t mapped = (2 * words + summary_words) * sizeof(std::uint64_t);
@@ -35,6 +35,7 @@ numeric_id_bitmap::~numeric_id_bitmap() {
 
 std::vector<std::uint64_t> numeric_id_bitmap::repeated_fingerprints() const {
   std::vector<std::uint64_t> out;
+  if (!any_repeat_.load(std::memory_order_relaxed)) return out;
   const std::size_t summary_words = (words_ + 63) / 64;
   for (std::size_t s = 0; s < summary_words; ++s) {
     for (std::uint64_t words = summary_[s]; words != 0; words &= words - 1) {

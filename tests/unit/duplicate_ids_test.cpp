@@ -430,6 +430,11 @@ TEST(numeric_id_bitmap, takes_only_plain_numbers_below_its_capacity) {
   EXPECT_EQ(numeric_id_bitmap(0).number_of("0"), numeric_id_bitmap::none);
   EXPECT_EQ(numeric_id_bitmap(12).capacity(), 64U);
   EXPECT_EQ(numeric_id_bitmap(std::size_t{1} << 20).number_of("8388607"), 8388607U);  // 2^23 - 1
+  // A budget past max_bytes (1 GB) still maps 1 GB: numbers below 2^33 (8,589,934,592).
+  const numeric_id_bitmap huge(std::size_t{1} << 40);
+  EXPECT_EQ(huge.capacity(), std::uint64_t{1} << 33);
+  EXPECT_EQ(huge.number_of("8589934591"), 8589934591U);
+  EXPECT_EQ(huge.number_of("8589934592"), numeric_id_bitmap::none);
 }
 
 TEST(numeric_id_bitmap, lists_the_numbers_claimed_twice_as_their_ids_fingerprints) {

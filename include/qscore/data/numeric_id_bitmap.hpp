@@ -32,9 +32,12 @@ namespace qscore {
 class numeric_id_bitmap {
  public:
   static constexpr std::uint64_t none = ~std::uint64_t{0};
+  // The most a bitmap takes (numbers below 2^33, ten digits): a larger one would only make the
+  // look for repeats at the end read more of the summary.
+  static constexpr std::size_t max_bytes = std::size_t{1} << 30;
 
-  // Room for the numbers 0 .. 8 * bytes - 1 (whole 64-bit words). No room (0 bytes, or memory
-  // that cannot be mapped): every id is left to the fingerprints.
+  // Room for the numbers 0 .. 8 * min(bytes, max_bytes) - 1 (whole 64-bit words). No room
+  // (0 bytes, or memory that cannot be mapped): every id is left to the fingerprints.
   explicit numeric_id_bitmap(std::size_t bytes);
   ~numeric_id_bitmap();
   numeric_id_bitmap(const numeric_id_bitmap&) = delete;
@@ -104,6 +107,7 @@ class numeric_id_bitmap {
     if (repeats == 0) return;
     std::atomic_ref<std::uint64_t>(repeated_[word]).fetch_or(repeats, std::memory_order_relaxed);
     std::atomic_ref<std::uint64_t>(summary_[word >> 6]).fetch_or(std::uint64_t{1} << (word & 63), std::memory_order_relaxed);
+    any_repeat_.store(true, std::memory_order_relaxed);
   }
 
   // One mapping, three bitmaps: taken_ and repeated_ (a bit per number), and summary_ (a bit per
@@ -115,6 +119,7 @@ class numeric_id_bitmap {
   std::uint64_t capacity_ = 0;
   void* mapping_ = nullptr;
   std::size_t mapped_bytes_ = 0;
+  std::atomic<bool> any_repeat_ = false;  // else the summary need not be read at all
 };
 
 }  // namespace qscore
