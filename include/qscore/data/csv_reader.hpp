@@ -115,7 +115,7 @@ class csv_reader {
   [[nodiscard]] const std::vector<diagnostic>& errors() const;
   [[nodiscard]] const std::string& name() const;
   // The hash of each respondent id taken in so far, in row order (only with
-  // csv_options::record_ids).
+  // csv_options::record_ids; not the ids marked in csv_options::numeric_ids instead).
   [[nodiscard]] const std::vector<std::uint64_t>& claimed_ids() const;
   // Moves the ids recorded so far into `into` (its old contents dropped, its room reused for
   // the next ones): for a caller that takes them in pieces while the reader goes on.
