@@ -974,6 +974,11 @@ struct csv_reader::impl {
   // For each column: where the run of answer columns starting there ends (exclusive); the last
   // column never belongs to a run, so a run always ends before the line does.
   std::vector<std::size_t> item_run_end;
+  // For each column of a run: where the stretch of columns starting there ends (exclusive, never
+  // past the run's end) whose items follow one another (item j, j + 1, ...) and share one answer
+  // table. Within a stretch the loop keeps the table and the store address in registers rather
+  // than loading a role, a table and an offset per cell.
+  std::vector<std::size_t> same_table_end;
   bool has_stratum = false;
 
   // Group and unit keys (ids, then labels, in the order the plan registers them: the first
@@ -1110,6 +1115,14 @@ struct csv_reader::impl {
       const bool next_in_run = c + 1 < header.size() && item_run_end[c + 1] > c + 1;
       item_run_end[c] = !in_run ? c : next_in_run ? item_run_end[c + 1] : c + 1;
     }
+    same_table_end.assign(header.size(), 0);
+    for (std::size_t c = header.size(); c-- > 0;) {
+      if (item_run_end[c] <= c) continue;  // not in a run
+      const bool joins_next = c + 1 < item_run_end[c] && column_role[c + 1] == column_role[c] + 1 &&
+                              item_table[static_cast<std::size_t>(column_role[c])] ==
+                                  item_table[static_cast<std::size_t>(column_role[c + 1])];
+      same_table_end[c] = joins_next ? same_table_end[c + 1] : c + 1;
+    }
     has_stratum = stratum_column != npos;
     // A respondent column that also plays another role (a layout naming one column twice): the
     // fast path would not see the id, so every row takes the general path.
@@ -1181,23 +1194,31 @@ struct csv_reader::impl {
     if (code_offset_stride != builder.code_stride()) set_code_offsets(builder.code_stride());
     const std::size_t* const offset = code_offset.data();
     const std::size_t* const run_end = item_run_end.data();
+    const std::size_t* const same_table = same_table_end.data();
+    const std::size_t stride = code_offset_stride;
     for (std::size_t c = 0; c < columns; ++c) {
       // A run of answer columns (never the last column): one byte and a delimiter, or just a
       // delimiter, per cell. Anything else leaves the run for the column-by-column code below.
       for (const std::size_t stop = run_end[c]; c < stop && p + 1 < content_end;) {
-        const char ch = *p;
-        if (ch == delimiter) {
-          codes[offset[c]] = blank_code;
-          ++p;
-          ++c;
-          continue;
+        // A stretch of consecutive items with one table: item j + 1's code is stored `stride`
+        // bytes after item j's.
+        const std::size_t stretch_end = same_table[c];
+        const answer_code* const table = tables[roles[c]].data();
+        answer_code* out = codes + offset[c];
+        for (; c < stretch_end && p + 1 < content_end; ++c, out += stride) {
+          const char ch = *p;
+          if (ch == delimiter) {
+            *out = blank_code;
+            ++p;
+            continue;
+          }
+          if (p[1] != delimiter) break;
+          const answer_code code = table[static_cast<unsigned char>(ch)];
+          if (code == code_decoder::invalid) return false;  // includes '"' and '\r'
+          *out = code;
+          p += 2;
         }
-        if (p[1] != delimiter) break;
-        const answer_code code = tables[roles[c]][static_cast<unsigned char>(ch)];
-        if (code == code_decoder::invalid) return false;  // includes '"' and '\r'
-        codes[offset[c]] = code;
-        p += 2;
-        ++c;
+        if (c < stretch_end) break;  // a longer cell, or the line's last two bytes
       }
       const int role = roles[c];
       if (role >= 0 && c + 1 < columns && p + 1 < content_end && p[1] == delimiter &&

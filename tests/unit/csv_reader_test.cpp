@@ -249,6 +249,52 @@ TEST_F(csv_reader_test, another_delimiter) {
   EXPECT_EQ(c.rows, plain_rows);
 }
 
+// Answer columns side by side whose items change scale, or do not follow the plan's item order:
+// each cell must be decoded with its own item's scale. Scale "yn" reads "0" as its option 1 and
+// "1" as its option 2, where "sat" reads "1" as option 1; "5" is no "yn" option.
+// Items in plan order: a1, a2 (sat), b1, b2 (yn), a3 (sat); the file has a1, a2, b1, b2, a3
+// side by side and then "note", and a second file has b2, a1, a3, b1, a2.
+TEST(csv_reader_scales, side_by_side_answer_columns_of_two_scales_each_use_their_own) {
+  instrument def = survey();
+  answer_scale yn;
+  yn.id = "yn";
+  yn.options = {{"0", label("No"), 0.0, false, false}, {"1", label("Yes"), 100.0, false, true}};
+  def.scales.push_back(yn);
+  def.items = {
+      {"a1", label("A1"), "sat", 1.0, "", false, ""}, {"a2", label("A2"), "sat", 1.0, "", false, ""},
+      {"b1", label("B1"), "yn", 1.0, "", false, ""},  {"b2", label("B2"), "yn", 1.0, "", false, ""},
+      {"a3", label("A3"), "sat", 1.0, "", false, ""},
+  };
+  const scoring_plan plan = compile(def).value();
+  // r1: a1 "1" -> 1, a2 "5" -> 5, b1 "0" -> 1, b2 "1" -> 2, a3 "9" -> 6.
+  // r2: a1 "2" -> 2, a2 blank -> 0, b1 "1" -> 2, b2 blank -> 0, a3 "3" -> 3.
+  // r3: b1 "5": not a "yn" option (a "sat" one), rejected naming column b1.
+  // r4: a1 "3", a2 "3", b1 "1" -> 2, b2 "0" -> 1, a3 blank -> 0.
+  const std::vector<std::string> expected = {"2 staff u1 1 [1 5 1 2 6]", "3 staff u1 1 [2 0 2 0 3]",
+                                             "5 student u2 1 [3 3 2 1 0]"};
+  const auto in_order = read_text(plan,
+                                  "respondent_id,group,unit,a1,a2,b1,b2,a3,note\n"
+                                  "r1,staff,u1,1,5,0,1,9,x\n"
+                                  "r2,staff,u1,2,,1,,3,x\n"
+                                  "r3,staff,u1,4,4,5,0,1,x\n"
+                                  "r4,student,u2,3,3,1,0,,x\n");
+  EXPECT_EQ(in_order.rows, expected);
+  ASSERT_EQ(in_order.rejected.size(), 1U);
+  EXPECT_EQ(in_order.rejected[0].line, 4);
+  EXPECT_EQ(in_order.rejected[0].code, errc::invalid_code);
+  EXPECT_EQ(in_order.rejected[0].column, "b1");
+  // The same answers with the columns shuffled (the last answer column ends the line).
+  const auto shuffled = read_text(plan,
+                                  "respondent_id,group,unit,b2,a1,a3,b1,a2\n"
+                                  "r1,staff,u1,1,1,9,0,5\n"
+                                  "r2,staff,u1,,2,3,1,\n"
+                                  "r3,staff,u1,0,4,1,5,4\n"
+                                  "r4,student,u2,0,3,,1,3\n");
+  EXPECT_EQ(shuffled.rows, expected);
+  ASSERT_EQ(shuffled.rejected.size(), 1U);
+  EXPECT_EQ(shuffled.rejected[0].column, "b1");
+}
+
 // ---- values ------------------------------------------------------------------------------------
 
 TEST_F(csv_reader_test, labels_instead_of_codes_and_blank_cells) {
