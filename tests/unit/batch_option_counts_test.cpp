@@ -1,0 +1,91 @@
+// detail::batch_option_counts, the per-batch answer counts behind the report's option counts,
+// against a plain count: for each counted row, one increment at (cell, item, code). Random codes
+// in shapes that reach each of its paths: the byte-compare count (blocks of 16 items, a last
+// block part-filled, rows not a multiple of 16, more than 255 rows in a cell, rows left out),
+// the per-item table (more than 16 codes), and the direct count (about a cell per row).
+#include "qscore/tally/batch_option_counts.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <random>
+#include <vector>
+
+namespace {
+
+using qscore::answer_code;
+using qscore::response_batch;
+using qscore::detail::batch_option_counts;
+
+struct shape {
+  Eigen::Index rows;
+  std::size_t items, code_rows, cells;
+  int skip_every;  // every skip_every-th row is not counted (0: all are)
+};
+
+// Counts one batch both ways; the tally's counts start non-zero, as after earlier batches.
+void expect_plain_counts(const shape& s, std::uint32_t seed) {
+  std::mt19937 random(seed);
+  response_batch batch;
+  batch.codes.resize(s.rows, static_cast<Eigen::Index>(s.items));
+  std::uniform_int_distribution<int> code(0, static_cast<int>(s.code_rows) - 1);
+  for (Eigen::Index j = 0; j < batch.codes.cols(); ++j)
+    for (Eigen::Index i = 0; i < s.rows; ++i) batch.codes(i, j) = static_cast<answer_code>(code(random));
+  const std::size_t per_cell = s.items * s.code_rows;
+  std::vector<std::int64_t> counts(s.cells * per_cell, 7), expected = counts;
+  std::uniform_int_distribution<std::size_t> cell_of(0, s.cells - 1);
+
+  batch_option_counts under_test;
+  under_test.start(s.cells, s.code_rows, s.rows);
+  for (Eigen::Index i = 0; i < s.rows; ++i) {
+    const std::size_t cell = cell_of(random);
+    if (s.skip_every > 0 && i % s.skip_every == 0) continue;
+    under_test.add_row(i, cell, counts.data() + cell * per_cell);
+    for (std::size_t j = 0; j < s.items; ++j) ++expected[cell * per_cell + j * s.code_rows + batch.codes(i, static_cast<Eigen::Index>(j))];
+  }
+  under_test.finish(batch, s.items);
+  EXPECT_EQ(counts, expected) << s.rows << " rows, " << s.items << " items, " << s.code_rows << " codes, "
+                              << s.cells << " cells, skip " << s.skip_every;
+}
+
+TEST(batch_option_counts, equal_a_plain_count_in_every_shape) {
+  const std::vector<shape> shapes = {
+      {1000, 37, 5, 3, 0},     // blocks of 16, 16 and 5 items; ~333 rows a cell (over 255)
+      {1000, 37, 5, 3, 7},     // the same with every 7th row left out
+      {1000, 20, 2, 1, 0},     // ~500 answers "1" an item in one cell: 8-bit counters must not wrap
+      {3840, 30, 5, 198, 0},   // the bench pool's shape
+      {3840, 16, 16, 20, 3},   // one whole block, codes up to 15
+      {17, 1, 2, 2, 0},        // one item, one row past a multiple of 16
+      {15, 40, 3, 1, 0},       // fewer rows than one block of 16
+      {600, 12, 17, 4, 5},     // 17 codes: the per-item table
+      {300, 8, 6, 1000, 0},    // more cells than rows: counted straight into the cells
+  };
+  std::uint32_t seed = 1;
+  for (const auto& s : shapes) expect_plain_counts(s, seed++);
+}
+
+TEST(batch_option_counts, a_table_kept_from_batch_to_batch_starts_clean) {
+  // One object for batches of different shapes, as the tally keeps one per thread.
+  batch_option_counts reused;
+  for (std::uint32_t round = 0; round < 3; ++round) {
+    std::mt19937 random(round);
+    const Eigen::Index rows = 500 + 77 * round;
+    const std::size_t items = 20 + round, code_rows = 4 + round, cells = 9 + round;
+    response_batch batch;
+    batch.codes.resize(rows, static_cast<Eigen::Index>(items));
+    for (Eigen::Index j = 0; j < batch.codes.cols(); ++j)
+      for (Eigen::Index i = 0; i < rows; ++i) batch.codes(i, j) = static_cast<answer_code>(random() % code_rows);
+    std::vector<std::int64_t> counts(cells * items * code_rows, 0), expected = counts;
+    reused.start(cells, code_rows, rows);
+    for (Eigen::Index i = 0; i < rows; ++i) {
+      const std::size_t cell = random() % cells;
+      reused.add_row(i, cell, counts.data() + cell * items * code_rows);
+      for (std::size_t j = 0; j < items; ++j)
+        ++expected[(cell * items + j) * code_rows + batch.codes(i, static_cast<Eigen::Index>(j))];
+    }
+    reused.finish(batch, items);
+    EXPECT_EQ(counts, expected) << "round " << round;
+  }
+}
+
+}  // namespace
