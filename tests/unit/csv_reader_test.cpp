@@ -295,6 +295,53 @@ TEST(csv_reader_scales, side_by_side_answer_columns_of_two_scales_each_use_their
   EXPECT_EQ(shuffled.rejected[0].column, "b1");
 }
 
+// Nine answer columns side by side, read four cells at a time where the bytes allow it: blanks,
+// bad codes, a quoted cell and a two-byte cell at each place of a group of four, and long text
+// fields holding a quote or a CR past their eighth byte (the field end is found eight bytes at
+// a time). Expected values by hand; reading in tiny chunks must give the same.
+TEST(csv_reader_runs, nine_answer_columns_read_as_the_general_path_reads_them) {
+  instrument def = survey();
+  def.items.clear();
+  for (int j = 1; j <= 9; ++j)
+    def.items.push_back({"q" + std::to_string(j), label("Item " + std::to_string(j)), "sat", 1.0, "", false, ""});
+  const scoring_plan plan = compile(def).value();
+  const std::string text =
+      "respondent_id,group,unit,q1,q2,q3,q4,q5,q6,q7,q8,q9,note\n"
+      "r1,staff,u1,1,2,3,4,5,9,1,2,3,x\n"                  // 2 [1 2 3 4 5 6 1 2 3]
+      "r2,staff,u1,,2,3,,,9,1,2,,a note longer than sixteen bytes\n"  // 3 [0 2 3 0 0 6 1 2 0]
+      "r3,staff,u1,1,2,7,4,5,9,1,2,3,x\n"                  // 4 "7" on q3: rejected
+      "r4,staff,u1,1,2,\"3\",4,5,9,1,2,3,x\n"              // 5 quoted: [1 2 3 4 5 6 1 2 3]
+      "r5,staff,u1,1,2,3,4,5,9,1,33,3,x\n"                 // 6 "33" on q8: rejected
+      "r6,staff,u1,,,,,,,,,,\n"                            // 7 all blank: [0 0 0 0 0 0 0 0 0]
+      "r\"7,student,u2,5,5,5,5,5,5,5,5,5,abcdefghij\"klmnopqrstuvwxyz\n"  // 8 quotes in bare fields
+      "r8,student,u2,4,4,4,4,4,4,4,4,4,abcdefghijkl\rmnopqrstuvwxyz\n"     // 9 a CR in the note
+      "r9,student,u2,4,,4,,4,,4,,4,abcdefgh\n";            // 11 [4 0 4 0 4 0 4 0 4]
+  const auto fast = read_text(plan, text);
+  ASSERT_EQ(fast.rows.size(), 7U);
+  EXPECT_EQ(fast.rows[0], "2 staff u1 1 [1 2 3 4 5 6 1 2 3]");
+  EXPECT_EQ(fast.rows[1], "3 staff u1 1 [0 2 3 0 0 6 1 2 0]");
+  EXPECT_EQ(fast.rows[2], "5 staff u1 1 [1 2 3 4 5 6 1 2 3]");
+  EXPECT_EQ(fast.rows[3], "7 staff u1 1 [0 0 0 0 0 0 0 0 0]");
+  // r"7: quotes inside a bare field are kept as they are. r8: a lone CR ends a line, so the row
+  // ends with note "abcdefghijkl" and "mnopqrstuvwxyz" is line 10, one field (R201); r9 is on
+  // line 11. The fast path must leave both records to the general path to get this.
+  EXPECT_EQ(fast.rows[4], "8 student u2 1 [5 5 5 5 5 5 5 5 5]");
+  EXPECT_EQ(fast.rows[5], "9 student u2 1 [4 4 4 4 4 4 4 4 4]");
+  EXPECT_EQ(fast.rows[6], "11 student u2 1 [4 0 4 0 4 0 4 0 4]");
+  ASSERT_EQ(fast.rejected.size(), 3U);
+  EXPECT_EQ(fast.rejected[0].line, 4);
+  EXPECT_EQ(fast.rejected[0].column, "q3");
+  EXPECT_EQ(fast.rejected[1].line, 6);
+  EXPECT_EQ(fast.rejected[1].column, "q8");
+  EXPECT_EQ(fast.rejected[2].line, 10);
+  EXPECT_EQ(fast.rejected[2].code, errc::field_count);
+  for (const std::size_t chunk : {1, 3}) {
+    csv_options options;
+    options.chunk_bytes = chunk;
+    EXPECT_EQ(read_text(plan, text, options).text(), fast.text()) << "chunk_bytes = " << chunk;
+  }
+}
+
 // ---- values ------------------------------------------------------------------------------------
 
 TEST_F(csv_reader_test, labels_instead_of_codes_and_blank_cells) {
