@@ -272,27 +272,22 @@ TEST(csv_reader_scales, side_by_side_answer_columns_of_two_scales_each_use_their
   // r4: a1 "3", a2 "3", b1 "1" -> 2, b2 "0" -> 1, a3 blank -> 0.
   const std::vector<std::string> expected = {"2 staff u1 1 [1 5 1 2 6]", "3 staff u1 1 [2 0 2 0 3]",
                                              "5 student u2 1 [3 3 2 1 0]"};
-  const auto in_order = read_text(plan,
-                                  "respondent_id,group,unit,a1,a2,b1,b2,a3,note\n"
-                                  "r1,staff,u1,1,5,0,1,9,x\n"
-                                  "r2,staff,u1,2,,1,,3,x\n"
-                                  "r3,staff,u1,4,4,5,0,1,x\n"
-                                  "r4,student,u2,3,3,1,0,,x\n");
-  EXPECT_EQ(in_order.rows, expected);
-  ASSERT_EQ(in_order.rejected.size(), 1U);
-  EXPECT_EQ(in_order.rejected[0].line, 4);
-  EXPECT_EQ(in_order.rejected[0].code, errc::invalid_code);
-  EXPECT_EQ(in_order.rejected[0].column, "b1");
-  // The same answers with the columns shuffled (the last answer column ends the line).
-  const auto shuffled = read_text(plan,
-                                  "respondent_id,group,unit,b2,a1,a3,b1,a2\n"
-                                  "r1,staff,u1,1,1,9,0,5\n"
-                                  "r2,staff,u1,,2,3,1,\n"
-                                  "r3,staff,u1,0,4,1,5,4\n"
-                                  "r4,student,u2,0,3,,1,3\n");
-  EXPECT_EQ(shuffled.rows, expected);
-  ASSERT_EQ(shuffled.rejected.size(), 1U);
-  EXPECT_EQ(shuffled.rejected[0].column, "b1");
+  // The file in item order, then the same answers with the columns shuffled (the last answer
+  // column then ends the line).
+  const std::string in_order =
+      "respondent_id,group,unit,a1,a2,b1,b2,a3,note\n"
+      "r1,staff,u1,1,5,0,1,9,x\nr2,staff,u1,2,,1,,3,x\nr3,staff,u1,4,4,5,0,1,x\nr4,student,u2,3,3,1,0,,x\n";
+  const std::string shuffled =
+      "respondent_id,group,unit,b2,a1,a3,b1,a2\n"
+      "r1,staff,u1,1,1,9,0,5\nr2,staff,u1,,2,3,1,\nr3,staff,u1,0,4,1,5,4\nr4,student,u2,0,3,,1,3\n";
+  for (const std::string& text : {in_order, shuffled}) {
+    const auto c = read_text(plan, text);
+    EXPECT_EQ(c.rows, expected) << text;
+    ASSERT_EQ(c.rejected.size(), 1U) << text;
+    EXPECT_EQ(c.rejected[0].line, 4);
+    EXPECT_EQ(c.rejected[0].code, errc::invalid_code);
+    EXPECT_EQ(c.rejected[0].column, "b1");
+  }
 }
 
 // Nine answer columns side by side, read four cells at a time where the bytes allow it: blanks,
