@@ -1179,13 +1179,12 @@ struct csv_reader::impl {
   // or a CR comes first. Eight bytes at a time while eight remain: x ^ (c repeated) has a 0
   // byte where x holds c, and zero_bytes marks those exactly (no carry crosses a byte).
   static const char* field_end(const char* p, const char* content_end, char delimiter) noexcept {
-    constexpr std::uint64_t ones = 0x0101010101010101ULL;
-    const std::uint64_t delimiter_bytes = ones * static_cast<unsigned char>(delimiter);
+    const std::uint64_t delimiter_bytes = byte_repeated(delimiter);
     for (; little_endian && content_end - p >= 8; p += 8) {
       std::uint64_t word = 0;
       std::memcpy(&word, p, 8);  // byte 0 is the first
       const std::uint64_t at_delimiter = zero_bytes(word ^ delimiter_bytes);
-      const std::uint64_t at_special = zero_bytes(word ^ (ones * '"')) | zero_bytes(word ^ (ones * '\r'));
+      const std::uint64_t at_special = zero_bytes(word ^ byte_repeated('"')) | zero_bytes(word ^ byte_repeated('\r'));
       if (at_delimiter != 0) {
         // at_delimiter ^ (at_delimiter - 1): the bytes up to the first delimiter.
         if ((at_special & (at_delimiter ^ (at_delimiter - 1))) != 0) return nullptr;
@@ -1199,6 +1198,10 @@ struct csv_reader::impl {
   }
   // Words read from the buffer have the first byte lowest; elsewhere the byte-wise code runs.
   static constexpr bool little_endian = std::endian::native == std::endian::little;
+  // A word whose eight bytes are all c.
+  static constexpr std::uint64_t byte_repeated(char c) noexcept {
+    return 0x0101010101010101ULL * static_cast<unsigned char>(c);
+  }
   // The high bit of each byte of v that is 0.
   static constexpr std::uint64_t zero_bytes(std::uint64_t v) noexcept {
     constexpr std::uint64_t low = 0x7F7F7F7F7F7F7F7FULL, high = 0x8080808080808080ULL;
@@ -1242,7 +1245,7 @@ struct csv_reader::impl {
     const std::size_t stride = code_offset_stride;
     // Four cells "d,d,d,d," in a word: delimiters at bytes 1, 3, 5 and 7 only (little-endian).
     constexpr std::uint64_t delimiters_at_odd_bytes = 0x8000800080008000ULL;
-    const std::uint64_t delimiter_bytes = 0x0101010101010101ULL * static_cast<unsigned char>(delimiter);
+    const std::uint64_t delimiter_bytes = byte_repeated(delimiter);
     for (std::size_t c = 0; c < columns; ++c) {
       // A run of answer columns (never the last column): one byte and a delimiter, or just a
       // delimiter, per cell. Anything else leaves the run for the column-by-column code below.

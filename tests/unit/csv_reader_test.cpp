@@ -293,8 +293,10 @@ TEST(csv_reader_scales, side_by_side_answer_columns_of_two_scales_each_use_their
 // Nine answer columns side by side, read four cells at a time where the bytes allow it: blanks,
 // bad codes, a quoted cell and a two-byte cell at each place of a group of four, and long text
 // fields holding a quote or a CR past their eighth byte (the field end is found eight bytes at
-// a time). Expected values by hand; reading in tiny chunks must give the same.
-TEST(csv_reader_runs, nine_answer_columns_read_as_the_general_path_reads_them) {
+// a time). Expected values by hand; reading in tiny chunks must give the same. (A quote inside
+// a bare field reads the same on either path, so the fast path's test for one only keeps it
+// cautious: no expectation here can tell it is there. The CR test is needed: see r8.)
+TEST(csv_reader_runs, nine_answer_columns_with_blank_bad_and_odd_cells_at_every_place) {
   instrument def = survey();
   def.items.clear();
   for (int j = 1; j <= 9; ++j)
