@@ -9,7 +9,7 @@
 // Each segment is read, scored and tallied on its own (its own fixed row blocks), and the
 // segment tallies are merged in segment order. Threads only decide who works on which segment,
 // so 1, 2 or 16 threads give bit-identical tallies; so do any batch_rows and chunk_bytes.
-// At most 2 x threads segments are in flight, and merged segments are freed, so memory stays
+// At most threads + 2 segments are in flight, and merged segments are freed, so memory stays
 // bounded whatever the file size (the duplicate-id fingerprints too: id_fingerprint_store).
 //
 // A segment boundary is found by looking for the next line end, which is only safe when no
@@ -120,13 +120,22 @@ struct segment_result {
   id_fingerprints fingerprints;         // instead of `ids`, when the check is deferred
 };
 
-// Reads, scores and tallies every record of one reader.
-inline void drain(const scoring_plan& plan, csv_reader& reader, tally& totals,
-                  const std::function<void(std::int64_t)>& on_batch = {},
-                  const std::function<void(const row_rejection&)>& on_rejected = {}) {
+// The batch and score arrays a drain works in. A worker keeps one for all its segments: a fresh
+// set per 8 MB segment was allocated, faulted in and freed again each time, and at 16 threads
+// that churn through glibc's per-thread arenas kept freed pages resident.
+struct drain_buffers {
   response_batch batch;
   score_batch scored;
   score_workspace work;
+};
+
+// Reads, scores and tallies every record of one reader.
+inline void drain(const scoring_plan& plan, csv_reader& reader, tally& totals, drain_buffers& buffers,
+                  const std::function<void(std::int64_t)>& on_batch = {},
+                  const std::function<void(const row_rejection&)>& on_rejected = {}) {
+  response_batch& batch = buffers.batch;
+  score_batch& scored = buffers.scored;
+  score_workspace& work = buffers.work;
   while (reader.next(batch)) {
     if (on_rejected)
       for (const auto& r : batch.rejected) on_rejected(r);
@@ -148,7 +157,7 @@ inline void drain(const scoring_plan& plan, csv_reader& reader, tally& totals,
 
 inline segment_result score_segment(const scoring_plan& plan, const std::filesystem::path& file,
                                     const score_file_options& options, csv_range range,
-                                    const respondent_id_set* earlier_ids = nullptr,
+                                    drain_buffers& buffers, const respondent_id_set* earlier_ids = nullptr,
                                     bool defer_id_check = false, numeric_id_bitmap* numeric_ids = nullptr) {
   segment_result out;
   out.totals = make_tally(plan);
@@ -164,7 +173,7 @@ inline segment_result score_segment(const scoring_plan& plan, const std::filesys
   }
   std::function<void(const row_rejection&)> keep;
   if (options.on_rejected) keep = [&out](const row_rejection& r) { out.rejected.push_back(r); };
-  drain(plan, *reader, out.totals, {}, keep);
+  drain(plan, *reader, out.totals, buffers, {}, keep);
   out.lines = reader->lines_read();
   out.saw_quoted_break = reader->saw_quoted_line_break();
   out.errors = reader->errors();
@@ -190,7 +199,8 @@ inline result<tally> read_in_one_piece(const scoring_plan& plan, const std::file
     fingerprints->add(id_fingerprints(ids));
   };
   constexpr std::size_t ids_at_a_time = std::size_t{1} << 20;
-  drain(plan, *reader, totals, [&](std::int64_t rows_read) {
+  drain_buffers buffers;
+  drain(plan, *reader, totals, buffers, [&](std::int64_t rows_read) {
     if (fingerprints != nullptr && reader->claimed_ids().size() >= ids_at_a_time) keep_ids();
     if (options.on_progress) options.on_progress(rows_read);
   }, options.on_rejected);
@@ -254,7 +264,10 @@ inline segmented_run score_segments(const scoring_plan& plan, const std::filesys
                                     std::uint64_t segments, id_check ids_checked) {
   const unsigned threads =
       static_cast<unsigned>(std::min<std::uint64_t>(resolved_threads(options.threads), segments));
-  const std::uint64_t window = 2ULL * threads;  // segments in flight at most
+  // Segments in flight at most: one a thread, plus two finished ones waiting for the merge while
+  // an older one is still being scored. Each holds a segment tally (about 1 MB for the bench
+  // pool); a window of 2 x threads kept 14 more of them at 16 threads (bench/RESULTS.md).
+  const std::uint64_t window = threads + 2ULL;
   const bool deferred = ids_checked == id_check::deferred;
   auto range_of = [&](std::uint64_t k) {
     return csv_range{k * segment, k + 1 == segments ? csv_range{}.end : (k + 1) * segment};
@@ -269,6 +282,7 @@ inline segmented_run score_segments(const scoring_plan& plan, const std::filesys
   bool stop = false;
 
   auto worker = [&] {
+    drain_buffers buffers;
     for (;;) {
       std::uint64_t k = 0;
       {
@@ -277,7 +291,7 @@ inline segmented_run score_segments(const scoring_plan& plan, const std::filesys
         if (stop || next_segment >= segments) return;
         k = next_segment++;
       }
-      segment_result result = score_segment(plan, file, options, range_of(k), nullptr, deferred, &numbers);
+      segment_result result = score_segment(plan, file, options, range_of(k), buffers, nullptr, deferred, &numbers);
       std::lock_guard lock(mutex);
       done[k] = std::move(result);
       changed.notify_all();
@@ -291,6 +305,7 @@ inline segmented_run score_segments(const scoring_plan& plan, const std::filesys
   run.totals = make_tally(plan);
   std::int64_t lines_before = 0;
   respondent_id_set ids;                     // in_merge: of the segments merged so far
+  drain_buffers rescoring;                   // in_merge: for segments scored again here
   id_fingerprint_store fingerprints(options.id_memory_bytes, options.id_spill_directory);  // deferred
   for (std::uint64_t k = 0; k < segments; ++k) {
     segment_result part;
@@ -310,7 +325,7 @@ inline segmented_run score_segments(const scoring_plan& plan, const std::filesys
       for (const std::uint64_t h : part.ids)
         if (!ids.insert(h)) clashes.insert(h);
       if (clashes.size() > 0 && part.errors.empty() && !part.saw_quoted_break)
-        part = score_segment(plan, file, options, range_of(k), &clashes, false);
+        part = score_segment(plan, file, options, range_of(k), rescoring, &clashes, false);
     }
     if (!part.errors.empty() || part.saw_quoted_break) {
       run.errors = std::move(part.errors);

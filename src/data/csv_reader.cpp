@@ -372,6 +372,7 @@ struct csv_reader::impl {
   bool check_ids = false;
   respondent_id_set ids;
   std::vector<std::uint64_t> claimed;  // with options.record_ids: each id taken in, in row order
+  std::size_t claimed_room = 0;        // ids to reserve at the first (reserve_claimed_ids)
   // With options.numeric_ids (deferred check): this reader's claims of ids written as numbers,
   // published to the shared bitmap as they go and, at the latest, when the reader is destroyed.
   std::optional<numeric_id_bitmap::claimer> numeric_claims;
@@ -1137,11 +1138,17 @@ struct csv_reader::impl {
 
   // Room for every id a range can hold (each record takes at least one byte per column), up to
   // a million: growing the list step by step copied it and faulted its pages in again, 3 % of a
-  // run with a fresh reader per 8 MB segment. Untouched reserved pages take no memory.
+  // run with a fresh reader per 8 MB segment. Taken at the first id recorded, not before: ids
+  // written as numbers go to a bitmap instead, and 16 threads each holding 2 MB they never
+  // touched kept glibc's arenas from giving memory back.
   void reserve_claimed_ids(csv_range range) {
     if (!options.record_ids || range.end <= range.begin || column_role.empty()) return;
     constexpr std::uint64_t most = std::uint64_t{1} << 20;
-    claimed.reserve(static_cast<std::size_t>(std::min(most, (range.end - range.begin) / column_role.size() + 1)));
+    claimed_room = static_cast<std::size_t>(std::min(most, (range.end - range.begin) / column_role.size() + 1));
+  }
+  void record_claim(std::uint64_t id_hash) {
+    if (claimed.capacity() == 0) claimed.reserve(claimed_room);
+    claimed.push_back(id_hash);
   }
 
   // Whether the row with this respondent id may be taken in; if so, the id is now taken.
@@ -1158,12 +1165,12 @@ struct csv_reader::impl {
     const std::uint64_t h = respondent_id_set::hash(id);
     if (options.suspect_ids != nullptr && !options.suspect_ids->may_repeat(h)) return true;
     if (options.defer_duplicate_ids) {
-      claimed.push_back(h);
+      record_claim(h);
       return true;
     }
     if (options.earlier_ids != nullptr && options.earlier_ids->contains(h)) return false;
     if (!ids.insert(h)) return false;
-    if (options.record_ids) claimed.push_back(h);
+    if (options.record_ids) record_claim(h);
     return true;
   }
 
