@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "qscore/core/diagnostic.hpp"
+#include "qscore/data/csv_reader.hpp"
 #include "qscore/data/id_fingerprint_store.hpp"
 #include "qscore/model/instrument.hpp"
 #include "qscore/report/report.hpp"
@@ -59,7 +60,7 @@ struct score_args {
   std::string output;     // empty = standard output
   std::string language;   // empty = the definition's default
   std::int64_t batch_rows = default_batch_rows;
-  std::size_t chunk_bytes = std::size_t{1} << 20;
+  std::size_t chunk_bytes = default_chunk_bytes;
   unsigned threads = 0;   // 0 = every hardware thread
   std::optional<int> decimals;
   bool quiet = false;

@@ -20,8 +20,13 @@
 
 namespace qscore {
 
+// Bytes read from a file at a time unless asked otherwise. Every thread of a run holds one such
+// chunk (segments, pipeline.hpp): at 16 threads, 1 MiB chunks took the 10M pool's peak RSS from
+// 77 to 93 MB, with no change in speed on one or two threads (bench/RESULTS.md, eighth round).
+inline constexpr std::size_t default_chunk_bytes = std::size_t{256} << 10;
+
 struct csv_options {
-  std::size_t chunk_bytes = std::size_t{1} << 20;  // bytes read from the file at a time
+  std::size_t chunk_bytes = default_chunk_bytes;   // bytes read from the file at a time
   Eigen::Index batch_rows = default_batch_rows;    // rows handed out per batch (the last may be short)
   char delimiter = ',';
   // The file's encoding. UTF-8 input is validated (invalid bytes: F106, naming the line, column
