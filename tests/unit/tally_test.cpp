@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <initializer_list>
 #include <random>
 
@@ -200,6 +201,40 @@ TEST(tally_counts, answer_counts_are_the_codes_of_valid_ballots_per_cell_item_an
   }
   for (std::size_t u = 0; u < t.units.size(); ++u)
     EXPECT_EQ(one_by_one.units[u].option_counts, expected[u]) << "unit " << u;
+}
+
+TEST(tally_quartiles, scores_beyond_32_bit_grid_keys_are_counted_with_the_others) {
+  // A tally keeps each score's 0.01-point grid key in 32 bits until it counts it; a key beyond
+  // ±2^31 (a score above 21,474,836.47 points) is counted at once instead. Option 1 earns
+  // 3·10^7 points here, so cell (u1, g1) holds one score of each kind:
+  //   {1, 1, 2}: (2·3e7 + 3e7 + 75) / 4 = 22,500,018.75 (key 2,250,001,875 > 2^31 − 1)
+  //   {2, 3, 1}: (2·75 + 55 + 3e7) / 4 =  7,500,051.25 (key   750,005,125)
+  // Type 7 quartiles of a = 7,500,051.25 and b = 22,500,018.75 (b − a = 14,999,967.5):
+  //   q1 = a + (b − a)/4 = 11,250,043.125; median = (a + b)/2 = 15,000,035;
+  //   q3 = a + 3(b − a)/4 = 18,750,026.875. The same whether the rows share one tally or are
+  //   tallied apart and merged, and with the merged tally's keys counted or not.
+  instrument def = fixtures::small_appraisal();
+  def.scales[0].options[0].points = 3e7;
+  const scoring_plan plan = compile(def).value();
+  auto quartiles_of = [&](bool rows_apart) {
+    tally whole = make_tally(plan);
+    for (const auto& r : fixtures::small_appraisal_rows()) {
+      batch_builder builder(plan);
+      builder.add_text_row(r.group, r.unit, r.answers, r.weight);
+      const response_batch batch = builder.take();
+      tally one = make_tally(plan);
+      accumulate(rows_apart ? one : whole, plan, batch, score(plan, batch));
+      if (rows_apart) merge(whole, one);
+    }
+    const report got = finalize(plan, whole);
+    const auto u1 = std::find_if(got.units.begin(), got.units.end(), [](const unit_result& u) { return u.id == "u1"; });
+    if (u1 == got.units.end()) return std::vector<double>{};
+    const auto& g1 = u1->groups[0].stats;
+    return std::vector<double>{*g1.min, *g1.q1, *g1.median, *g1.q3, *g1.max};
+  };
+  const std::vector<double> expected = {7500051.25, 11250043.125, 15000035.0, 18750026.875, 22500018.75};
+  EXPECT_EQ(quartiles_of(false), expected);
+  EXPECT_EQ(quartiles_of(true), expected);
 }
 
 TEST(tally_merge, refuses_tallies_of_another_definition) {

@@ -41,9 +41,11 @@ class count_map {
   // cache line of a table that a tally of many cells cannot keep in cache: the line of the key
   // `prefetch_distance` places ahead is asked for early, so the misses overlap (the merging
   // thread's adds were 3 % of a run, nearly all of it waiting on those lines).
-  void add_each(const std::int64_t* first, const std::int64_t* last) {
+  // Keys of any integer type (a tally keeps its uncounted keys in 32 bits).
+  template <class Key>
+  void add_each(const Key* first, const Key* last) {
     constexpr std::ptrdiff_t prefetch_distance = 16;
-    for (const std::int64_t* key = first; key != last; ++key) {
+    for (const Key* key = first; key != last; ++key) {
       if (!dense_.empty() && last - key > prefetch_distance) {
         const std::uint64_t ahead = offset(key[prefetch_distance], base_);
         if (ahead < dense_.size()) __builtin_prefetch(dense_.data() + ahead, 1);

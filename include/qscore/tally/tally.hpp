@@ -114,8 +114,11 @@ struct cell_tally {
   // counted into in one go, while it is in cache. Adding each key as it came, or at every block
   // edge (about five keys per cell with 198 cells), missed the cache on nearly every add: that
   // was 10 % of a whole run (bench/RESULTS.md). Counts are integers, so when they are added does
-  // not change them. The vector keeps its capacity: a steady state allocates nothing.
-  std::vector<std::int64_t> pending_keys;
+  // not change them. The vector keeps its capacity: a steady state allocates nothing. Kept in 32
+  // bits (scores within ±21 million points; a key outside is counted at once): a segment's
+  // tally holds one key per valid ballot until the merge, and 16 threads' segments in flight held
+  // 15 MB of them in 64 bits.
+  std::vector<std::int32_t> pending_keys;
   static constexpr std::size_t keys_per_count = 1024;
 
   bool moments_open = false;  // rows added to the strata's moment blocks since the last fold
@@ -138,6 +141,16 @@ struct cell_tally {
   void fold_moments() {
     for (auto& stratum : strata) stratum.flush();
     moments_open = false;
+  }
+
+  // Gathers the grid key of a valid ballot's score (column 0).
+  void add_score_key(std::int64_t key) {
+    if (key < std::numeric_limits<std::int32_t>::min() || key > std::numeric_limits<std::int32_t>::max()) {
+      score_counts.add(key);
+      return;
+    }
+    pending_keys.push_back(static_cast<std::int32_t>(key));
+    if (pending_keys.size() == keys_per_count) count_pending_keys();
   }
 
   // Counts the gathered grid keys into score_counts.
@@ -181,7 +194,7 @@ struct cell_tally {
     score_counts.merge(other.score_counts);
     // The other cell's uncounted keys join ours uncounted: counting them here would only be
     // done again when its table merges into ours.
-    for (const std::int64_t key : other.pending_keys) {
+    for (const std::int32_t key : other.pending_keys) {
       pending_keys.push_back(key);
       if (pending_keys.size() == keys_per_count) count_pending_keys();
     }
@@ -436,8 +449,7 @@ inline void accumulate(tally& into, const scoring_plan& plan, const response_bat
         stratum.pending[s].add(x, w, pairs);
       }
       if (scored.has_score(i, 0)) {
-        cell.pending_keys.push_back(stats::grid_key(scored.score(i, 0)));
-        if (cell.pending_keys.size() == cell_tally::keys_per_count) cell.count_pending_keys();
+        cell.add_score_key(stats::grid_key(scored.score(i, 0)));
       }
       option_counts.add_row(i, u * into.groups + g, &into.units[u].option_counts[g * into.items * into.code_rows]);
       if (!into.reliability.empty()) {
