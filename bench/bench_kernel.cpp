@@ -104,4 +104,33 @@ void BM_merge(benchmark::State& state) {
 }
 BENCHMARK(BM_merge);
 
+// What the merging thread of a segmented run does for each 8 MB segment (about 96,000 pool
+// rows): merge the segment's tally, whose score keys are still uncounted, into the file's,
+// which counts them as they gather. Each segment is merged many times into one running total,
+// so the total's count tables are as full as in a long run. At 16 threads this one thread must
+// keep up with all the workers: rows per second here bound a run's (bench/RESULTS.md).
+void BM_merge_segment(benchmark::State& state) {
+  const scoring_plan& plan = bench::pool_plan();
+  constexpr int batches = 25;  // 25 x 3,840 rows: one segment
+  std::vector<tally> segments;
+  for (std::uint64_t seed = 1; seed <= 4; ++seed) {
+    tally part = make_tally(plan);
+    for (int b = 0; b < batches; ++b) {
+      const response_batch batch = bench::random_batch(plan, batch_rows_default, seed * 1000 + b);
+      accumulate(part, plan, batch, score(plan, batch));
+    }
+    part.close_block();  // as a worker leaves it: keys uncounted
+    segments.push_back(std::move(part));
+  }
+  tally totals = make_tally(plan);
+  std::size_t next = 0;
+  for (auto _ : state) {
+    merge(totals, segments[next]);
+    next = (next + 1) % segments.size();
+  }
+  benchmark::DoNotOptimize(totals.rows_read);
+  state.SetItemsProcessed(state.iterations() * batches * batch_rows_default);
+}
+BENCHMARK(BM_merge_segment)->Unit(benchmark::kMicrosecond);
+
 }  // namespace
