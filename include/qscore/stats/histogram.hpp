@@ -79,7 +79,12 @@ class count_map {
     std::vector<std::pair<std::int64_t, std::int64_t>> out;
     out.reserve(size_);
     for_each([&out](std::int64_t key, std::int64_t count) { out.emplace_back(key, count); });
-    std::sort(out.begin(), out.end());
+    // The dense keys come in ascending order: only the hashed ones, after them, need sorting
+    // (sorting all of them, cell by cell, was 6 % of the merging thread's time at the end of
+    // a run).
+    const auto hashed = out.begin() + static_cast<std::ptrdiff_t>(out.size() - hash_size_);
+    std::sort(hashed, out.end());
+    std::inplace_merge(out.begin(), hashed, out.end());
     return out;
   }
 
