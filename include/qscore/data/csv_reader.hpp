@@ -21,8 +21,9 @@
 namespace qscore {
 
 // Bytes read from a file at a time unless asked otherwise. Every thread of a run holds one such
-// chunk (segments, pipeline.hpp): at 16 threads, 1 MiB chunks took the 10M pool's peak RSS from
-// 77 to 93 MB, with no change in speed on one or two threads (bench/RESULTS.md, eighth round).
+// chunk (segments, pipeline.hpp): 16 threads scoring the 10M bench pool peaked at 76-79 MB with
+// 256 KiB chunks and 93-94 MB with 1 MiB ones, which were no faster on one or two threads
+// (bench/RESULTS.md, eighth round).
 inline constexpr std::size_t default_chunk_bytes = std::size_t{256} << 10;
 
 struct csv_options {
