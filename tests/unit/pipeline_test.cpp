@@ -83,6 +83,16 @@ void expect_same_report(const report& a, const report& b) {
     for (std::size_t g = 0; g < a.units[u].groups.size(); ++g) {
       EXPECT_EQ(a.units[u].groups[g].mean, b.units[u].groups[g].mean);
       EXPECT_EQ(a.units[u].groups[g].weighted_n, b.units[u].groups[g].weighted_n);
+      // The quartiles come from the score histograms, which from 8 threads on the workers count
+      // (shared_score_counts.hpp) and below that the merge.
+      const auto& x = a.units[u].groups[g].stats;
+      const auto& y = b.units[u].groups[g].stats;
+      EXPECT_TRUE(x.median.has_value()) << a.units[u].id << " group " << g;
+      EXPECT_EQ(x.min, y.min);
+      EXPECT_EQ(x.q1, y.q1);
+      EXPECT_EQ(x.median, y.median);
+      EXPECT_EQ(x.q3, y.q3);
+      EXPECT_EQ(x.max, y.max);
     }
   }
   ASSERT_EQ(a.accounting.rejection_samples.size(), b.accounting.rejection_samples.size());
