@@ -276,14 +276,15 @@ inline segmented_run score_segments(const scoring_plan& plan, const std::filesys
 
   // deferred: the ids written as numbers, marked by the workers (numeric_id_bitmap.hpp)
   numeric_id_bitmap numbers(deferred ? options.id_memory_bytes : 0);
-  // From 8 threads on, the workers count their segments' score keys into the file's histograms,
-  // so the merge does not (shared_score_counts.hpp): counting them took the merging thread about
-  // 7 % of a run's CPU, so from about 8 workers it would be over half busy, and at 13 it would
-  // hold the run back. Below that the merge counts them, gathered 1,024 a cell, which misses the
-  // cache less. Either way the counts, and so the report, are the same. Not when checking ids in
-  // the merge: a segment that meets an earlier segment's id is scored again there, and its first
-  // tally's keys must not count.
-  constexpr unsigned workers_count_keys_from = 8;
+  // From 14 threads on, the workers count their segments' score keys into the file's
+  // histograms, so the merge does not (shared_score_counts.hpp): counting them took the merging
+  // thread about 7 % of a run's CPU, so at about 14 workers it would be busy all the time and hold
+  // the run back. Below that the merge counts them, gathered 1,024 a cell, which misses the cache
+  // less: with the workers counting, 8 threads took 10-20 % more CPU on the 2-core VM
+  // (bench/RESULTS.md). Either way the counts, and so the report, are the same. Not when
+  // checking ids in the merge: a segment that meets an earlier segment's id is scored again
+  // there, and its first tally's keys must not count.
+  constexpr unsigned workers_count_keys_from = 14;
   const bool workers_count_keys =
       threads >= workers_count_keys_from && (deferred || !options.csv.reject_duplicate_ids);
   shared_score_counts score_keys;

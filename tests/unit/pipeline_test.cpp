@@ -83,7 +83,7 @@ void expect_same_report(const report& a, const report& b) {
     for (std::size_t g = 0; g < a.units[u].groups.size(); ++g) {
       EXPECT_EQ(a.units[u].groups[g].mean, b.units[u].groups[g].mean);
       EXPECT_EQ(a.units[u].groups[g].weighted_n, b.units[u].groups[g].weighted_n);
-      // The quartiles come from the score histograms, which from 8 threads on the workers count
+      // The quartiles come from the score histograms, which from 14 threads on the workers count
       // (shared_score_counts.hpp) and below that the merge.
       const auto& x = a.units[u].groups[g].stats;
       const auto& y = b.units[u].groups[g].stats;

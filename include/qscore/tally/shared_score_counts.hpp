@@ -8,7 +8,7 @@
 // bounded a run at about 13 times one worker (bench/RESULTS.md, eighth round). Here each worker
 // counts its own segment's keys, at the segment's end, into the file's tables, one lock per
 // cell; the merge then finds no keys to count. At the end the tables move into the file's tally.
-// A run does this from 8 threads on (score_segments in pipeline.hpp).
+// A run does this from 14 threads on (score_segments in pipeline.hpp).
 #pragma once
 
 #include <cstddef>
