@@ -16,6 +16,7 @@ namespace {
 using qscore::answer_code;
 using qscore::response_batch;
 using qscore::detail::batch_option_counts;
+using qscore::detail::pending_answer_counts;
 
 struct shape {
   Eigen::Index rows;
@@ -36,14 +37,16 @@ void expect_plain_counts(const shape& s, std::uint32_t seed) {
   std::uniform_int_distribution<std::size_t> cell_of(0, s.cells - 1);
 
   batch_option_counts under_test;
+  std::vector<pending_answer_counts> pending(s.cells);
   under_test.start(s.cells, s.code_rows, s.rows);
   for (Eigen::Index i = 0; i < s.rows; ++i) {
     const std::size_t cell = cell_of(random);
     if (s.skip_every > 0 && i % s.skip_every == 0) continue;
-    under_test.add_row(i, cell, counts.data() + cell * per_cell);
+    under_test.add_row(i, cell, counts.data() + cell * per_cell, &pending[cell]);
     for (std::size_t j = 0; j < s.items; ++j) ++expected[cell * per_cell + j * s.code_rows + batch.codes(i, static_cast<Eigen::Index>(j))];
   }
   under_test.finish(batch, s.items);
+  for (std::size_t cell = 0; cell < s.cells; ++cell) pending[cell].fold_into(counts.data() + cell * per_cell, s.items, s.code_rows);
   EXPECT_EQ(counts, expected) << s.rows << " rows, " << s.items << " items, " << s.code_rows << " codes, "
                               << s.cells << " cells, skip " << s.skip_every;
 }
@@ -77,15 +80,59 @@ TEST(batch_option_counts, a_table_kept_from_batch_to_batch_starts_clean) {
       for (Eigen::Index i = 0; i < rows; ++i) batch.codes(i, j) = static_cast<answer_code>(random() % code_rows);
     std::vector<std::int64_t> counts(cells * items * code_rows, 0), expected = counts;
     reused.start(cells, code_rows, rows);
+    std::vector<pending_answer_counts> pending(cells);
     for (Eigen::Index i = 0; i < rows; ++i) {
       const std::size_t cell = random() % cells;
-      reused.add_row(i, cell, counts.data() + cell * items * code_rows);
+      reused.add_row(i, cell, counts.data() + cell * items * code_rows, &pending[cell]);
       for (std::size_t j = 0; j < items; ++j)
         ++expected[(cell * items + j) * code_rows + batch.codes(i, static_cast<Eigen::Index>(j))];
     }
     reused.finish(batch, items);
+    for (std::size_t cell = 0; cell < cells; ++cell)
+      pending[cell].fold_into(counts.data() + cell * items * code_rows, items, code_rows);
     EXPECT_EQ(counts, expected) << "round " << round;
   }
+}
+
+TEST(batch_option_counts, pending_lanes_fold_before_they_could_wrap) {
+  // One cell, 20 batches of 3,840 rows (76,800), then one batch of 70,000 rows: each path must
+  // add its 16-bit lanes to the int64 counts before one passes 65,535. Item j of 17 (two blocks
+  // of 16) is blank on every 16th row of a batch (i % 16 == 0) and code 1 + j % 2 on the others.
+  // 20 batches: 20 x 3,840 / 16 = 4,800 blanks and 76,800 - 4,800 = 72,000 answers an item; the
+  // big batch: 70,000 / 16 = 4,375 blanks and 65,625 answers more (65,625 > 65,535 in one batch).
+  constexpr std::size_t items = 17, code_rows = 3;
+  std::vector<std::int64_t> counts(items * code_rows, 0);
+  pending_answer_counts pending;
+  batch_option_counts counter;
+  const auto count_batch = [&](Eigen::Index rows) {
+    response_batch batch;
+    batch.codes.resize(rows, static_cast<Eigen::Index>(items));
+    for (Eigen::Index j = 0; j < batch.codes.cols(); ++j)
+      for (Eigen::Index i = 0; i < rows; ++i) batch.codes(i, j) = static_cast<answer_code>(i % 16 == 0 ? 0 : 1 + j % 2);
+    counter.start(1, code_rows, rows);
+    for (Eigen::Index i = 0; i < rows; ++i) counter.add_row(i, 0, counts.data(), &pending);
+    const bool left_pending = counter.finish(batch, items);
+#if defined(__SSE2__)
+    EXPECT_TRUE(left_pending);  // counted cell by cell, into the pending lanes
+#else
+    EXPECT_FALSE(left_pending);  // counted by the per-item table, straight into the counts
+#endif
+  };
+  const auto expect_counts = [&](std::int64_t blanks, std::int64_t answers) {
+    for (std::size_t j = 0; j < items; ++j) {
+      const std::size_t answer = 1 + j % 2, other = 2 - j % 2;
+      EXPECT_EQ(counts[j * code_rows], blanks) << "item " << j;
+      EXPECT_EQ(counts[j * code_rows + answer], answers) << "item " << j;
+      EXPECT_EQ(counts[j * code_rows + other], 0) << "item " << j;
+    }
+  };
+  for (int b = 0; b < 20; ++b) count_batch(3840);
+  pending.fold_into(counts.data(), items, code_rows);
+  expect_counts(4800, 72000);
+  count_batch(70000);
+  pending.fold_into(counts.data(), items, code_rows);
+  EXPECT_TRUE(pending.empty());
+  expect_counts(4800 + 4375, 72000 + 65625);
 }
 
 }  // namespace

@@ -159,6 +159,9 @@ TEST(tally_counts, answer_counts_are_the_codes_of_valid_ballots_per_cell_item_an
   }
   ASSERT_GT(voids, 0);
   accumulate(t, plan, batch, scored);
+  // The counts taken cell by cell wait in each cell's pending_answers until the block closes.
+  EXPECT_FALSE(t.block_closed());
+  t.close_block();
   for (std::size_t u = 0; u < t.units.size(); ++u) EXPECT_EQ(t.units[u].option_counts, expected[u]) << "unit " << u;
 
   // A batch spread over as many cells as rows (a unit per row) counts straight into the cells,
@@ -199,6 +202,7 @@ TEST(tally_counts, answer_counts_are_the_codes_of_valid_ballots_per_cell_item_an
     const response_batch b = single.take();
     accumulate(one_by_one, plan, b, score(plan, b));
   }
+  one_by_one.flush();
   for (std::size_t u = 0; u < t.units.size(); ++u)
     EXPECT_EQ(one_by_one.units[u].option_counts, expected[u]) << "unit " << u;
 }

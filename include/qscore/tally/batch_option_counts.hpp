@@ -9,7 +9,9 @@
 //     codes), so that the increments stay in L1; added into the tally once per batch;
 //   - straight into the cells, for a batch spread over about as many cells as rows (thousands
 //     of units), where a table would be mostly zeros to clear and add up.
-// Counts are integers: every way gives the same counts.
+// Counts are integers: every way gives the same counts. The first way leaves its counts pending
+// in 16-bit lanes per cell (pending_answer_counts), added to the int64 counts only when a cell's
+// lanes could overflow or the tally closes its block (tally::close_block).
 #pragma once
 
 #include <Eigen/Core>
@@ -26,6 +28,38 @@
 
 namespace qscore::detail {
 
+// One cell's answer counts taken by count_by_cell and not yet added to its int64 counts: per block
+// of 16 items and code c >= 1, sixteen 16-bit lanes (one per item of the block); the blanks are
+// what the rows leave. A batch adds its 8-bit counts here with two widening adds per block and
+// code, where adding them to the int64 counts took 16 scalar adds, and a load and a store each,
+// per block and code: with about 19 rows a cell in a batch of the bench pool, that was a third of
+// the answer counts' time (3 % of a run).
+struct pending_answer_counts {
+  std::vector<std::uint16_t> lanes;  // [block][code - 1][lane]; empty until a cell is first counted
+  std::uint32_t rows = 0;            // rows in the lanes
+  static constexpr std::uint32_t max_rows = 65535;  // no lane can wrap
+
+  // Adds the lanes to counts[item * code_rows + code] (blank, code 0: the rows less the item's
+  // answers) and empties them.
+  void fold_into(std::int64_t* counts, std::size_t items, std::size_t code_rows) {
+    if (rows == 0) return;
+    const std::size_t codes = code_rows - 1;
+    for (std::size_t item = 0; item < items; ++item) {
+      const std::size_t block = item / 16, lane = item % 16;
+      std::int64_t answered = 0;
+      for (std::size_t code = 1; code < code_rows; ++code) {
+        const std::uint16_t n = lanes[(block * codes + code - 1) * 16 + lane];
+        counts[item * code_rows + code] += n;
+        answered += n;
+      }
+      counts[item * code_rows] += static_cast<std::int64_t>(rows) - answered;
+    }
+    std::fill(lanes.begin(), lanes.end(), std::uint16_t{0});
+    rows = 0;
+  }
+  [[nodiscard]] bool empty() const noexcept { return rows == 0; }
+};
+
 class batch_option_counts {
  public:
   // Starts a batch for a tally of `tally_cells` (unit slot * groups + group) cells.
@@ -40,19 +74,21 @@ class batch_option_counts {
   }
 
   // Row `row` of the batch is a valid ballot of tally cell `tally_cell`, whose counts (by item,
-  // then code) start at `cell_counts`.
-  void add_row(Eigen::Index row, std::size_t tally_cell, std::int64_t* cell_counts) {
+  // then code) start at `cell_counts` and whose pending counts are `pending` (the caller adds
+  // them to cell_counts with fold_into before reading those).
+  void add_row(Eigen::Index row, std::size_t tally_cell, std::int64_t* cell_counts, pending_answer_counts* pending) {
     std::uint32_t& number = number_of_[tally_cell];
     if (number == 0) {
-      cells_.push_back({tally_cell, cell_counts});
+      cells_.push_back({tally_cell, cell_counts, pending});
       number = static_cast<std::uint32_t>(cells_.size());
     }
     rows_.push_back(row);
     row_cell_.push_back(number - 1);
   }
 
-  // Counts the batch's codes of `items` items and adds them to the cells' counts.
-  void finish(const response_batch& batch, std::size_t items) {
+  // Counts the batch's codes of `items` items and adds them to the cells' counts, or to their
+  // pending counts: true when some were left there.
+  bool finish(const response_batch& batch, std::size_t items) {
     // Locals, not members: the int64 counts written below may alias any std::size_t member,
     // which would then be read again at every step.
     const std::size_t code_rows = code_rows_, cells = cells_.size(), per_item = cells * code_rows;
@@ -60,6 +96,7 @@ class batch_option_counts {
     const Eigen::Index* const rows = rows_.data();
     // Every row counted (no void or rejected ballot): the codes are read in order.
     const bool all_rows = counted == static_cast<std::size_t>(batch.rows());
+    bool pending = false;
     if (per_item > counted) {
       // Nearly a cell per row (thousands of units): a table would be mostly zeros to clear and
       // add up, so each count goes straight to its cell.
@@ -70,6 +107,7 @@ class batch_option_counts {
       }
     } else if (by_cell_supported(code_rows)) {
       count_by_cell(batch, items, all_rows);
+      pending = true;
     } else {
       counts_.assign(items * per_item, 0);
       row_slot_.resize(counted);
@@ -111,6 +149,7 @@ class batch_option_counts {
       }
     }
     forget_cells();
+    return pending;
   }
 
  private:
@@ -189,32 +228,31 @@ class batch_option_counts {
         vectors[slot_of_row_[row] * blocks + block] = _mm_load_si128(reinterpret_cast<const __m128i*>(lanes));
       }
     }
+    const std::size_t codes = code_rows - 1;
+    const __m128i zero = _mm_setzero_si128();
     for (std::size_t c = 0; c < cells; ++c) {
-      std::int64_t* const into = cells_[c].counts;
+      pending_answer_counts& pending = *cells_[c].pending;
+      if (pending.lanes.empty()) pending.lanes.assign(blocks * codes * 16, 0);
       const std::size_t first = cell_start_[c], last = cell_start_[c + 1];
-      for (std::size_t block = 0; block < blocks; ++block) {
-        const std::size_t block_items = std::min<std::size_t>(16, items - block * 16);
-        std::int64_t answered[16] = {};  // rows with a code other than blank, per item
-        for (std::size_t code = 1; code < code_rows; ++code) {
-          const __m128i wanted = _mm_set1_epi8(static_cast<char>(code));
-          // Eight-bit counters: at most 255 rows per pass.
-          for (std::size_t from = first; from < last; from += 255) {
-            const std::size_t to = std::min(last, from + 255);
+      // Eight-bit counters: at most 255 rows per pass, each pass then added to the 16-bit lanes.
+      for (std::size_t from = first; from < last; from += 255) {
+        const std::size_t to = std::min(last, from + 255);
+        if (pending.rows + (to - from) > pending_answer_counts::max_rows)
+          pending.fold_into(cells_[c].counts, items, code_rows);
+        auto* lanes = reinterpret_cast<__m128i*>(pending.lanes.data());  // __m128i may alias
+        for (std::size_t block = 0; block < blocks; ++block) {
+          for (std::size_t code = 1; code < code_rows; ++code, lanes += 2) {
+            const __m128i wanted = _mm_set1_epi8(static_cast<char>(code));
             __m128i tally = _mm_setzero_si128();
             for (std::size_t k = from; k < to; ++k) {
               const __m128i row = vectors[k * blocks + block];
               tally = _mm_sub_epi8(tally, _mm_cmpeq_epi8(row, wanted));  // -(-1) per match
             }
-            alignas(16) std::uint8_t lanes[16];
-            _mm_store_si128(reinterpret_cast<__m128i*>(lanes), tally);
-            for (std::size_t j = 0; j < block_items; ++j) {
-              into[(block * 16 + j) * code_rows + code] += lanes[j];
-              answered[j] += lanes[j];
-            }
+            _mm_storeu_si128(lanes, _mm_add_epi16(_mm_loadu_si128(lanes), _mm_unpacklo_epi8(tally, zero)));
+            _mm_storeu_si128(lanes + 1, _mm_add_epi16(_mm_loadu_si128(lanes + 1), _mm_unpackhi_epi8(tally, zero)));
           }
         }
-        const auto rows_of_cell = static_cast<std::int64_t>(last - first);
-        for (std::size_t j = 0; j < block_items; ++j) into[(block * 16 + j) * code_rows] += rows_of_cell - answered[j];
+        pending.rows += static_cast<std::uint32_t>(to - from);
       }
     }
   }
@@ -232,6 +270,7 @@ class batch_option_counts {
   struct cell {
     std::size_t tally_cell = 0;
     std::int64_t* counts = nullptr;
+    pending_answer_counts* pending = nullptr;
   };
   std::size_t code_rows_ = 0;
   std::vector<std::uint32_t> number_of_;  // tally cell -> its number in this batch + 1 (0: none)

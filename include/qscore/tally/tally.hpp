@@ -7,7 +7,10 @@
 // respondent scores (whole questionnaire) counted on a 0.01-point grid (for quartiles). With
 // `statistics.reliability`, each respondent group also counts the code pairs of every two items
 // of a scale (exact integer cross tabulations), from which finalize computes Cronbach's alpha.
-// Counts are integers and merge exactly.
+// Counts are integers and merge exactly. Two kinds wait in the cells before they are counted
+// into the tables above (their cache misses are paid once per many rows): the score keys
+// (cell_tally::pending_keys, counted at flush) and the answer counts taken cell by cell
+// (unit_tally::pending_answers, added at close_block). Read a tally's counts after flush().
 //
 // Sums are taken in fixed blocks of `block_rows` consecutive rows, counted from the first row
 // the tally saw: within a block each cell sums in plain doubles in row order (moments about the
@@ -208,6 +211,9 @@ struct unit_tally {
   // Answer counts of valid ballots: counts[(g * K + j) * code_rows + c] = ballots of group g that
   // gave code c (0 = blank) on item j.
   std::vector<std::int64_t> option_counts;
+  // Per group: answer counts not yet in option_counts (detail::batch_option_counts), added at the
+  // tally's close_block. Kept here rather than in the cells, which accumulate reads per row.
+  std::vector<detail::pending_answer_counts> pending_answers;
 };
 
 // Item-pair code counts of one respondent group, for reliability. For score column s with items
@@ -237,6 +243,7 @@ struct tally {
   std::vector<std::pair<std::size_t, std::size_t>> open_cells;  // (unit, group) with pending sums
   std::int64_t blocks_since_fold = 0;            // block edges since the strata's moments folded
   std::vector<std::pair<std::size_t, std::size_t>> moment_cells;  // (unit, group) with moments to fold
+  bool answers_pending = false;  // some cell's pending_answers may hold counts
 
   // Sampling design: the strata are the respondent groups (slot = group index), or the values
   // of the layout's stratum column (slot = index into stratum_ids, in order of first appearance).
@@ -267,6 +274,7 @@ struct tally {
   void close_block() {
     close_open_cells();
     fold_moments();
+    fold_pending_answers();
   }
   void close_open_cells() {
     for (const auto& [u, g] : open_cells) units[u].groups[g].close_block();
@@ -277,6 +285,13 @@ struct tally {
     for (const auto& [u, g] : moment_cells) units[u].groups[g].fold_moments();
     moment_cells.clear();
     blocks_since_fold = 0;
+  }
+  void fold_pending_answers() {
+    if (!answers_pending) return;
+    for (auto& unit : units)
+      for (std::size_t g = 0; g < unit.pending_answers.size(); ++g)
+        unit.pending_answers[g].fold_into(unit.option_counts.data() + g * items * code_rows, items, code_rows);
+    answers_pending = false;
   }
   // Closes the open block and counts every gathered grid key. finalize works on flushed
   // tallies; merge needs only closed blocks (uncounted keys move over as they are).
@@ -292,7 +307,7 @@ struct tally {
         if (!cell.pending_keys.empty()) return false;
     return true;
   }
-  [[nodiscard]] bool block_closed() const { return open_cells.empty() && moment_cells.empty(); }
+  [[nodiscard]] bool block_closed() const { return open_cells.empty() && moment_cells.empty() && !answers_pending; }
 
   [[nodiscard]] std::int64_t valid() const { return sum([](const cell_tally& c) { return c.valid; }); }
   [[nodiscard]] std::int64_t void_ballots() const {
@@ -315,6 +330,7 @@ struct tally {
       cell.scores.resize(score_columns);
     }
     fresh.option_counts.assign(groups * items * code_rows, 0);
+    fresh.pending_answers.resize(groups);
     units.push_back(std::move(fresh));
     return units.size() - 1;
   }
@@ -451,7 +467,8 @@ inline void accumulate(tally& into, const scoring_plan& plan, const response_bat
       if (scored.has_score(i, 0)) {
         cell.add_score_key(stats::grid_key(scored.score(i, 0)));
       }
-      option_counts.add_row(i, u * into.groups + g, &into.units[u].option_counts[g * into.items * into.code_rows]);
+      option_counts.add_row(i, u * into.groups + g, &into.units[u].option_counts[g * into.items * into.code_rows],
+                            &into.units[u].pending_answers[g]);
       if (!into.reliability.empty()) {
         // Code pairs of the items of each scale (O(k²) per row; only when asked for).
         const std::size_t rows = into.code_rows;
@@ -480,7 +497,7 @@ inline void accumulate(tally& into, const scoring_plan& plan, const response_bat
     if (++into.rows_in_block == block_rows) into.end_block();
   }
 
-  option_counts.finish(batch, into.items);
+  if (option_counts.finish(batch, into.items)) into.answers_pending = true;
 
   into.rows_read += batch.rows_read();
   for (std::size_t f = 0; f < scored.division_by_zero.size() && f < into.division_by_zero.size(); ++f)
