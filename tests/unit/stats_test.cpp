@@ -293,6 +293,26 @@ TEST(histogram, count_map_stays_hashed_for_scattered_keys) {
   EXPECT_EQ(counts.size(), 3000U);
 }
 
+TEST(histogram, grid_keys_round_half_away_from_zero_as_llround_does) {
+  // By hand: 0.125 points -> 12.5 -> 13; -0.125 -> -13; 73.335 is 73.33499999999999 in binary,
+  // so 7333.499999999999 -> 7333; 0.004999 -> 0.4999 -> 0; 0.505 (0.50500000000000000444)
+  // -> 50.5 after rounding the product -> 51.
+  EXPECT_EQ(grid_key(0.125), 13);
+  EXPECT_EQ(grid_key(-0.125), -13);
+  EXPECT_EQ(grid_key(73.335), 7333);
+  EXPECT_EQ(grid_key(0.004999), 0);
+  EXPECT_EQ(grid_key(0.505), 51);
+  EXPECT_EQ(grid_key(-0.0), 0);
+  // Against std::llround (the C library's rounding, the reference): scores on and between grid
+  // points, halves, both signs, and magnitudes past 2^52 / 100 where the shortcut hands over.
+  std::mt19937_64 random(7);
+  std::uniform_real_distribution<double> uniform(-150.0, 150.0);
+  std::vector<double> scores = {0.005, -0.005, 0.015, 2.5e13, -4.503599627370497e13, 4.503599627370496e13, 1e15, -1e17};
+  for (int i = 0; i < 100000; ++i) scores.push_back(uniform(random));
+  for (int i = -20000; i <= 20000; ++i) scores.push_back(i / 200.0);  // every half grid point
+  for (const double score : scores) ASSERT_EQ(grid_key(score), std::llround(score * score_grid)) << score;
+}
+
 TEST(histogram, count_map_merges_dense_and_hashed_tables_both_ways) {
   std::mt19937 rng(12);
   std::vector<std::int64_t> close, scattered;

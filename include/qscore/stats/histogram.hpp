@@ -200,7 +200,17 @@ class count_map {
 
 // Scores are counted on a grid of 1/score_grid points (0.01: the resolution reports publish).
 inline constexpr double score_grid = 100.0;
-[[nodiscard]] inline std::int64_t grid_key(double score) { return std::llround(score * score_grid); }
+// The grid key of a score: score × score_grid rounded half away from zero, as std::llround does,
+// but without the library call for the scores that occur (once per valid ballot, the call was
+// 1 % of a run's instructions and this is a third of that): below 2^52 in magnitude, the
+// truncated value and the remainder are exact, so the remainder decides the rounding exactly.
+[[nodiscard]] inline std::int64_t grid_key(double score) {
+  const double scaled = score * score_grid;
+  if (!(std::fabs(scaled) < 0x1p52)) return std::llround(scaled);  // whole already, or NaN / huge
+  const auto toward_zero = static_cast<std::int64_t>(scaled);
+  const double remainder = scaled - static_cast<double>(toward_zero);
+  return toward_zero + (remainder >= 0.5 ? 1 : 0) - (remainder <= -0.5 ? 1 : 0);
+}
 [[nodiscard]] inline double grid_value(std::int64_t key) { return static_cast<double>(key) / score_grid; }
 
 // The p-quantile of a sample given as (value, count) pairs sorted by value, by R's default
