@@ -7,8 +7,8 @@
 // respondent scores (whole questionnaire) counted on a 0.01-point grid (for quartiles). With
 // `statistics.reliability`, each respondent group also counts the code pairs of every two items
 // of a scale (exact integer cross tabulations), from which finalize computes Cronbach's alpha.
-// Counts are integers and merge exactly. Two kinds wait in the cells before they are counted
-// into the tables above (their cache misses are paid once per many rows): the score keys
+// Counts are integers and merge exactly. Two kinds wait before they join the tables above (so
+// that the work of adding them is done once per many rows): the score keys
 // (cell_tally::pending_keys, counted at flush) and the answer counts taken cell by cell
 // (unit_tally::pending_answers, added at close_block). Read a tally's counts after flush().
 //
