@@ -76,10 +76,15 @@ struct score_sums {
 // deviations from x0 are exactly 0, so any number of identical scores gives back exactly that
 // mean (tests/unit/tally_exact_mean_test.cpp).
 struct block_partial {
+  struct column {
+    double w = 0.0, wd = 0.0;                              // Σw, Σw·(x − x0)
+    double x0 = std::numeric_limits<double>::quiet_NaN();  // NaN until the first score
+  };
   bool active = false;
   double weight = 0.0;
-  std::vector<double> w, wd;
-  std::vector<double> x0;  // NaN until the column's first score in the block
+  // One entry per score column, the three sums side by side: a row reads and writes one place
+  // (three vectors were three cache lines a row, and three fills when a block opened a cell).
+  std::vector<column> columns;
 };
 
 // The rows of one cell that belong to one sampling stratum: what standard errors are made of.
@@ -131,10 +136,11 @@ struct cell_tally {
     if (!pending.active) return;
     weight.add(pending.weight);
     for (std::size_t s = 0; s < scores.size(); ++s) {
-      scores[s].weight.add(pending.w[s]);
-      if (pending.w[s] != 0.0 || pending.wd[s] != 0.0) {
-        scores[s].weighted.add_product(pending.x0[s], pending.w[s]);
-        scores[s].weighted.add(pending.wd[s]);
+      const block_partial::column& sums = pending.columns[s];
+      scores[s].weight.add(sums.w);
+      if (sums.w != 0.0 || sums.wd != 0.0) {
+        scores[s].weighted.add_product(sums.x0, sums.w);
+        scores[s].weighted.add(sums.wd);
       }
     }
     pending.active = false;
@@ -439,9 +445,7 @@ inline void accumulate(tally& into, const scoring_plan& plan, const response_bat
       if (!p.active) {
         p.active = true;
         p.weight = 0.0;
-        p.w.assign(columns, 0.0);
-        p.wd.assign(columns, 0.0);
-        p.x0.assign(columns, std::numeric_limits<double>::quiet_NaN());
+        p.columns.assign(columns, block_partial::column{});
         into.open_cells.emplace_back(u, g);
         if (!cell.moments_open) {
           cell.moments_open = true;
@@ -459,9 +463,10 @@ inline void accumulate(tally& into, const scoring_plan& plan, const response_bat
         if (!scored.has_score(i, col)) continue;
         const double x = scored.score(i, col);
         ++cell.scores[s].n;
-        if (std::isnan(p.x0[s])) p.x0[s] = x;
-        p.w[s] += w;
-        p.wd[s] += w * (x - p.x0[s]);
+        block_partial::column& sums = p.columns[s];
+        if (std::isnan(sums.x0)) sums.x0 = x;
+        sums.w += w;
+        sums.wd += w * (x - sums.x0);
         stratum.pending[s].add(x, w, pairs);
       }
       if (scored.has_score(i, 0)) {
