@@ -159,9 +159,11 @@ TEST(tally_counts, answer_counts_are_the_codes_of_valid_ballots_per_cell_item_an
   }
   ASSERT_GT(voids, 0);
   accumulate(t, plan, batch, scored);
-  // The counts taken cell by cell wait in each cell's pending_answers until the block closes.
-  EXPECT_FALSE(t.block_closed());
+  // The counts taken cell by cell wait in the units' pending_answers until the block closes, and
+  // the tally says so (block_closed() is false for that alone, so merge and finalize close it).
+  EXPECT_TRUE(t.answers_pending);
   t.close_block();
+  EXPECT_FALSE(t.answers_pending);
   for (std::size_t u = 0; u < t.units.size(); ++u) EXPECT_EQ(t.units[u].option_counts, expected[u]) << "unit " << u;
 
   // A batch spread over as many cells as rows (a unit per row) counts straight into the cells,
