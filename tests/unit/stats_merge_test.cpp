@@ -138,25 +138,50 @@ TEST(stats_merge, chunks_in_any_order_give_the_single_pass_statistics) {
   }
 }
 
+// The JSON report of `rows` tallied in batches of `capacity` rows.
+std::string json_in_batches(const scoring_plan& plan, const std::vector<row>& rows, Eigen::Index capacity) {
+  const bool stratified = !plan.definition->columns.stratum.empty();
+  batch_builder builder(plan, capacity);
+  tally t = make_tally(plan);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    builder.add_text_row(rows[i].group, rows[i].unit, rows[i].answers, rows[i].weight, 0,
+                         stratified ? std::string_view(rows[i].stratum) : std::string_view());
+    if (builder.full() || i + 1 == rows.size()) {
+      const response_batch batch = builder.take();
+      accumulate(t, plan, batch, score(plan, batch));
+    }
+  }
+  return to_json(finalize(plan, t)).dump();
+}
+
 TEST(stats_merge, any_batch_size_gives_identical_json) {
   // Cutting rows into batches never changes a byte of the report (block edges are row counts).
   const scoring_plan plan = compile(weighted_stratified()).value();
   const auto rows = random_rows(3000, 29);
-  auto json_of = [&](Eigen::Index capacity) {
-    batch_builder builder(plan, capacity);
-    tally t = make_tally(plan);
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-      builder.add_text_row(rows[i].group, rows[i].unit, rows[i].answers, rows[i].weight, 0, rows[i].stratum);
-      if (builder.full() || i + 1 == rows.size()) {
-        const response_batch batch = builder.take();
-        accumulate(t, plan, batch, score(plan, batch));
-      }
+  const std::string one = json_in_batches(plan, rows, 4096);
+  EXPECT_EQ(json_in_batches(plan, rows, 1), one);
+  EXPECT_EQ(json_in_batches(plan, rows, 333), one);
+}
+
+TEST(stats_merge, cells_tallied_together_keep_the_row_by_row_blocks_and_folds) {
+  // accumulate adds a batch's rows cell by cell (tally.hpp, add_valid_rows), closing a cell's
+  // block and folding its moments where its rows cross an edge, or at the end of the batch. With
+  // one row a batch nothing is regrouped: that is the row-by-row order. 20,000 rows span two
+  // folds of the moments (8 blocks of 1,024 rows) and a half; batches of 1,023 and 8,191 rows
+  // end just before edges, 9,000 rows take a fold edge inside a batch, and one batch takes them
+  // all. The standard errors' last bits show a fold taken a block early or late.
+  for (const bool stratified : {true, false}) {
+    instrument def = weighted_stratified();
+    if (!stratified) {
+      def.columns.stratum.clear();
+      def.statistics.population.clear();  // it names regions
     }
-    return to_json(finalize(plan, t)).dump();
-  };
-  const std::string one = json_of(4096);
-  EXPECT_EQ(json_of(1), one);
-  EXPECT_EQ(json_of(333), one);
+    const scoring_plan plan = compile(def).value();
+    const auto rows = random_rows(20000, 31);
+    const std::string row_by_row = json_in_batches(plan, rows, 1);
+    for (const Eigen::Index capacity : {1023, 8191, 9000, 20000})
+      EXPECT_EQ(json_in_batches(plan, rows, capacity), row_by_row) << "stratified " << stratified << ", batches of " << capacity;
+  }
 }
 
 TEST(stats_report, hand_worked_standard_errors_and_rank_pairs) {
