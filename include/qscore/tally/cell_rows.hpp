@@ -5,15 +5,21 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <span>
+#include <stdexcept>
 #include <vector>
 
 namespace qscore::detail {
 
 class cell_rows {
  public:
-  // Starts a batch of a tally with `cells` cells. Keeps capacity from batch to batch.
-  void start(std::size_t cells) {
+  // Starts a batch of `rows` rows for a tally with `cells` cells. Keeps capacity from batch to
+  // batch.
+  void start(std::size_t cells, std::int64_t rows) {
+    // Rows are kept in 32 bits (half the room of Eigen::Index, for a list read per row).
+    if (rows > std::int64_t{std::numeric_limits<std::uint32_t>::max()})
+      throw std::length_error("qscore::accumulate: a batch holds more than 2^32 - 1 rows");
     count_.assign(cells + 1, 0);
     cell_of_.clear();
     row_of_.clear();

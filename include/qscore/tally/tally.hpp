@@ -565,7 +565,7 @@ inline void accumulate(tally& into, const scoring_plan& plan, const response_bat
   // First pass, in row order: rejected and void ballots, the answer counts and reliability
   // pairs of valid ones, and each valid row's cell. The second pass adds the scores cell by cell.
   thread_local detail::cell_rows valid_rows;
-  valid_rows.start(into.units.size() * into.groups);
+  valid_rows.start(into.units.size() * into.groups, batch.rows());
   for (Eigen::Index i = 0; i < batch.rows(); ++i) {
     const std::size_t u = slot[static_cast<std::size_t>(batch.unit(i))];
     const auto g = static_cast<std::size_t>(batch.group(i));
