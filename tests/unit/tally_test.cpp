@@ -15,6 +15,32 @@ namespace {
 
 using namespace qscore;
 
+TEST(cell_rows, groups_rows_by_cell_in_row_order_cells_by_first_row) {
+  // Rows 0..5 of cells 2, 0, 2, 1, 0, 2: cell 2 first (row 0), then 0 (row 1), then 1 (row 3).
+  detail::cell_rows grouped;
+  grouped.start(3, 6);
+  const std::uint32_t cells[] = {2, 0, 2, 1, 0, 2};
+  for (std::uint32_t row = 0; row < 6; ++row) grouped.add(cells[row], row);
+  grouped.group();
+  EXPECT_EQ(grouped.cells(), (std::vector<std::uint32_t>{2, 0, 1}));
+  const auto rows_of = [&](std::uint32_t cell) {
+    const auto rows = grouped.rows(cell);
+    return std::vector<std::uint32_t>(rows.begin(), rows.end());
+  };
+  EXPECT_EQ(rows_of(2), (std::vector<std::uint32_t>{0, 2, 5}));
+  EXPECT_EQ(rows_of(0), (std::vector<std::uint32_t>{1, 4}));
+  EXPECT_EQ(rows_of(1), (std::vector<std::uint32_t>{3}));
+  // The next batch starts empty: one row of cell 1.
+  grouped.start(3, 1);
+  grouped.add(1, 0);
+  grouped.group();
+  EXPECT_EQ(grouped.cells(), (std::vector<std::uint32_t>{1}));
+  EXPECT_TRUE(grouped.rows(2).empty());
+  EXPECT_EQ(rows_of(1), (std::vector<std::uint32_t>{0}));
+  // Row numbers are kept in 32 bits: a larger batch is refused, not truncated.
+  EXPECT_THROW(grouped.start(3, std::int64_t{1} << 32), std::length_error);
+}
+
 TEST(compensated_sum, many_identical_values_divide_back_exactly) {
   // 10^7 copies of 0.1 (the double nearest 0.1): a plain double sum drifts to
   // 999999.9998389754; the compensated sum divides back to exactly 0.1.
