@@ -58,6 +58,26 @@ void BM_score_and_tally(benchmark::State& state) {
 }
 BENCHMARK(BM_score_and_tally)->Arg(batch_rows_default);
 
+// The same with the rows spread over many units (9 groups each: 198, 9,000 and 90,000 cells),
+// each batch a different draw, so that the tally keeps meeting cells it has not seen lately.
+void BM_score_and_tally_units(benchmark::State& state) {
+  const scoring_plan plan = bench::plan_with_units(static_cast<int>(state.range(0)));
+  std::vector<response_batch> batches;
+  for (std::uint64_t seed = 1; seed <= 8; ++seed) batches.push_back(bench::random_batch(plan, batch_rows_default, seed));
+  score_batch out;
+  score_workspace work;
+  tally totals = make_tally(plan);
+  std::size_t next = 0;
+  for (auto _ : state) {
+    const response_batch& batch = batches[next++ % batches.size()];
+    score(plan, batch, out, work);
+    accumulate(totals, plan, batch, out);
+  }
+  benchmark::DoNotOptimize(totals.rows_read);
+  state.SetItemsProcessed(state.iterations() * batch_rows_default);
+}
+BENCHMARK(BM_score_and_tally_units)->Arg(22)->Arg(1000)->Arg(10000);
+
 // Reads as many bytes as the code matrix of a batch holds: the bandwidth the kernel is held to.
 void BM_plain_read(benchmark::State& state) {
   const auto bytes = static_cast<std::size_t>(state.range(0)) * 30;

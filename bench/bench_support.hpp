@@ -32,6 +32,15 @@ inline scoring_plan plan_with_items(int k) {
   return compile(def).value();
 }
 
+// The pool's shape with n units instead of 22 (ids u1 .. un, no labels): a customer survey of
+// many stores, a course evaluation of many courses.
+inline scoring_plan plan_with_units(int n) {
+  instrument def = pool_plan().definition ? *pool_plan().definition : instrument{};
+  def.units.clear();
+  for (int u = 1; u <= n; ++u) def.units.push_back({"u" + std::to_string(u), {}});
+  return compile(def).value();
+}
+
 // A batch of n respondents with codes 1..4 (4 = don't know) and ~3% blanks, drawn by a fixed
 // linear congruential sequence: the same batch in every run.
 inline response_batch random_batch(const scoring_plan& plan, Eigen::Index n, std::uint64_t seed = 1) {

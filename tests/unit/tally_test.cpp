@@ -35,8 +35,15 @@ TEST(cell_rows, groups_rows_by_cell_in_row_order_cells_by_first_row) {
   grouped.add(1, 0);
   grouped.group();
   EXPECT_EQ(grouped.cells(), (std::vector<std::uint32_t>{1}));
-  EXPECT_TRUE(grouped.rows(2).empty());
   EXPECT_EQ(rows_of(1), (std::vector<std::uint32_t>{0}));
+  // And again: cell 2's three rows of the first batch are gone.
+  grouped.start(3, 2);
+  grouped.add(0, 0);
+  grouped.add(2, 1);
+  grouped.group();
+  EXPECT_EQ(grouped.cells(), (std::vector<std::uint32_t>{0, 2}));
+  EXPECT_EQ(rows_of(0), (std::vector<std::uint32_t>{0}));
+  EXPECT_EQ(rows_of(2), (std::vector<std::uint32_t>{1}));
   // Row numbers are kept in 32 bits: a larger batch is refused, not truncated.
   EXPECT_THROW(grouped.start(3, std::int64_t{1} << 32), std::length_error);
 }

@@ -15,12 +15,17 @@ namespace qscore::detail {
 class cell_rows {
  public:
   // Starts a batch of `rows` rows for a tally with `cells` cells. Keeps capacity from batch to
-  // batch.
+  // batch, and costs what the previous batch's cells cost, not what the tally's do (a tally of
+  // thousands of units has cells by the hundred thousand, a batch a few thousand rows).
   void start(std::size_t cells, std::int64_t rows) {
     // Rows are kept in 32 bits (half the room of Eigen::Index, for a list read per row).
     if (rows > std::int64_t{std::numeric_limits<std::uint32_t>::max()})
       throw std::length_error("qscore::accumulate: a batch holds more than 2^32 - 1 rows");
-    count_.assign(cells + 1, 0);
+    for (const std::uint32_t cell : touched_) count_[cell] = 0;
+    if (count_.size() < cells) {
+      count_.resize(cells, 0);
+      end_.resize(cells, 0);
+    }
     cell_of_.clear();
     row_of_.clear();
     touched_.clear();
@@ -28,29 +33,33 @@ class cell_rows {
 
   // A valid row of cell `cell`, rows in ascending order.
   void add(std::uint32_t cell, std::uint32_t row) {
-    if (count_[cell + 1]++ == 0) touched_.push_back(cell);
+    if (count_[cell] == 0) touched_.push_back(cell);  // first: a throw leaves the count 0
+    ++count_[cell];
     cell_of_.push_back(cell);
     row_of_.push_back(row);
   }
 
   // Groups the rows added: call once, after the last add().
   void group() {
-    for (std::size_t c = 1; c < count_.size(); ++c) count_[c] += count_[c - 1];
+    std::uint32_t at = 0;
+    for (const std::uint32_t cell : touched_) {
+      end_[cell] = at;  // where the cell's rows start, until the loop below moves it to their end
+      at += count_[cell];
+    }
     grouped_.resize(row_of_.size());
-    next_.assign(count_.begin(), count_.end() - 1);
-    for (std::size_t r = 0; r < row_of_.size(); ++r) grouped_[next_[cell_of_[r]]++] = row_of_[r];
+    for (std::size_t r = 0; r < row_of_.size(); ++r) grouped_[end_[cell_of_[r]]++] = row_of_[r];
   }
 
   // Cells with rows, in order of their first row.
   [[nodiscard]] const std::vector<std::uint32_t>& cells() const { return touched_; }
-  // The rows of `cell`, ascending (after group()).
+  // The rows of `cell`, ascending (after group(); only for cells()).
   [[nodiscard]] std::span<const std::uint32_t> rows(std::uint32_t cell) const {
-    return {grouped_.data() + count_[cell], grouped_.data() + count_[cell + 1]};
+    return {grouped_.data() + end_[cell] - count_[cell], grouped_.data() + end_[cell]};
   }
 
  private:
-  std::vector<std::uint32_t> count_;  // rows per cell (at c + 1), then where each cell starts
-  std::vector<std::uint32_t> next_;
+  std::vector<std::uint32_t> count_;  // per cell: its rows in this batch (0 for cells not in touched_)
+  std::vector<std::uint32_t> end_;    // per cell of touched_: where its rows end in grouped_
   std::vector<std::uint32_t> cell_of_, row_of_;  // per valid row, in row order
   std::vector<std::uint32_t> grouped_;
   std::vector<std::uint32_t> touched_;
