@@ -276,6 +276,23 @@ TEST(tally_quartiles, scores_beyond_32_bit_grid_keys_are_counted_with_the_others
   EXPECT_EQ(quartiles_of(true), expected);
 }
 
+TEST(tally_units, unit_slot_finds_ids_by_index_and_notices_units_added_around_it) {
+  // The small appraisal declares u1, u2, u3: slots 0, 1, 2; a new id is appended once.
+  const scoring_plan plan = compile(fixtures::small_appraisal()).value();
+  tally t = make_tally(plan);
+  EXPECT_EQ(t.unit_slot("u2"), 1U);
+  EXPECT_EQ(t.unit_slot("new"), 3U);
+  EXPECT_EQ(t.unit_slot("new"), 3U);
+  EXPECT_EQ(t.units.size(), 4U);
+  // A unit pushed without unit_slot (slot 4) is found all the same; so are the others.
+  unit_tally outside;
+  outside.id = "outside";
+  t.units.push_back(outside);
+  EXPECT_EQ(t.unit_slot("outside"), 4U);
+  EXPECT_EQ(t.unit_slot("u3"), 2U);
+  EXPECT_EQ(t.units.size(), 5U);
+}
+
 TEST(tally_merge, refuses_tallies_of_another_definition) {
   const scoring_plan plan = compile(fixtures::small_appraisal()).value();
   instrument other = fixtures::small_appraisal();
