@@ -514,6 +514,12 @@ inline void add_valid_rows(tally& into, const response_batch& batch, const score
   const auto block_of = [&](std::int64_t row) { return (rows_before + row) / block_rows; };
   const auto fold_of = [&](std::int64_t block) { return (blocks_before + block) / moment_fold_blocks; };
   const std::int64_t next_block = block_of(batch.rows());  // the block open after this batch
+  // A cell whose open sums belong to block `from` moves on to block `to` (>= from): what the
+  // edges between would have done to it row by row.
+  const auto cross_edges = [&](cell_tally& cell, std::int64_t from, std::int64_t to) {
+    if (from < to) cell.close_block();
+    if (fold_of(from) != fold_of(to)) cell.fold_moments();
+  };
   const bool pairs = into.sampling_weights;
   thread_local batch_cell_marks marks;
   marks.start(into.units.size() * into.groups);
@@ -529,11 +535,8 @@ inline void add_valid_rows(tally& into, const response_batch& batch, const score
       while (last < rows.size() && block_of(rows[last]) == b) ++last;
       const std::span<const std::uint32_t> run = rows.subspan(first, last - first);
       first = last;
-      if (b != block) {
-        cell.close_block();
-        if (fold_of(b) != fold_of(block)) cell.fold_moments();
-        block = b;
-      }
+      cross_edges(cell, block, b);
+      block = b;
       block_partial& p = cell.pending;
       if (!p.active) {
         p.active = true;
@@ -562,9 +565,7 @@ inline void add_valid_rows(tally& into, const response_batch& batch, const score
     const std::size_t c = u * into.groups + g;
     if (!marks.settle(c)) return;
     cell_tally& cell = into.units[u].groups[g];
-    const std::int64_t last_block = marks.last_block(c);
-    if (last_block < next_block) cell.close_block();
-    if (fold_of(last_block) != fold_of(next_block)) cell.fold_moments();
+    cross_edges(cell, marks.last_block(c), next_block);
     if (cell.pending.active) open.emplace_back(u, g);
     if (cell.moments_open) unfolded.emplace_back(u, g);
   };
