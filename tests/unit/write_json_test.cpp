@@ -340,3 +340,29 @@ TEST(WriteJson, WithheldCells) {
 }
 
 }  // namespace
+
+// write_json writes the document a unit at a time (io/json_stream.hpp) rather than dumping
+// to_json(r) whole; nlohmann's own dump of the whole document is the reference, byte for byte,
+// for every layout: one line (-1), line breaks without indentation (0), 2 and 4 spaces; with
+// units, withheld entries, text that needs escaping (quotes, a newline, a byte that is not
+// UTF-8) and with no unit at all.
+TEST(WriteJson, WrittenUnitByUnitAsTheWholeDocumentDumps) {
+  std::vector<qscore::report> reports{qscore::test::writer_report(), qscore::test::writer_report("en", 2)};
+  qscore::report escaped = qscore::test::writer_report();
+  escaped.units[0].label = "a \"quoted\"\nlabel with a bad \xFF byte";
+  escaped.units[1].id = "u\t2";
+  reports.push_back(escaped);
+  qscore::report no_units = qscore::test::writer_report();
+  no_units.units.clear();
+  reports.push_back(no_units);
+  for (std::size_t i = 0; i < reports.size(); ++i)
+    for (const int indent : {-1, 0, 2, 4}) {
+      qscore::write_options options;
+      options.json_indent = indent;
+      std::ostringstream out;
+      qscore::write_json(out, reports[i], options);
+      const std::string whole =
+          qscore::to_json(reports[i]).dump(indent, ' ', false, ordered_json::error_handler_t::replace) + "\n";
+      EXPECT_EQ(out.str(), whole) << "report " << i << ", indent " << indent;
+    }
+}

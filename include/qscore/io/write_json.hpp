@@ -83,6 +83,7 @@
 #include <nlohmann/json.hpp>
 
 #include "qscore/core/diagnostic.hpp"
+#include "qscore/io/json_stream.hpp"
 #include "qscore/io/scorecard_json.hpp"
 #include "qscore/io/write_options.hpp"
 #include "qscore/report/report.hpp"
@@ -327,9 +328,12 @@ inline nlohmann::ordered_json json_reliability(const reliability_result& r) {
 
 }  // namespace detail
 
-// The report as a JSON value (the document write_json writes).
-[[nodiscard]] inline nlohmann::ordered_json to_json(const report& r) {
-  nlohmann::ordered_json doc = detail::object_with_room(16);
+namespace detail {
+
+// The report's JSON document; without units, its "units" array is left empty (write_json
+// writes them one at a time into that place).
+[[nodiscard]] inline nlohmann::ordered_json json_report(const report& r, bool with_units) {
+  nlohmann::ordered_json doc = object_with_room(16);
   doc["qscore_version"] = version_string;
 
   nlohmann::ordered_json& q = doc["questionnaire"];
@@ -376,32 +380,59 @@ inline nlohmann::ordered_json json_reliability(const reliability_result& r) {
 
   nlohmann::ordered_json& ranking = doc["ranking"];
   ranking["min_valid"] = r.min_valid;
-  ranking["decimals"] = detail::json_or_null(r.rank_decimals);
+  ranking["decimals"] = json_or_null(r.rank_decimals);
 
   nlohmann::ordered_json units = nlohmann::ordered_json::array();
-  for (const auto& u : r.units) units.push_back(detail::json_unit(u, r.min_cell, r.respondent_formulas));
+  if (with_units)
+    for (const auto& u : r.units) units.push_back(json_unit(u, r.min_cell, r.respondent_formulas));
   doc["units"] = std::move(units);
 
   nlohmann::ordered_json groups = nlohmann::ordered_json::array();
-  for (const auto& g : r.groups) groups.push_back(detail::json_group(g, false, r.min_cell));
+  for (const auto& g : r.groups) groups.push_back(json_group(g, false, r.min_cell));
   doc["groups"] = std::move(groups);
 
-  doc["statistics"] = detail::json_statistics(r.statistics);
+  doc["statistics"] = json_statistics(r.statistics);
   nlohmann::ordered_json pairs = nlohmann::ordered_json::array();
-  for (const auto& p : r.rank_pairs) pairs.push_back(detail::json_rank_pair(p));
+  for (const auto& p : r.rank_pairs) pairs.push_back(json_rank_pair(p));
   doc["rank_pairs"] = std::move(pairs);
   nlohmann::ordered_json reliability = nlohmann::ordered_json::array();
-  for (const auto& rel : r.reliability) reliability.push_back(detail::json_reliability(rel));
+  for (const auto& rel : r.reliability) reliability.push_back(json_reliability(rel));
   doc["reliability"] = std::move(reliability);
   doc["privacy"]["min_cell"] = r.min_cell;
-  if (r.scorecard) doc["scorecard"] = detail::json_scorecard(*r.scorecard);  // io/scorecard_json.hpp
+  if (r.scorecard) doc["scorecard"] = json_scorecard(*r.scorecard);  // io/scorecard_json.hpp
   return doc;
 }
 
-// Writes the report as JSON, followed by a newline. Check `out` afterwards for write errors.
+}  // namespace detail
+
+// The report as a JSON value (the document write_json writes).
+[[nodiscard]] inline nlohmann::ordered_json to_json(const report& r) { return detail::json_report(r, true); }
+
+// Writes the report as JSON, followed by a newline: the bytes of to_json(r).dump(indent) and
+// '\n', written a unit at a time so that only one unit's JSON value is in memory at once
+// (io/json_stream.hpp). Check `out` afterwards for write errors.
 inline void write_json(std::ostream& out, const report& r, const write_options& options = {}) {
-  out << to_json(r).dump(options.json_indent, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
-      << '\n';
+  const nlohmann::ordered_json doc = detail::json_report(r, false);
+  detail::json_stream json(out, options.json_indent);
+  json.open('{');
+  bool first = true;
+  for (const auto& [name, value] : doc.items()) {
+    json.next(first, 0);
+    first = false;
+    json.key(name);
+    if (name != "units") {
+      json.value(value, 1);
+      continue;
+    }
+    json.open('[');
+    for (std::size_t i = 0; i < r.units.size(); ++i) {
+      json.next(i == 0, 1);
+      json.value(detail::json_unit(r.units[i], r.min_cell, r.respondent_formulas), 2);
+    }
+    json.close(']', r.units.empty(), 1);
+  }
+  json.close('}', doc.empty(), 0);
+  out << '\n';
 }
 
 }  // namespace qscore
