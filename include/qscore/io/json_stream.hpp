@@ -35,14 +35,17 @@ class json_stream {
       out_ << text;
       return;
     }
+    // Indented in a string and written once: a write per line cost more than the dump itself.
     const std::string pad = padding(depth);
+    std::string indented;
+    indented.reserve(text.size() + text.size() / 4);
     std::size_t start = 0;
     for (std::size_t line_end = text.find('\n'); line_end != std::string::npos; line_end = text.find('\n', start)) {
-      out_.write(text.data() + start, static_cast<std::streamsize>(line_end + 1 - start));
-      out_ << pad;
+      indented.append(text, start, line_end + 1 - start).append(pad);
       start = line_end + 1;
     }
-    out_.write(text.data() + start, static_cast<std::streamsize>(text.size() - start));
+    indented.append(text, start, std::string::npos);
+    out_ << indented;
   }
 
   // The pieces of an object or array nested `depth` levels deep (the top level is depth 0):
