@@ -31,6 +31,10 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <algorithm>
 #include <array>
 #include <bit>
@@ -1187,7 +1191,23 @@ struct csv_reader::impl {
   // The end of the field starting at p (its delimiter, or content_end), or nullptr when a quote
   // or a CR comes first. Eight bytes at a time while eight remain: x ^ (c repeated) has a 0
   // byte where x holds c, and zero_bytes marks those exactly (no carry crosses a byte).
-  static const char* field_end(const char* p, const char* content_end, char delimiter) noexcept {
+  // Sixteen bytes at a time first where SSE2 is there (every x86-64): three byte compares and
+  // two masks, against three zero-byte tests of eight bytes; the four key fields of a row took
+  // 55 instructions each through the word loop.
+  [[gnu::always_inline]] static const char* field_end(const char* p, const char* content_end, char delimiter) noexcept {
+#if defined(__SSE2__)
+    for (; content_end - p >= 16; p += 16) {
+      const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+      const auto at_delimiter = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, _mm_set1_epi8(delimiter))));
+      const auto at_special = static_cast<unsigned>(_mm_movemask_epi8(
+          _mm_or_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('"')), _mm_cmpeq_epi8(bytes, _mm_set1_epi8('\r')))));
+      if (at_delimiter != 0) {
+        if ((at_special & (at_delimiter ^ (at_delimiter - 1))) != 0) return nullptr;
+        return p + std::countr_zero(at_delimiter);
+      }
+      if (at_special != 0) return nullptr;
+    }
+#endif
     const std::uint64_t delimiter_bytes = byte_repeated(delimiter);
     for (; little_endian && content_end - p >= 8; p += 8) {
       std::uint64_t word = 0;
