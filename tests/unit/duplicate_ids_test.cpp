@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -437,6 +438,41 @@ TEST(numeric_id_bitmap, takes_only_plain_numbers_below_its_capacity) {
   EXPECT_EQ(huge.capacity(), std::uint64_t{1} << 33);
   EXPECT_EQ(huge.number_of("8589934591"), 8589934591U);
   EXPECT_EQ(huge.number_of("8589934592"), numeric_id_bitmap::none);
+}
+
+// Ids of up to eight bytes are read a word at a time (detail/swar_digits.hpp), longer ones
+// digit by digit. Every id of up to five bytes over digits, their byte neighbours ('/', ':'),
+// a letter, a space, NUL and 0xFF, and every length from 1 to 10 of a few digit patterns,
+// against a plain reading: digits only, no leading zero unless "0", the value by std::from_chars
+// and below the capacity.
+TEST(numeric_id_bitmap, ids_of_up_to_eight_bytes_read_a_word_at_a_time_as_digit_by_digit) {
+  const numeric_id_bitmap bits(std::size_t{1} << 30);  // numbers below 2^33: any of 1..9 digits
+  const auto plain = [](const std::string& id) -> std::uint64_t {
+    if (id.empty() || (id[0] == '0' && id.size() > 1)) return numeric_id_bitmap::none;
+    for (const char c : id)
+      if (c < '0' || c > '9') return numeric_id_bitmap::none;
+    std::uint64_t value = 0;
+    std::from_chars(id.data(), id.data() + id.size(), value);
+    return value < (std::uint64_t{1} << 33) ? value : numeric_id_bitmap::none;
+  };
+  const std::string alphabet("0179/:a \x00\xFF", 10);
+  std::string id;
+  for (std::size_t length = 1; length <= 5; ++length) {
+    std::size_t total = 1;
+    for (std::size_t i = 0; i < length; ++i) total *= alphabet.size();
+    id.assign(length, '0');
+    for (std::size_t n = 0; n < total; ++n) {
+      for (std::size_t i = 0, rest = n; i < length; ++i, rest /= alphabet.size()) id[i] = alphabet[rest % alphabet.size()];
+      ASSERT_EQ(bits.number_of(id), plain(id)) << "'" << id << "'";
+    }
+  }
+  for (const std::string pattern : {"9999999999", "1234567890", "1000000000", "8000000001", "12345678x0", "1234567/90"})
+    for (std::size_t length = 1; length <= pattern.size(); ++length) {
+      const std::string prefix = pattern.substr(0, length);
+      EXPECT_EQ(bits.number_of(prefix), plain(prefix)) << "'" << prefix << "'";
+    }
+  EXPECT_EQ(bits.number_of("99999999"), 99999999U);  // eight bytes, the largest
+  EXPECT_EQ(bits.number_of("123456789"), 123456789U);  // nine: digit by digit
 }
 
 TEST(numeric_id_bitmap, lists_the_numbers_claimed_twice_as_their_ids_fingerprints) {

@@ -22,10 +22,13 @@
 #pragma once
 
 #include <atomic>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 #include <vector>
+
+#include "qscore/detail/swar_digits.hpp"
 
 namespace qscore {
 
@@ -50,6 +53,12 @@ class numeric_id_bitmap {
   [[nodiscard]] std::uint64_t number_of(std::string_view id) const noexcept {
     // 18 digits cannot overflow 64 bits; a capacity that large is never mapped.
     if (id.empty() || id.size() > 18 || (id[0] == '0' && id.size() > 1)) return none;
+    if (std::endian::native == std::endian::little && id.size() <= 8) {  // a word at a time
+      const std::uint64_t values = detail::swar::digit_values(detail::swar::load_short(id.data(), id.size()));
+      if ((detail::swar::not_digits(values) & detail::swar::first_bytes(id.size())) != 0) return none;
+      const std::uint64_t number = detail::swar::digits_number(values, id.size());
+      return number < capacity_ ? number : none;
+    }
     std::uint64_t number = 0;
     for (const char c : id) {
       const auto digit = static_cast<unsigned>(static_cast<unsigned char>(c) - '0');
