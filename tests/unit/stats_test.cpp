@@ -7,10 +7,13 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <numeric>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "qscore/detail/xoshiro.hpp"
 #include "qscore/stats/design.hpp"
 #include "qscore/stats/histogram.hpp"
 #include "qscore/stats/intervals.hpp"
@@ -355,6 +358,59 @@ TEST(rank_uncertainty, seeded_bootstrap_is_reproducible_and_sensible) {
   EXPECT_EQ(fixed[0].high, 1);
   EXPECT_EQ(fixed[1].low, 2);
   EXPECT_EQ(fixed[1].high, 2);
+}
+
+// The rank intervals as first written: a units x units table of how often each unit held each
+// rank, and the type 1 quantile read from its cumulative counts; the same draws (same seed, same
+// order). bootstrap_rank_intervals now keeps each unit's R ranks instead (R x units, not
+// units^2) and picks the k-th smallest: the same intervals, on tables with and without ties.
+std::vector<rank_interval> rank_intervals_by_count_table(const std::vector<double>& total,
+                                                         const std::vector<std::optional<double>>& se,
+                                                         int replicates, std::uint64_t seed) {
+  const std::size_t units = total.size();
+  std::vector<rank_interval> out(units);
+  normal_variates rng(seed);
+  std::vector<std::int64_t> counts(units * units, 0);
+  std::vector<double> draw(units);
+  std::vector<std::size_t> order(units);
+  for (int r = 0; r < replicates; ++r) {
+    for (std::size_t u = 0; u < units; ++u) draw[u] = total[u] + se[u].value_or(0.0) * rng.normal();
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return draw[a] > draw[b]; });
+    for (std::size_t position = 0; position < units; ++position) ++counts[order[position] * units + position];
+  }
+  auto quantile = [&](std::size_t u, double p) {
+    const auto needed = static_cast<std::int64_t>(std::ceil(p * static_cast<double>(replicates) - 1e-9));
+    std::int64_t seen = 0;
+    for (std::size_t r = 0; r < units; ++r) {
+      seen += counts[u * units + r];
+      if (seen >= std::max<std::int64_t>(needed, 1)) return static_cast<int>(r + 1);
+    }
+    return static_cast<int>(units);
+  };
+  for (std::size_t u = 0; u < units; ++u) out[u] = {quantile(u, 0.025), quantile(u, 0.975)};
+  return out;
+}
+
+TEST(rank_uncertainty, intervals_from_each_units_ranks_equal_those_from_the_count_table) {
+  qscore::detail::xoshiro256ss rng(20261130);
+  for (int trial = 0; trial < 200; ++trial) {
+    const std::size_t units = 1 + rng.next() % 40;
+    const int replicates = 1 + static_cast<int>(rng.next() % 300);
+    std::vector<double> totals(units);
+    std::vector<std::optional<double>> se(units);
+    for (std::size_t u = 0; u < units; ++u) {
+      totals[u] = static_cast<double>(rng.next() % 20);  // ties among totals
+      if (rng.next() % 4 != 0) se[u] = static_cast<double>(rng.next() % 5) * 0.5;  // 0 and missing too
+    }
+    const auto expected = rank_intervals_by_count_table(totals, se, replicates, trial);
+    const auto got = bootstrap_rank_intervals(totals, se, replicates, static_cast<std::uint64_t>(trial));
+    ASSERT_EQ(got.size(), units);
+    for (std::size_t u = 0; u < units; ++u) {
+      ASSERT_EQ(got[u].low, expected[u].low) << "trial " << trial << ", unit " << u;
+      ASSERT_EQ(got[u].high, expected[u].high) << "trial " << trial << ", unit " << u;
+    }
+  }
 }
 
 TEST(rank_uncertainty, normal_variates_have_mean_zero_and_variance_one) {

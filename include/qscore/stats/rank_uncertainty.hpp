@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <numeric>
 #include <optional>
@@ -69,26 +70,30 @@ struct rank_interval {
   std::vector<rank_interval> out(units);
   if (units == 0 || replicates <= 0) return out;
   normal_variates rng(seed);
-  // counts[u * units + r] = replicates in which unit u held rank r + 1.
-  std::vector<std::int64_t> counts(units * units, 0);
+  // ranks[u * R + r] = unit u's rank in replicate r: R x units ranks of 4 bytes. (A table of how
+  // often each unit held each rank took units^2 x 8 bytes: 200 MB for 5,000 units, 3.2 GB for
+  // 20,000.)
+  const auto r_count = static_cast<std::size_t>(replicates);
+  std::vector<std::uint32_t> ranks(units * r_count);
   std::vector<double> draw(units);
   std::vector<std::size_t> order(units);
-  for (int r = 0; r < replicates; ++r) {
+  for (std::size_t r = 0; r < r_count; ++r) {
     for (std::size_t u = 0; u < units; ++u) draw[u] = total[u] + se[u].value_or(0.0) * rng.normal();
     std::iota(order.begin(), order.end(), std::size_t{0});
     // Descending by draw; exact ties (only possible with zero SEs) keep the input order.
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return draw[a] > draw[b]; });
-    for (std::size_t position = 0; position < units; ++position) ++counts[order[position] * units + position];
+    for (std::size_t position = 0; position < units; ++position)
+      ranks[order[position] * r_count + r] = static_cast<std::uint32_t>(position + 1);
   }
-  // Type 1 quantile: the smallest rank whose cumulative count reaches ⌈p · R⌉.
+  // Type 1 quantile: the k-th smallest of the unit's R ranks, k = ⌈p · R⌉ (at least 1), i.e. the
+  // smallest rank whose cumulative count reaches k.
   auto quantile = [&](std::size_t u, double p) {
     const auto needed = static_cast<std::int64_t>(std::ceil(p * static_cast<double>(replicates) - 1e-9));
-    std::int64_t seen = 0;
-    for (std::size_t r = 0; r < units; ++r) {
-      seen += counts[u * units + r];
-      if (seen >= std::max<std::int64_t>(needed, 1)) return static_cast<int>(r + 1);
-    }
-    return static_cast<int>(units);
+    const std::size_t k = std::min(static_cast<std::size_t>(std::max<std::int64_t>(needed, 1)), r_count);
+    const auto first = ranks.begin() + static_cast<std::ptrdiff_t>(u * r_count);
+    const auto kth = first + static_cast<std::ptrdiff_t>(k - 1);
+    std::nth_element(first, kth, first + static_cast<std::ptrdiff_t>(r_count));
+    return static_cast<int>(*kth);
   };
   for (std::size_t u = 0; u < units; ++u) out[u] = {quantile(u, 0.025), quantile(u, 0.975)};
   return out;
