@@ -18,23 +18,28 @@
 //                margin: it must not describe fewer than min_cell people). The complement is the
 //                published entry of the line with the fewest ballots (ties: the first), a cell
 //                before the line's margin;
-//   audit        the counts, and the unit scores as equations in the cell means, are solved as a
-//                linear system over the withheld entries; an entry the system determines (its unit
-//                vector lies in the row space) gets a further complement in its row, else its
-//                column, and the lines rule runs again.
+//   audit        the counts, and the unit scores as equations in the cell means, are read as a
+//                linear system over the withheld entries; an entry the system determines (its
+//                coordinate is zero in every vector of the kernel) gets a further complement in
+//                its row, else its column, one at a time, and the lines rule runs again. The
+//                system is not solved as a matrix: the counts' is the incidence matrix of a graph
+//                on the lines, whose withheld entries are edges, and an entry is determined
+//                exactly when it is a bridge of that graph; the means' splits by unit, and a cell
+//                is determined exactly when it is the only withheld cell with a share in a
+//                published unit (determined_by_counts and determined_by_means say why). Both
+//                take time linear in the table, where the dense system took cubic time.
 // Entries with no ballot are published as 0 and never withheld: that nobody answered is not a
 // value. A line with no published entry left to add (a table of one unit, say) cannot be
 // protected further; privacy_plan::complete is then false.
 #pragma once
 
+#include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <string>
 #include <vector>
-
-#include <Eigen/Core>
-#include <Eigen/LU>
 
 #include "qscore/report/report.hpp"
 
@@ -59,11 +64,114 @@ namespace detail {
 
 // Entries are numbered cells first (u * G + g), then the units' valid counts, then the groups'
 // pooled counts. A line is its entries plus its margin (an entry, or none for the grand total).
+// Lines are numbered the units' rows first (u), then the groups' columns (U + g), then the
+// units' valid counts against the total (U + G), then the groups' pooled counts (U + G + 1).
 struct privacy_line {
   std::vector<std::size_t> entries;
   std::size_t margin = std::numeric_limits<std::size_t>::max();
   [[nodiscard]] bool margin_is_total() const { return margin == std::numeric_limits<std::size_t>::max(); }
 };
+
+// The two lines an entry belongs to, the one to look for a complement in first: a cell's row
+// and column, a unit's valid count in the units' line and its own row (as the margin), a pooled
+// group's count in the groups' line and its own column (as the margin).
+[[nodiscard]] inline std::array<std::size_t, 2> privacy_lines_of(std::size_t units, std::size_t groups,
+                                                                 std::size_t e) {
+  const std::size_t cells = units * groups, unit_totals = units + groups, group_totals = unit_totals + 1;
+  if (e < cells) return {e / groups, units + e % groups};
+  if (e < cells + units) return {unit_totals, e - cells};
+  return {group_totals, units + (e - cells - units)};
+}
+
+// Which withheld entries the published counts determine. `withheld` has one flag per entry
+// (numbered as above); the answer has one too, set for the withheld entries that are fixed.
+//
+// Every line says Σ entries − margin = 0, and each entry is in exactly two lines (see
+// privacy_lines_of): each withheld entry is an edge between two line nodes, and the withheld
+// entries make a graph on the lines. (The grand total, which would join the two totals lines,
+// is published: a constant, not an edge.) Negate the equations of the units' rows and of the
+// units' line, which changes no solution: a cell is then −1 in its row and +1 in its column, a
+// unit's count +1 in its row and −1 in the units' line, a group's count −1 in its column and +1
+// in the groups' line. Every column of the system has one +1 and one −1: the system's matrix is
+// the oriented incidence matrix of the graph, and its kernel is the graph's cycle space. Going
+// round a cycle, ±1 on each of its edges as the walk follows or opposes the edge's orientation
+// is a kernel vector, nonzero on the cycle; across an edge on no cycle (a bridge: removing it
+// splits its component in two) every kernel vector is zero, since the equations of one side
+// summed leave that edge alone. A withheld entry is therefore determined exactly when its edge
+// is a bridge, found here in O(lines + withheld) with Tarjan's low-link numbers, the depth-first
+// search kept on an explicit stack (a table can have thousands of units).
+[[nodiscard]] inline std::vector<bool> determined_by_counts(std::size_t units, std::size_t groups,
+                                                            const std::vector<bool>& withheld) {
+  constexpr std::size_t none = std::numeric_limits<std::size_t>::max();
+  const std::size_t nodes = units + groups + 2;
+  std::vector<bool> out(withheld.size(), false);
+  std::vector<std::size_t> first(nodes + 1, 0);  // adjacency, node v's edges at first[v]..first[v+1]
+  for (std::size_t e = 0; e < withheld.size(); ++e)
+    if (withheld[e])
+      for (const std::size_t v : privacy_lines_of(units, groups, e)) ++first[v + 1];
+  for (std::size_t v = 0; v < nodes; ++v) first[v + 1] += first[v];
+  std::vector<std::size_t> edges(first[nodes]), fill(first.begin(), first.end() - 1);
+  for (std::size_t e = 0; e < withheld.size(); ++e)
+    if (withheld[e])
+      for (const std::size_t v : privacy_lines_of(units, groups, e)) edges[fill[v]++] = e;
+  const auto other_end = [&](std::size_t e, std::size_t v) {
+    const std::array<std::size_t, 2> ends = privacy_lines_of(units, groups, e);
+    return ends[0] == v ? ends[1] : ends[0];
+  };
+  std::vector<std::size_t> order(nodes, none), low(nodes, 0), via(nodes, none), next(first.begin(), first.end() - 1);
+  std::vector<std::size_t> stack;
+  std::size_t time = 0;
+  for (std::size_t root = 0; root < nodes; ++root) {
+    if (order[root] != none) continue;
+    order[root] = low[root] = time++;
+    stack.push_back(root);
+    while (!stack.empty()) {
+      const std::size_t v = stack.back();
+      if (next[v] < first[v + 1]) {
+        const std::size_t e = edges[next[v]++];
+        if (e == via[v]) continue;
+        const std::size_t w = other_end(e, v);
+        if (order[w] == none) {
+          order[w] = low[w] = time++;
+          via[w] = e;
+          stack.push_back(w);
+        } else {
+          low[v] = std::min(low[v], order[w]);
+        }
+        continue;
+      }
+      stack.pop_back();
+      if (via[v] == none) continue;
+      const std::size_t parent = other_end(via[v], v);
+      low[parent] = std::min(low[parent], low[v]);
+      if (low[v] > order[parent]) out[via[v]] = true;  // nothing below v reaches above the edge
+    }
+  }
+  return out;
+}
+
+// Which withheld cells the published unit scores determine, as equations in the cell means:
+// a published unit's score is Σ_g share_used_ug · mean_ug, a withheld unit's is no equation,
+// and a cell with share_used 0 is in none. Each equation has its own unknowns, so a cell is
+// fixed exactly when its unit is published and it is the only withheld cell of the unit with a
+// share; with two or more, any change to one can be offset by the other.
+[[nodiscard]] inline std::vector<bool> determined_by_means(std::size_t units, std::size_t groups,
+                                                           const std::vector<bool>& withheld,
+                                                           const std::vector<double>& share_used) {
+  std::vector<bool> out(withheld.size(), false);
+  const std::size_t cells = units * groups;
+  for (std::size_t u = 0; u < units; ++u) {
+    if (withheld[cells + u]) continue;
+    std::size_t found = 0, only = 0;
+    for (std::size_t e = u * groups; e < (u + 1) * groups; ++e)
+      if (withheld[e] && share_used[e] != 0.0) {
+        ++found;
+        only = e;
+      }
+    if (found == 1) out[only] = true;
+  }
+  return out;
+}
 
 class privacy_planner {
  public:
@@ -79,6 +187,7 @@ class privacy_planner {
         size_[cells_ + u_count + g] += n;
       }
     state_.assign(size_.size(), suppression::none);
+    withheld_.assign(size_.size(), false);
     for (std::size_t u = 0; u < u_count; ++u) {
       privacy_line row;
       for (std::size_t g = 0; g < g_count; ++g) row.entries.push_back(u * g_count + g);
@@ -101,7 +210,7 @@ class privacy_planner {
   privacy_plan run() {
     if (min_cell_ > 1) {
       for (std::size_t e = 0; e < size_.size(); ++e)
-        if (size_[e] > 0 && size_[e] < min_cell_) state_[e] = suppression::below_min_cell;
+        if (size_[e] > 0 && size_[e] < min_cell_) withhold_entry(e, suppression::below_min_cell);
       // Each round adds at least one entry, so this ends; the bound is a guard, not a limit.
       for (std::size_t round = 0; round <= size_.size(); ++round) {
         apply_line_rule();
@@ -118,7 +227,12 @@ class privacy_planner {
   }
 
  private:
-  [[nodiscard]] bool withheld(std::size_t e) const { return state_[e] != suppression::none; }
+  [[nodiscard]] bool withheld(std::size_t e) const { return withheld_[e]; }
+
+  void withhold_entry(std::size_t e, suppression why) {
+    state_[e] = why;
+    withheld_[e] = true;
+  }
 
   // The published entry of a line with the fewest ballots, a cell before the margin; none when
   // every entry with ballots is already withheld.
@@ -152,90 +266,34 @@ class privacy_planner {
           complete_ = false;
           continue;
         }
-        state_[add] = suppression::complement;
+        withhold_entry(add, suppression::complement);
         changed = true;
       }
     }
   }
 
-  // Rows of the counts system: each line's entries (+1) against its margin (−1), over the
-  // withheld entries only (published ones are constants).
-  [[nodiscard]] Eigen::MatrixXd counts_system(const std::vector<std::size_t>& unknowns) const {
-    std::vector<std::ptrdiff_t> column(size_.size(), -1);
-    for (std::size_t i = 0; i < unknowns.size(); ++i) column[unknowns[i]] = static_cast<std::ptrdiff_t>(i);
-    Eigen::MatrixXd a = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(lines_.size()),
-                                              static_cast<Eigen::Index>(unknowns.size()));
-    for (std::size_t l = 0; l < lines_.size(); ++l) {
-      const auto row = static_cast<Eigen::Index>(l);
-      for (const std::size_t e : lines_[l].entries)
-        if (column[e] >= 0) a(row, column[e]) = 1.0;
-      if (!lines_[l].margin_is_total() && column[lines_[l].margin] >= 0) a(row, column[lines_[l].margin]) = -1.0;
-    }
-    return a;
-  }
-
-  // The unit scores of the published units as equations in the withheld cells' means.
-  [[nodiscard]] Eigen::MatrixXd means_system(const std::vector<std::size_t>& unknowns) const {
-    Eigen::MatrixXd a = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(table_.units),
-                                              static_cast<Eigen::Index>(unknowns.size()));
-    for (std::size_t i = 0; i < unknowns.size(); ++i) {
-      const std::size_t u = unknowns[i] / table_.groups;
-      if (!withheld(cells_ + u)) a(static_cast<Eigen::Index>(u), static_cast<Eigen::Index>(i)) = table_.share_used[unknowns[i]];
-    }
-    return a;
-  }
-
-  // Which unknowns the system a·x = b fixes: those whose coordinate is zero in every vector of
-  // the kernel of a.
-  static std::vector<bool> determined(const Eigen::MatrixXd& a) {
-    std::vector<bool> out(static_cast<std::size_t>(a.cols()), false);
-    if (a.cols() == 0 || a.rows() == 0) return out;
-    const Eigen::FullPivLU<Eigen::MatrixXd> lu(a);
-    if (lu.rank() == a.cols()) return std::vector<bool>(out.size(), true);
-    const Eigen::MatrixXd kernel = lu.kernel();
-    const double scale = kernel.cwiseAbs().maxCoeff();
-    for (Eigen::Index i = 0; i < a.cols(); ++i)
-      out[static_cast<std::size_t>(i)] = kernel.row(i).cwiseAbs().maxCoeff() <= 1e-9 * scale;
-    return out;
-  }
-
-  // Adds a complement for every withheld entry the published values determine; false when none is.
+  // Adds a complement for the first withheld entry the published values determine (the counts'
+  // in entry order, then the means'); false when none is, or none can have one.
   bool repair_determined() {
-    std::vector<std::size_t> all, cells;
-    for (std::size_t e = 0; e < size_.size(); ++e)
-      if (withheld(e)) {
-        all.push_back(e);
-        if (e < cells_ && table_.share_used[e] != 0.0) cells.push_back(e);
+    const std::vector<bool> by_count = determined_by_counts(table_.units, table_.groups, withheld_);
+    const std::vector<bool> by_mean = determined_by_means(table_.units, table_.groups, withheld_, table_.share_used);
+    for (const std::vector<bool>* exposed : {&by_count, &by_mean})
+      for (std::size_t e = 0; e < exposed->size(); ++e) {
+        if (!(*exposed)[e]) continue;
+        for (const std::size_t l : lines_of(e)) {
+          const std::size_t add = complement_in(lines_[l]);
+          if (add == none) continue;
+          // One at a time: the lines rule may already cover the others.
+          withhold_entry(add, suppression::complement);
+          return true;
+        }
+        complete_ = false;
       }
-    std::vector<std::size_t> exposed;
-    const std::vector<bool> by_count = determined(counts_system(all));
-    for (std::size_t i = 0; i < all.size(); ++i)
-      if (by_count[i]) exposed.push_back(all[i]);
-    const std::vector<bool> by_mean = determined(means_system(cells));
-    for (std::size_t i = 0; i < cells.size(); ++i)
-      if (by_mean[i]) exposed.push_back(cells[i]);
-    bool added = false;
-    for (const std::size_t e : exposed) {
-      for (const std::size_t l : lines_of(e)) {
-        const std::size_t add = complement_in(lines_[l]);
-        if (add == none) continue;
-        state_[add] = suppression::complement;
-        added = true;
-        break;
-      }
-      if (!added) complete_ = false;
-      if (added) break;  // one at a time: the lines rule may already cover the others
-    }
-    return added;
+    return false;
   }
 
-  // The lines an entry belongs to, the one to look for a complement in first.
-  [[nodiscard]] std::vector<std::size_t> lines_of(std::size_t e) const {
-    const std::size_t u_count = table_.units, g_count = table_.groups;
-    const std::size_t unit_totals = u_count + g_count, group_totals = unit_totals + 1;
-    if (e < cells_) return {e / g_count, u_count + e % g_count};
-    if (e < cells_ + u_count) return {unit_totals, e - cells_};
-    return {group_totals, u_count + (e - cells_ - u_count)};
+  [[nodiscard]] std::array<std::size_t, 2> lines_of(std::size_t e) const {
+    return privacy_lines_of(table_.units, table_.groups, e);
   }
 
   static constexpr std::size_t none = std::numeric_limits<std::size_t>::max();
@@ -244,6 +302,7 @@ class privacy_planner {
   std::size_t cells_;
   std::vector<std::int64_t> size_;
   std::vector<suppression> state_;
+  std::vector<bool> withheld_;
   std::vector<privacy_line> lines_;
   bool complete_ = true;
 };
