@@ -391,7 +391,8 @@ dense_audit dense_reference(std::size_t units, std::size_t groups, const std::ve
                                                 static_cast<Eigen::Index>(means_unknowns.size()));
   for (std::size_t i = 0; i < means_unknowns.size(); ++i) {
     const std::size_t u = means_unknowns[i] / groups;
-    if (!withheld[unit_entry(u)]) means(static_cast<Eigen::Index>(u), static_cast<Eigen::Index>(i)) = share_used[means_unknowns[i]];
+    if (!withheld[unit_entry(u)])
+      means(static_cast<Eigen::Index>(u), static_cast<Eigen::Index>(i)) = share_used[means_unknowns[i]];
   }
   const std::vector<bool> fixed_means = dense_determined(means);
   for (std::size_t i = 0; i < means_unknowns.size(); ++i) out.by_means[means_unknowns[i]] = fixed_means[i];
@@ -475,14 +476,50 @@ TEST(privacy_audit, the_graph_test_agrees_with_the_dense_system_on_random_tables
   EXPECT_GT(open_means, 1000U);
 }
 
-// The planner as it was first written, its audit the dense system above, one complement a
+TEST(privacy_audit, the_bridges_kept_edge_by_edge_are_those_of_the_whole_graph) {
+  // The planner keeps the bridges up to date as it withholds entries, in any order: after each
+  // entry, they are those determined_by_counts finds on the whole table. 1..12 units x 1..6
+  // groups, every entry added in a random order; and three 60 x 9 tables.
+  detail::xoshiro256ss rng(31);
+  std::size_t checks = 0, bridges_seen = 0, bridges_gone = 0;
+  for (int table = 0; table < 600; ++table) {
+    const bool large = table < 3;
+    const std::size_t units = large ? 60 : 1 + rng.next() % 12, groups = large ? 9 : 1 + rng.next() % 6;
+    const std::size_t entries = units * groups + units + groups;
+    std::vector<std::size_t> order(entries);
+    for (std::size_t e = 0; e < entries; ++e) order[e] = e;
+    for (std::size_t i = entries - 1; i > 0; --i) std::swap(order[i], order[rng.next() % (i + 1)]);
+    detail::bridge_tracker tracker(units + groups + 2);
+    std::vector<bool> withheld(entries, false);
+    std::size_t before = 0;
+    SCOPED_TRACE("table " + std::to_string(table) + ": " + std::to_string(units) + " x " + std::to_string(groups));
+    for (const std::size_t e : order) {
+      const std::array<std::size_t, 2> ends = detail::privacy_lines_of(units, groups, e);
+      tracker.add(e, ends[0], ends[1]);
+      withheld[e] = true;
+      const std::vector<std::size_t> kept(tracker.bridges().begin(), tracker.bridges().end());
+      ASSERT_EQ(kept, set_flags(detail::determined_by_counts(units, groups, withheld)));
+      ++checks;
+      bridges_gone += kept.size() < before + 1 ? before + 1 - kept.size() : 0;
+      bridges_seen += kept.size();
+      before = kept.size();
+    }
+    EXPECT_TRUE(tracker.bridges().empty() || units == 1 || groups == 1);  // all in: a cycle through every edge
+  }
+  EXPECT_GT(checks, 10000U);
+  EXPECT_GT(bridges_seen, 10000U);
+  EXPECT_GT(bridges_gone, 1000U);  // edges that closed cycles through several bridges
+}
+
+// The planner as it was first written, its audit the dense system above (or, for tables too
+// large for it, the graph test on the whole table), recomputed every round, one complement a
 // round and every line looked at on every pass. `audit` counts the complements the audit added
 // (not the lines rule), for an entry the counts determined and for one the means did.
 struct audit_tally {
   std::size_t by_counts = 0, by_means = 0;
 };
 
-privacy_plan reference_plan(const privacy_table& t, std::int64_t min_cell, audit_tally& audit) {
+privacy_plan reference_plan(const privacy_table& t, std::int64_t min_cell, audit_tally& audit, bool dense = true) {
   const std::size_t units = t.units, groups = t.groups, cells = units * groups, entries = cells + units + groups;
   constexpr std::size_t none = std::numeric_limits<std::size_t>::max();
   std::vector<std::int64_t> size(entries, 0);
@@ -554,10 +591,13 @@ privacy_plan reference_plan(const privacy_table& t, std::int64_t min_cell, audit
       }
       std::vector<bool> w(entries);
       for (std::size_t e = 0; e < entries; ++e) w[e] = withheld(e);
-      const dense_audit dense = dense_reference(units, groups, w, t.share_used);
-      std::vector<std::size_t> exposed = set_flags(dense.by_counts);
+      const dense_audit found =
+          dense ? dense_reference(units, groups, w, t.share_used)
+                : dense_audit{detail::determined_by_counts(units, groups, w),
+                              detail::determined_by_means(units, groups, w, t.share_used)};
+      std::vector<std::size_t> exposed = set_flags(found.by_counts);
       const std::size_t from_counts = exposed.size();
-      for (const std::size_t e : set_flags(dense.by_means)) exposed.push_back(e);
+      for (const std::size_t e : set_flags(found.by_means)) exposed.push_back(e);
       bool added = false;
       for (std::size_t i = 0; i < exposed.size(); ++i) {
         for (const std::size_t l : lines_of(exposed[i])) {
@@ -634,6 +674,50 @@ TEST(privacy_audit, plans_are_those_of_the_dense_planner) {
   EXPECT_GT(audit.by_counts, 40U);
   EXPECT_GT(audit.by_means, 1000U);
   EXPECT_GT(incomplete, 15U);
+}
+
+// Blocks of `units` x `groups` cells down the diagonal of a table, empty outside them; in a
+// block one cell in `small` has 0..4 ballots, the rest 5..24. Withheld entries of different
+// blocks meet only in the two totals lines, so the audit finds bridges the lines rule left.
+privacy_table block_table(detail::xoshiro256ss& rng, std::size_t blocks, std::size_t units, std::size_t groups,
+                          std::uint64_t small) {
+  privacy_table t;
+  t.units = blocks * units;
+  t.groups = blocks * groups;
+  for (std::size_t u = 0; u < t.units; ++u) {
+    std::size_t present = 0;
+    for (std::size_t g = 0; g < t.groups; ++g) {
+      int n = 0;
+      if (g / groups == u / units)
+        n = rng.next() % small == 0 ? static_cast<int>(rng.next() % 5) : 5 + static_cast<int>(rng.next() % 20);
+      t.n.push_back(n);
+      present += n > 0 ? 1 : 0;
+    }
+    for (std::size_t g = 0; g < t.groups; ++g)
+      t.share_used.push_back(t.n[u * t.groups + g] > 0 ? 1.0 / static_cast<double>(present) : 0.0);
+  }
+  return t;
+}
+
+TEST(privacy_audit, plans_of_larger_tables_are_those_of_the_planner_as_first_written) {
+  // Tables too large for the dense system, the reference's audit recomputed on the whole table
+  // by the graph test every round: 300 units x 9 groups, with groups of no share (the means
+  // determine cells), and 30 blocks of 6 units x 3 groups (the counts determine cells).
+  detail::xoshiro256ss rng(300);
+  const privacy_table shares = random_table(rng, 300, 9, 3, 5, 8, true);
+  const privacy_table blocks = block_table(rng, 30, 6, 3, 2);
+  audit_tally audit_shares, audit_blocks;
+  for (const auto& [t, audit] : {std::pair{&shares, &audit_shares}, std::pair{&blocks, &audit_blocks}}) {
+    const privacy_plan expected = reference_plan(*t, 5, *audit, false);
+    const privacy_plan plan = plan_privacy(*t, 5);
+    SCOPED_TRACE(std::to_string(t->units) + " x " + std::to_string(t->groups));
+    EXPECT_EQ(plan.cells, expected.cells);
+    EXPECT_EQ(plan.units, expected.units);
+    EXPECT_EQ(plan.groups, expected.groups);
+    EXPECT_EQ(plan.complete, expected.complete);
+  }
+  EXPECT_GT(audit_shares.by_means, 50U);  // 105
+  EXPECT_GT(audit_blocks.by_counts, 50U);  // 105
 }
 
 // The lines rule holds on every line, and no withheld entry is determined by the counts or the

@@ -26,8 +26,11 @@
 //                on the lines, whose withheld entries are edges, and an entry is determined
 //                exactly when it is a bridge of that graph; the means' splits by unit, and a cell
 //                is determined exactly when it is the only withheld cell with a share in a
-//                published unit (determined_by_counts and determined_by_means say why). Both
-//                take time linear in the table, where the dense system took cubic time.
+//                published unit (determined_by_counts and determined_by_means say why). The
+//                planner keeps both answers up to date as it withholds entries (bridge_tracker,
+//                a count per unit), and the lines rule looks again only at lines whose entries
+//                changed: a round costs about what it changes, not a pass over the table (the
+//                dense system took cubic time a round).
 // Entries with no ballot are published as 0 and never withheld: that nobody answered is not a
 // value. A line with no published entry left to add (a table of one unit, say) cannot be
 // protected further; privacy_plan::complete is then false.
@@ -38,7 +41,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "qscore/report/report.hpp"
@@ -173,6 +178,128 @@ struct privacy_line {
   return out;
 }
 
+// The bridges of a graph that only gains edges, kept up to date edge by edge (the planner adds
+// one withheld entry at a time, and asks after each round which entries are bridges). The
+// scheme is the usual one for online bridges (Westbrook and Tarjan 1992; cp-algorithms, "Finding
+// bridges online"): the 2-edge-connected components, each shrunk to one node by a union-find,
+// form a forest whose edges are exactly the bridges. An edge inside a component changes nothing.
+// An edge between two trees is a new bridge: the smaller tree is re-rooted at its end and hung
+// below the other end. An edge between two nodes of one tree closes a cycle with the tree path
+// between them: the path's edges are bridges no more, and its components merge into one. Each
+// node is re-rooted O(log nodes) times, so adding m edges costs O((nodes + m) log nodes).
+class bridge_tracker {
+ public:
+  explicit bridge_tracker(std::size_t nodes)
+      : component_(nodes), tree_(nodes), tree_size_(nodes, 1), parent_(nodes, none), parent_edge_(nodes, none),
+        visited_(nodes, 0) {
+    for (std::size_t v = 0; v < nodes; ++v) component_[v] = tree_[v] = v;
+  }
+
+  // Adds edge e between nodes a and b (e: any id, at most once).
+  void add(std::size_t e, std::size_t a, std::size_t b) {
+    a = find_component(a);
+    b = find_component(b);
+    if (a == b) return;
+    std::size_t ta = find_tree(a), tb = find_tree(b);
+    if (ta != tb) {
+      if (tree_size_[ta] > tree_size_[tb]) {
+        std::swap(a, b);
+        std::swap(ta, tb);
+      }
+      make_root(a);
+      parent_[a] = tree_[a] = b;
+      parent_edge_[a] = e;
+      tree_size_[tb] += tree_size_[a];
+      bridges_.insert(e);
+    } else {
+      close_cycle(a, b);
+    }
+  }
+
+  // The edges that are bridges now, by id.
+  [[nodiscard]] const std::set<std::size_t>& bridges() const { return bridges_; }
+
+  // Stops listing e among the bridges (the planner's way of setting one aside for good). An
+  // edge only becomes a bridge when it is added, so e does not come back.
+  void forget(std::size_t e) { bridges_.erase(e); }
+
+ private:
+  static constexpr std::size_t none = std::numeric_limits<std::size_t>::max();
+
+  // The node standing for v's 2-edge-connected component (none for none), halving the path.
+  std::size_t find_component(std::size_t v) {
+    if (v == none) return none;
+    while (component_[v] != v) {
+      component_[v] = component_[component_[v]];
+      v = component_[v];
+    }
+    return v;
+  }
+
+  // The root of the tree holding component node v, compressing the path.
+  std::size_t find_tree(std::size_t v) {
+    std::size_t root = v;
+    for (std::size_t up = find_component(tree_[root]); up != root; up = find_component(tree_[root])) root = up;
+    while (v != root) {
+      const std::size_t next = find_component(tree_[v]);
+      tree_[v] = root;
+      v = next;
+    }
+    return root;
+  }
+
+  // Makes component node v the root of its tree, turning the path to the old root around.
+  void make_root(std::size_t v) {
+    const std::size_t root = v;
+    std::size_t child = none, child_edge = none;
+    while (v != none) {
+      const std::size_t up = find_component(parent_[v]), up_edge = parent_edge_[v];
+      parent_[v] = child;
+      parent_edge_[v] = child_edge;
+      tree_[v] = root;
+      child = v;
+      child_edge = up_edge;
+      v = up;
+    }
+    tree_size_[root] = tree_size_[child];
+  }
+
+  // Component nodes a and b of one tree: merges the path between them, the bridges on it gone.
+  void close_cycle(std::size_t a, std::size_t b) {
+    ++visit_;
+    std::vector<std::size_t> path_a, path_b;
+    std::size_t meet = none;
+    while (meet == none) {
+      for (std::size_t* v : {&a, &b}) {
+        if (*v == none || meet != none) continue;
+        *v = find_component(*v);
+        (v == &a ? path_a : path_b).push_back(*v);
+        if (visited_[*v] == visit_) {
+          meet = *v;
+          break;
+        }
+        visited_[*v] = visit_;
+        *v = parent_[*v];
+      }
+    }
+    for (const std::vector<std::size_t>* path : {&path_a, &path_b})
+      for (const std::size_t v : *path) {
+        component_[v] = meet;
+        if (v == meet) break;
+        bridges_.erase(parent_edge_[v]);
+      }
+  }
+
+  std::vector<std::size_t> component_;    // union-find of the 2-edge-connected components
+  std::vector<std::size_t> tree_;         // union-find of the trees, over component nodes
+  std::vector<std::size_t> tree_size_;    // nodes in the tree, at its root
+  std::vector<std::size_t> parent_;       // a component node's parent in its tree (any node of it)
+  std::vector<std::size_t> parent_edge_;  // and the bridge between them
+  std::vector<std::uint64_t> visited_;    // close_cycle's marks
+  std::uint64_t visit_ = 0;
+  std::set<std::size_t> bridges_;
+};
+
 class privacy_planner {
  public:
   privacy_planner(const privacy_table& table, std::int64_t min_cell)
@@ -205,12 +332,17 @@ class privacy_planner {
     for (std::size_t g = 0; g < g_count; ++g) group_totals.entries.push_back(cells_ + u_count + g);
     lines_.push_back(std::move(unit_totals));
     lines_.push_back(std::move(group_totals));
+    line_count_.assign(lines_.size(), 0);
+    line_ballots_.assign(lines_.size(), 0);
+    unit_shares_.assign(u_count, 0);
+    unit_last_share_.assign(u_count, 0);
   }
 
   privacy_plan run() {
     if (min_cell_ > 1) {
       for (std::size_t e = 0; e < size_.size(); ++e)
         if (size_[e] > 0 && size_[e] < min_cell_) withhold_entry(e, suppression::below_min_cell);
+      for (std::size_t l = 0; l < lines_.size(); ++l) dirty_.insert(l);
       // Each round adds at least one entry, so this ends; the bound is a guard, not a limit.
       for (std::size_t round = 0; round <= size_.size(); ++round) {
         apply_line_rule();
@@ -229,9 +361,34 @@ class privacy_planner {
  private:
   [[nodiscard]] bool withheld(std::size_t e) const { return withheld_[e]; }
 
+  // Withholds entry e and brings up to date what the rules read:
+  //   the tallies of its lines: it is an entry of the first, and of the second too when it is a
+  //     cell (a unit's or group's count is the second's margin, read from its own state); both
+  //     lines are for the lines rule to look at again;
+  //   the bridges of the graph of withheld entries (determined_by_counts, kept edge by edge);
+  //   the cells the unit scores determine (determined_by_means, kept by counting each unit's
+  //     withheld cells with a share, and noting the last: while there is one, it is that one).
   void withhold_entry(std::size_t e, suppression why) {
     state_[e] = why;
     withheld_[e] = true;
+    const std::array<std::size_t, 2> lines = lines_of(e);
+    for (std::size_t i = 0; i < (e < cells_ ? 2U : 1U); ++i) {
+      ++line_count_[lines[i]];
+      line_ballots_[lines[i]] += size_[e];
+    }
+    for (const std::size_t l : lines) dirty_.insert(l);
+    bridges_.add(e, lines[0], lines[1]);
+    if (e < cells_ && table_.share_used[e] != 0.0) {
+      const std::size_t u = e / table_.groups;
+      const bool published = !withheld(cells_ + u);
+      if (published && unit_shares_[u] == 1) by_means_.erase(unit_last_share_[u]);
+      ++unit_shares_[u];
+      unit_last_share_[u] = e;
+      if (published && unit_shares_[u] == 1) by_means_.insert(e);
+    } else if (e >= cells_ && e < cells_ + table_.units) {
+      const std::size_t u = e - cells_;
+      if (unit_shares_[u] == 1) by_means_.erase(unit_last_share_[u]);
+    }
   }
 
   // The published entry of a line with the fewest ballots, a cell before the margin; none when
@@ -245,41 +402,44 @@ class privacy_planner {
     return best;
   }
 
+  // Passes over the lines in order until one changes nothing, each line that breaks the rule
+  // getting one complement. A line none of whose entries changed since it was last looked at
+  // gives the same answer again, so only the lines marked dirty are looked at, in the same
+  // order: the same complements as looking at every line on every pass.
   void apply_line_rule() {
-    bool changed = true;
-    while (changed) {
-      changed = false;
-      for (const privacy_line& line : lines_) {
-        std::size_t count = 0;
-        std::int64_t ballots = 0;
-        for (const std::size_t e : line.entries)
-          if (withheld(e)) {
-            ++count;
-            ballots += size_[e];
-          }
-        const bool margin_published = line.margin_is_total() || !withheld(line.margin);
-        if (!margin_published) ++count;
-        if (count == 0) continue;
-        if (count >= 2 && (!margin_published || ballots >= min_cell_)) continue;
-        const std::size_t add = complement_in(line);
-        if (add == none) {
-          complete_ = false;
-          continue;
-        }
-        withhold_entry(add, suppression::complement);
-        changed = true;
+    std::size_t from = 0;
+    while (!dirty_.empty()) {
+      const auto it = dirty_.lower_bound(from);
+      if (it == dirty_.end()) {
+        from = 0;  // the next pass
+        continue;
       }
+      const std::size_t l = *it;
+      dirty_.erase(it);
+      from = l + 1;
+      const privacy_line& line = lines_[l];
+      const bool margin_published = line.margin_is_total() || !withheld(line.margin);
+      const std::size_t count = line_count_[l] + (margin_published ? 0 : 1);
+      if (count == 0) continue;
+      if (count >= 2 && (!margin_published || line_ballots_[l] >= min_cell_)) continue;
+      const std::size_t add = complement_in(line);
+      if (add == none) {
+        complete_ = false;
+        continue;
+      }
+      withhold_entry(add, suppression::complement);
     }
   }
 
   // Adds a complement for the first withheld entry the published values determine (the counts'
-  // in entry order, then the means'); false when none is, or none can have one.
+  // in entry order, then the means'); false when none is, or none can have one. An entry with
+  // nothing published left in its lines never will have (entries are only ever withheld), so it
+  // is set aside for good: looking at it again would change nothing.
   bool repair_determined() {
-    const std::vector<bool> by_count = determined_by_counts(table_.units, table_.groups, withheld_);
-    const std::vector<bool> by_mean = determined_by_means(table_.units, table_.groups, withheld_, table_.share_used);
-    for (const std::vector<bool>* exposed : {&by_count, &by_mean})
-      for (std::size_t e = 0; e < exposed->size(); ++e) {
-        if (!(*exposed)[e]) continue;
+    for (const bool counts : {true, false}) {
+      const std::set<std::size_t>& exposed = counts ? bridges_.bridges() : by_means_;
+      while (!exposed.empty()) {
+        const std::size_t e = *exposed.begin();
         for (const std::size_t l : lines_of(e)) {
           const std::size_t add = complement_in(lines_[l]);
           if (add == none) continue;
@@ -288,7 +448,10 @@ class privacy_planner {
           return true;
         }
         complete_ = false;
+        bridges_.forget(e);
+        by_means_.erase(e);
       }
+    }
     return false;
   }
 
@@ -304,6 +467,13 @@ class privacy_planner {
   std::vector<suppression> state_;
   std::vector<bool> withheld_;
   std::vector<privacy_line> lines_;
+  std::vector<std::size_t> line_count_;     // withheld entries of each line, its margin aside
+  std::vector<std::int64_t> line_ballots_;  // and their ballots
+  std::set<std::size_t> dirty_;             // lines for the lines rule to look at
+  bridge_tracker bridges_{table_.units + table_.groups + 2};
+  std::vector<std::size_t> unit_shares_;      // each unit's withheld cells with a share
+  std::vector<std::size_t> unit_last_share_;  // and the last of them withheld
+  std::set<std::size_t> by_means_;            // the cells determined_by_means finds
   bool complete_ = true;
 };
 
