@@ -1,15 +1,21 @@
-// Small-cell suppression (README "Privacy"): the plan worked out by hand on small tables, the
-// values a withheld entry hides in the report, and an attacker who takes everything a JSON
-// report publishes, writes it as a linear system over the withheld values, and must fail to
-// determine any of them. The same attacker does recompute a cell that only the primary rule
-// hides, so the attack can fail.
+// Small-cell suppression (README "Privacy"): the plan worked out by hand on small tables; the
+// audit's graph test against the dense linear system it replaced, and the planner against the
+// planner as first written (dense audit, every line on every pass); the values a withheld entry
+// hides in the report; and an attacker who takes everything a JSON report publishes, writes it
+// as a linear system over the withheld values, and must fail to determine any of them. The same
+// attacker does recompute a cell that only the primary rule hides, so the attack can fail.
 #include "qscore/report/privacy.hpp"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <array>
 #include <cstdint>
+#include <limits>
 #include <map>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <Eigen/Core>
@@ -294,6 +300,516 @@ TEST(privacy_plan, a_single_unit_cannot_be_protected_from_the_total) {
   const privacy_plan plan = plan_privacy(table_of(cells), 5);
   EXPECT_EQ(plan.units, (std::vector<suppression>{B}));
   EXPECT_FALSE(plan.complete);
+}
+
+TEST(privacy_plan, the_audit_says_when_it_cannot_add_a_complement) {
+  //          g1  g2  g3 | valid
+  //     u1   11   9   2 |  22
+  //     u2   11   7   0 |  18
+  //     u3    9   0   0 |   9
+  //          31  16   2 |  49
+  // u1 g3 (2) and pooled g3 (2) are below 5. The lines rule, pass by pass: row u1 adds u1 g2,
+  // column g2 u2 g2, the groups' line g2 (16); row u2 adds u2 g1, column g1 u3 g1 (9); row u3,
+  // with no other cell, its valid count (9); the units' line u2 (18). Every line then holds two
+  // or more with enough ballots, but u2 g2 is determined: column g3 gives u1 g3 = g3, so the
+  // groups' line (g2 + g3 = 49 − 31) less row u1 (u1 g2 + u1 g3 = 22 − 11) gives g2 − u1 g2 = 7
+  // = u2 g2 (u3 g2 is 0). Its row and its column have nothing published left to withhold.
+  const counts cells{{11, 9, 2}, {11, 7, 0}, {9, 0, 0}};
+  const privacy_plan plan = plan_privacy(table_of(cells), 5);
+  EXPECT_EQ(plan.cells, (std::vector<suppression>{N, C, B, C, C, N, C, N, N}));
+  EXPECT_EQ(plan.units, (std::vector<suppression>{N, C, C}));
+  EXPECT_EQ(plan.groups, (std::vector<suppression>{N, C, B}));
+  EXPECT_FALSE(plan.complete);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The audit: the graph test against the dense linear system it replaced
+
+// The audit as it was first written: the counts and the unit scores as dense matrices over the
+// withheld entries, and an unknown determined when its coordinate is zero in every vector of
+// the kernel (Eigen's FullPivLU). Entries are numbered as the planner numbers them: cells
+// u * G + g, then the units' valid counts, then the groups' pooled counts.
+std::vector<bool> dense_determined(const Eigen::MatrixXd& a) {
+  std::vector<bool> out(static_cast<std::size_t>(a.cols()), false);
+  if (a.cols() == 0 || a.rows() == 0) return out;
+  const Eigen::FullPivLU<Eigen::MatrixXd> lu(a);
+  if (lu.rank() == a.cols()) return std::vector<bool>(out.size(), true);
+  const Eigen::MatrixXd kernel = lu.kernel();
+  const double scale = kernel.cwiseAbs().maxCoeff();
+  for (Eigen::Index i = 0; i < a.cols(); ++i)
+    out[static_cast<std::size_t>(i)] = kernel.row(i).cwiseAbs().maxCoeff() <= 1e-9 * scale;
+  return out;
+}
+
+struct dense_audit {
+  std::vector<bool> by_counts, by_means;  // one flag per entry
+};
+
+dense_audit dense_reference(std::size_t units, std::size_t groups, const std::vector<bool>& withheld,
+                            const std::vector<double>& share_used) {
+  const std::size_t cells = units * groups, entries = cells + units + groups;
+  const auto unit_entry = [&](std::size_t u) { return cells + u; };
+  const auto group_entry = [&](std::size_t g) { return cells + units + g; };
+  // The lines, as +1 entries and −1 margins: rows, columns, units against the total, groups
+  // against the total.
+  std::vector<std::vector<std::pair<std::size_t, double>>> lines;
+  for (std::size_t u = 0; u < units; ++u) {
+    lines.emplace_back();
+    for (std::size_t g = 0; g < groups; ++g) lines.back().emplace_back(u * groups + g, 1.0);
+    lines.back().emplace_back(unit_entry(u), -1.0);
+  }
+  for (std::size_t g = 0; g < groups; ++g) {
+    lines.emplace_back();
+    for (std::size_t u = 0; u < units; ++u) lines.back().emplace_back(u * groups + g, 1.0);
+    lines.back().emplace_back(group_entry(g), -1.0);
+  }
+  lines.emplace_back();
+  for (std::size_t u = 0; u < units; ++u) lines.back().emplace_back(unit_entry(u), 1.0);
+  lines.emplace_back();
+  for (std::size_t g = 0; g < groups; ++g) lines.back().emplace_back(group_entry(g), 1.0);
+
+  dense_audit out{std::vector<bool>(entries, false), std::vector<bool>(entries, false)};
+  std::vector<std::size_t> unknowns;
+  std::vector<Eigen::Index> column(entries, -1);
+  for (std::size_t e = 0; e < entries; ++e)
+    if (withheld[e]) {
+      column[e] = static_cast<Eigen::Index>(unknowns.size());
+      unknowns.push_back(e);
+    }
+  Eigen::MatrixXd by_count = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(lines.size()),
+                                                   static_cast<Eigen::Index>(unknowns.size()));
+  for (std::size_t l = 0; l < lines.size(); ++l)
+    for (const auto& [e, c] : lines[l])
+      if (column[e] >= 0) by_count(static_cast<Eigen::Index>(l), column[e]) = c;
+  const std::vector<bool> fixed = dense_determined(by_count);
+  for (std::size_t i = 0; i < unknowns.size(); ++i) out.by_counts[unknowns[i]] = fixed[i];
+
+  std::vector<std::size_t> means_unknowns;
+  for (std::size_t e = 0; e < cells; ++e)
+    if (withheld[e] && share_used[e] != 0.0) means_unknowns.push_back(e);
+  Eigen::MatrixXd means = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(units),
+                                                static_cast<Eigen::Index>(means_unknowns.size()));
+  for (std::size_t i = 0; i < means_unknowns.size(); ++i) {
+    const std::size_t u = means_unknowns[i] / groups;
+    if (!withheld[unit_entry(u)])
+      means(static_cast<Eigen::Index>(u), static_cast<Eigen::Index>(i)) = share_used[means_unknowns[i]];
+  }
+  const std::vector<bool> fixed_means = dense_determined(means);
+  for (std::size_t i = 0; i < means_unknowns.size(); ++i) out.by_means[means_unknowns[i]] = fixed_means[i];
+  return out;
+}
+
+std::vector<std::size_t> set_flags(const std::vector<bool>& flags) {
+  std::vector<std::size_t> out;
+  for (std::size_t i = 0; i < flags.size(); ++i)
+    if (flags[i]) out.push_back(i);
+  return out;
+}
+
+TEST(privacy_audit, a_three_by_three_table_worked_by_hand) {
+  // Entries: cells 0..8 (u1g1 u1g2 u1g3 u2g1 .. u3g3), units' counts 9..11 (n_u1..n_u3),
+  // groups' counts 12..14 (n_g1..n_g3). Withheld (W):
+  //
+  //          g1   g2   g3  | n_u
+  //     u1    W    W    .  |  W
+  //     u2    W    W    .  |  .
+  //     u3    .    .    W  |  W
+  //     n_g   W    W    .  |  total (published)
+  //
+  // Counts. Column g3 has one unknown, u3g3: n_g3 − u1g3 − u2g3. Row u3 then gives n_u3, and the
+  // units' line (n_u1 + n_u2 + n_u3 = total) gives n_u1. The rest is not fixed: +d on u1g1,
+  // u2g2 and −d on u1g2, u2g1 leaves every row and column sum as it was, and +d on u1g1, n_g1,
+  // −d on u1g2, n_g2 leaves row u1, columns g1, g2 and the groups' line as they were. In the
+  // graph on the lines (rows u1..u3, columns g1..g3, the units' line U*, the groups' line G*)
+  // the withheld entries are the edges u1-g1, u1-g2, u2-g1, u2-g2 (a cycle), g1-G*, g2-G*
+  // (with u1-g1, u1-g2 another cycle), and the path g3 - u3 - U* - u1 hanging off it: u3g3,
+  // n_u3 and n_u1 are the bridges.
+  //
+  // Means. u1 and u3 are withheld, so only u2's score is an equation: u2g2 has no share in it
+  // (share_used 0), so u2g1 is its only unknown and is fixed. The means fix nothing else.
+  const std::size_t units = 3, groups = 3;
+  std::vector<bool> withheld(15, false);
+  for (const std::size_t e : {0, 1, 3, 4, 8, 9, 11, 12, 13}) withheld[e] = true;
+  std::vector<double> share(9, 1.0 / 3.0);
+  share[4] = 0.0;
+  const std::vector<std::size_t> by_counts{8, 9, 11}, by_means{3};
+  EXPECT_EQ(set_flags(detail::determined_by_counts(units, groups, withheld)), by_counts);
+  EXPECT_EQ(set_flags(detail::determined_by_means(units, groups, withheld, share)), by_means);
+  // The dense reference, used below for random tables, agrees with the hand.
+  const dense_audit dense = dense_reference(units, groups, withheld, share);
+  EXPECT_EQ(set_flags(dense.by_counts), by_counts);
+  EXPECT_EQ(set_flags(dense.by_means), by_means);
+  // With a share for u2g2 too, u2's score has two unknowns and fixes neither.
+  share[4] = 0.2;
+  EXPECT_EQ(set_flags(detail::determined_by_means(units, groups, withheld, share)), std::vector<std::size_t>{});
+}
+
+TEST(privacy_audit, the_graph_test_agrees_with_the_dense_system_on_random_tables) {
+  // 1..7 units x 1..5 groups; each table its own chance that a cell, and that a margin, is
+  // withheld (from none to all), and a quarter of the shares 0.
+  detail::xoshiro256ss rng(20240611);
+  std::size_t determined_counts = 0, open_counts = 0, determined_means = 0, open_means = 0;
+  for (int table = 0; table < 3000; ++table) {
+    const std::size_t units = 1 + rng.next() % 7, groups = 1 + rng.next() % 5;
+    const std::size_t cells = units * groups, entries = cells + units + groups;
+    const std::uint64_t cell_odds = rng.next() % 11, margin_odds = rng.next() % 11;  // in tenths
+    std::vector<bool> withheld(entries);
+    for (std::size_t e = 0; e < entries; ++e) withheld[e] = rng.next() % 10 < (e < cells ? cell_odds : margin_odds);
+    std::vector<double> share(cells);
+    for (double& s : share) s = rng.next() % 4 == 0 ? 0.0 : static_cast<double>(1 + rng.next() % 9) / 10.0;
+    const dense_audit dense = dense_reference(units, groups, withheld, share);
+    const std::vector<bool> by_counts = detail::determined_by_counts(units, groups, withheld);
+    const std::vector<bool> by_means = detail::determined_by_means(units, groups, withheld, share);
+    SCOPED_TRACE("table " + std::to_string(table) + ": " + std::to_string(units) + " x " + std::to_string(groups));
+    ASSERT_EQ(by_counts, dense.by_counts);
+    ASSERT_EQ(by_means, dense.by_means);
+    for (std::size_t e = 0; e < entries; ++e) {
+      if (!withheld[e]) continue;
+      ++(by_counts[e] ? determined_counts : open_counts);
+      if (e < cells && share[e] != 0.0) ++(by_means[e] ? determined_means : open_means);
+    }
+  }
+  // Both answers came up often, for both systems.
+  EXPECT_GT(determined_counts, 1000U);
+  EXPECT_GT(open_counts, 1000U);
+  EXPECT_GT(determined_means, 1000U);
+  EXPECT_GT(open_means, 1000U);
+}
+
+TEST(privacy_audit, the_bridges_kept_edge_by_edge_are_those_of_the_whole_graph) {
+  // The planner keeps the bridges up to date as it withholds entries, in any order: after each
+  // entry, they are those determined_by_counts finds on the whole table. 1..12 units x 1..6
+  // groups, every entry added in a random order; and three 60 x 9 tables.
+  detail::xoshiro256ss rng(31);
+  std::size_t checks = 0, bridges_seen = 0, bridges_gone = 0;
+  for (int table = 0; table < 600; ++table) {
+    const bool large = table < 3;
+    const std::size_t units = large ? 60 : 1 + rng.next() % 12, groups = large ? 9 : 1 + rng.next() % 6;
+    const std::size_t entries = units * groups + units + groups;
+    std::vector<std::size_t> order(entries);
+    for (std::size_t e = 0; e < entries; ++e) order[e] = e;
+    for (std::size_t i = entries - 1; i > 0; --i) std::swap(order[i], order[rng.next() % (i + 1)]);
+    detail::bridge_tracker tracker(units + groups + 2);
+    std::vector<bool> withheld(entries, false);
+    std::size_t before = 0;
+    SCOPED_TRACE("table " + std::to_string(table) + ": " + std::to_string(units) + " x " + std::to_string(groups));
+    for (const std::size_t e : order) {
+      const std::array<std::size_t, 2> ends = detail::privacy_lines_of(units, groups, e);
+      tracker.add(e, ends[0], ends[1]);
+      withheld[e] = true;
+      const std::vector<std::size_t> kept(tracker.bridges().begin(), tracker.bridges().end());
+      ASSERT_EQ(kept, set_flags(detail::determined_by_counts(units, groups, withheld)));
+      ++checks;
+      bridges_gone += before > kept.size() ? before - kept.size() : 0;
+      bridges_seen += kept.size();
+      before = kept.size();
+    }
+    EXPECT_TRUE(tracker.bridges().empty() || units == 1 || groups == 1);  // all in: a cycle through every edge
+  }
+  EXPECT_GT(checks, 20000U);        // 21,145
+  EXPECT_GT(bridges_seen, 50000U);  // 59,539
+  EXPECT_GT(bridges_gone, 5000U);   // 6,575: bridges that an edge closing a cycle through them undid
+}
+
+// The planner as it was first written, its audit the dense system above (or, for tables too
+// large for it, the graph test on the whole table), recomputed every round, one complement a
+// round and every line looked at on every pass. `audit` counts the complements the audit added
+// (not the lines rule), for an entry the counts determined and for one the means did.
+struct audit_tally {
+  std::size_t by_counts = 0, by_means = 0;
+};
+
+privacy_plan reference_plan(const privacy_table& t, std::int64_t min_cell, audit_tally& audit, bool dense = true) {
+  const std::size_t units = t.units, groups = t.groups, cells = units * groups, entries = cells + units + groups;
+  constexpr std::size_t none = std::numeric_limits<std::size_t>::max();
+  std::vector<std::int64_t> size(entries, 0);
+  for (std::size_t u = 0; u < units; ++u)
+    for (std::size_t g = 0; g < groups; ++g) {
+      size[u * groups + g] = t.n[u * groups + g];
+      size[cells + u] += t.n[u * groups + g];
+      size[cells + units + g] += t.n[u * groups + g];
+    }
+  struct line {
+    std::vector<std::size_t> entries;
+    std::size_t margin = none;  // none: the grand total
+  };
+  std::vector<line> lines;
+  for (std::size_t u = 0; u < units; ++u) {
+    lines.push_back({{}, cells + u});
+    for (std::size_t g = 0; g < groups; ++g) lines.back().entries.push_back(u * groups + g);
+  }
+  for (std::size_t g = 0; g < groups; ++g) {
+    lines.push_back({{}, cells + units + g});
+    for (std::size_t u = 0; u < units; ++u) lines.back().entries.push_back(u * groups + g);
+  }
+  lines.push_back({{}, none});
+  for (std::size_t u = 0; u < units; ++u) lines.back().entries.push_back(cells + u);
+  lines.push_back({{}, none});
+  for (std::size_t g = 0; g < groups; ++g) lines.back().entries.push_back(cells + units + g);
+  // The lines of an entry, the one to look for a complement in first.
+  const auto lines_of = [&](std::size_t e) -> std::vector<std::size_t> {
+    if (e < cells) return {e / groups, units + e % groups};
+    if (e < cells + units) return {units + groups, e - cells};
+    return {units + groups + 1, units + (e - cells - units)};
+  };
+
+  std::vector<suppression> state(entries, N);
+  bool complete = true;
+  const auto withheld = [&](std::size_t e) { return state[e] != N; };
+  const auto complement_in = [&](const line& l) {
+    std::size_t best = none;
+    for (const std::size_t e : l.entries)
+      if (!withheld(e) && size[e] > 0 && (best == none || size[e] < size[best])) best = e;
+    if (best == none && l.margin != none && !withheld(l.margin) && size[l.margin] > 0) best = l.margin;
+    return best;
+  };
+  if (min_cell > 1) {
+    for (std::size_t e = 0; e < entries; ++e)
+      if (size[e] > 0 && size[e] < min_cell) state[e] = B;
+    for (std::size_t round = 0; round <= entries; ++round) {
+      for (bool changed = true; changed;) {
+        changed = false;
+        for (const line& l : lines) {
+          std::size_t count = 0;
+          std::int64_t ballots = 0;
+          for (const std::size_t e : l.entries)
+            if (withheld(e)) {
+              ++count;
+              ballots += size[e];
+            }
+          const bool margin_published = l.margin == none || !withheld(l.margin);
+          if (!margin_published) ++count;
+          if (count == 0 || (count >= 2 && (!margin_published || ballots >= min_cell))) continue;
+          const std::size_t add = complement_in(l);
+          if (add == none) {
+            complete = false;
+            continue;
+          }
+          state[add] = C;
+          changed = true;
+        }
+      }
+      std::vector<bool> w(entries);
+      for (std::size_t e = 0; e < entries; ++e) w[e] = withheld(e);
+      const dense_audit found =
+          dense ? dense_reference(units, groups, w, t.share_used)
+                : dense_audit{detail::determined_by_counts(units, groups, w),
+                              detail::determined_by_means(units, groups, w, t.share_used)};
+      std::vector<std::size_t> exposed = set_flags(found.by_counts);
+      const std::size_t from_counts = exposed.size();
+      for (const std::size_t e : set_flags(found.by_means)) exposed.push_back(e);
+      bool added = false;
+      for (std::size_t i = 0; i < exposed.size(); ++i) {
+        for (const std::size_t l : lines_of(exposed[i])) {
+          const std::size_t add = complement_in(lines[l]);
+          if (add == none) continue;
+          state[add] = C;
+          added = true;
+          ++(i < from_counts ? audit.by_counts : audit.by_means);
+          break;
+        }
+        if (added) break;
+        complete = false;
+      }
+      if (!added) break;
+    }
+  }
+  privacy_plan plan;
+  plan.complete = complete;
+  plan.cells.assign(state.begin(), state.begin() + static_cast<std::ptrdiff_t>(cells));
+  plan.units.assign(state.begin() + static_cast<std::ptrdiff_t>(cells),
+                    state.begin() + static_cast<std::ptrdiff_t>(cells + units));
+  plan.groups.assign(state.begin() + static_cast<std::ptrdiff_t>(cells + units), state.end());
+  return plan;
+}
+
+// A random table: `units` x `groups` cells, one in `small` of them small (0..4 ballots), the
+// rest min..min+range−1. Shares as finalize gives them: the group's share over the shares of
+// the groups the unit has ballots in, here 1..3 or, with `zero_shares`, a quarter of the groups
+// 0 (a group with ballots but no share in the unit scores).
+privacy_table random_table(detail::xoshiro256ss& rng, std::size_t units, std::size_t groups, std::uint64_t small,
+                           int min, int range, bool zero_shares = false) {
+  privacy_table t;
+  t.units = units;
+  t.groups = groups;
+  std::vector<double> share(groups);
+  for (double& s : share) s = zero_shares && rng.next() % 4 == 0 ? 0.0 : static_cast<double>(1 + rng.next() % 3);
+  for (std::size_t u = 0; u < units; ++u) {
+    double present = 0.0;
+    for (std::size_t g = 0; g < groups; ++g) {
+      const int n = rng.next() % small == 0
+                        ? static_cast<int>(rng.next() % 5)
+                        : min + static_cast<int>(rng.next() % static_cast<std::uint64_t>(range));
+      t.n.push_back(n);
+      present += n > 0 ? share[g] : 0.0;
+    }
+    for (std::size_t g = 0; g < groups; ++g)
+      t.share_used.push_back(t.n[u * groups + g] > 0 && present > 0.0 ? share[g] / present : 0.0);
+  }
+  return t;
+}
+
+TEST(privacy_audit, plans_are_those_of_the_dense_planner) {
+  // 1..12 units x 1..6 groups, a half to a quarter of the cells small, min_cell 3, 5 or 10, half
+  // the tables with groups of no share: the same plan, complement for complement. The lines rule
+  // leaves the audit little to do on most tables, hence so many.
+  detail::xoshiro256ss rng(7);
+  audit_tally audit;
+  std::size_t incomplete = 0;
+  for (int i = 0; i < 1000; ++i) {
+    const std::size_t units = 1 + rng.next() % 12, groups = 1 + rng.next() % 6;
+    const std::int64_t min_cell = std::array<std::int64_t, 3>{3, 5, 10}[rng.next() % 3];
+    const privacy_table t = random_table(rng, units, groups, 2 + rng.next() % 3, 5, 20, i % 2 == 1);
+    const privacy_plan expected = reference_plan(t, min_cell, audit);
+    const privacy_plan plan = plan_privacy(t, min_cell);
+    SCOPED_TRACE("table " + std::to_string(i) + ": " + std::to_string(units) + " x " + std::to_string(groups));
+    ASSERT_EQ(plan.cells, expected.cells);
+    ASSERT_EQ(plan.units, expected.units);
+    ASSERT_EQ(plan.groups, expected.groups);
+    ASSERT_EQ(plan.complete, expected.complete);
+    incomplete += expected.complete ? 0 : 1;
+  }
+  // The audit had work to do (24 complements for an entry the counts determined, 630 for one
+  // the means did), and some tables could not be protected (4).
+  EXPECT_GT(audit.by_counts, 15U);
+  EXPECT_GT(audit.by_means, 400U);
+  EXPECT_GT(incomplete, 2U);
+}
+
+// Blocks of `units` x `groups` cells down the diagonal of a table, empty outside them; in a
+// block one cell in `small` has 0..4 ballots, the rest 5..24. Withheld entries of different
+// blocks meet only in the two totals lines, so the audit finds bridges the lines rule left.
+privacy_table block_table(detail::xoshiro256ss& rng, std::size_t blocks, std::size_t units, std::size_t groups,
+                          std::uint64_t small) {
+  privacy_table t;
+  t.units = blocks * units;
+  t.groups = blocks * groups;
+  for (std::size_t u = 0; u < t.units; ++u) {
+    std::size_t present = 0;
+    for (std::size_t g = 0; g < t.groups; ++g) {
+      int n = 0;
+      if (g / groups == u / units)
+        n = rng.next() % small == 0 ? static_cast<int>(rng.next() % 5) : 5 + static_cast<int>(rng.next() % 20);
+      t.n.push_back(n);
+      present += n > 0 ? 1 : 0;
+    }
+    for (std::size_t g = 0; g < t.groups; ++g)
+      t.share_used.push_back(t.n[u * t.groups + g] > 0 ? 1.0 / static_cast<double>(present) : 0.0);
+  }
+  return t;
+}
+
+TEST(privacy_audit, plans_of_larger_tables_are_those_of_the_planner_as_first_written) {
+  // Tables too large for the dense system, the reference's audit recomputed on the whole table
+  // by the graph test every round: 300 units x 9 groups, with groups of no share (the means
+  // determine cells), and 30 blocks of 6 units x 3 groups (the counts determine cells).
+  detail::xoshiro256ss rng(300);
+  const privacy_table shares = random_table(rng, 300, 9, 3, 5, 8, true);
+  const privacy_table blocks = block_table(rng, 30, 6, 3, 2);
+  audit_tally audit_shares, audit_blocks;
+  for (const auto& [t, audit] : {std::pair{&shares, &audit_shares}, std::pair{&blocks, &audit_blocks}}) {
+    const privacy_plan expected = reference_plan(*t, 5, *audit, false);
+    const privacy_plan plan = plan_privacy(*t, 5);
+    SCOPED_TRACE(std::to_string(t->units) + " x " + std::to_string(t->groups));
+    EXPECT_EQ(plan.cells, expected.cells);
+    EXPECT_EQ(plan.units, expected.units);
+    EXPECT_EQ(plan.groups, expected.groups);
+    EXPECT_EQ(plan.complete, expected.complete);
+  }
+  EXPECT_GT(audit_shares.by_means, 50U);  // 105
+  EXPECT_GT(audit_blocks.by_counts, 50U);  // 105
+}
+
+// The lines rule holds on every line, and no withheld entry is determined by the counts or the
+// unit scores; the primary rule marked the small entries, and only them.
+void expect_protected(const privacy_table& t, const privacy_plan& plan, std::int64_t min_cell) {
+  const std::size_t units = t.units, groups = t.groups, cells = units * groups;
+  std::vector<suppression> state = plan.cells;
+  state.insert(state.end(), plan.units.begin(), plan.units.end());
+  state.insert(state.end(), plan.groups.begin(), plan.groups.end());
+  std::vector<std::int64_t> size(t.n.begin(), t.n.end());
+  size.resize(state.size(), 0);
+  for (std::size_t u = 0; u < units; ++u)
+    for (std::size_t g = 0; g < groups; ++g) {
+      size[cells + u] += t.n[u * groups + g];
+      size[cells + units + g] += t.n[u * groups + g];
+    }
+  for (std::size_t e = 0; e < state.size(); ++e) {
+    EXPECT_EQ(state[e] == B, size[e] > 0 && size[e] < min_cell) << "entry " << e;
+    if (state[e] == C) {
+      EXPECT_GE(size[e], min_cell) << "entry " << e;
+    }
+  }
+  // (entries, margin or none) for every line.
+  const auto check_line = [&](const std::vector<std::size_t>& entries, std::optional<std::size_t> margin) {
+    std::size_t count = 0;
+    std::int64_t ballots = 0;
+    for (const std::size_t e : entries)
+      if (state[e] != N) {
+        ++count;
+        ballots += size[e];
+      }
+    const bool margin_published = !margin || state[*margin] == N;
+    count += margin_published ? 0 : 1;
+    if (count == 0) return;
+    EXPECT_GE(count, 2U);
+    if (margin_published) {
+      EXPECT_GE(ballots, min_cell);
+    }
+  };
+  std::vector<std::size_t> all_units, all_groups;
+  for (std::size_t u = 0; u < units; ++u) {
+    std::vector<std::size_t> row;
+    for (std::size_t g = 0; g < groups; ++g) row.push_back(u * groups + g);
+    check_line(row, cells + u);
+    all_units.push_back(cells + u);
+  }
+  for (std::size_t g = 0; g < groups; ++g) {
+    std::vector<std::size_t> column;
+    for (std::size_t u = 0; u < units; ++u) column.push_back(u * groups + g);
+    check_line(column, cells + units + g);
+    all_groups.push_back(cells + units + g);
+  }
+  check_line(all_units, std::nullopt);
+  check_line(all_groups, std::nullopt);
+  std::vector<bool> withheld(state.size());
+  for (std::size_t e = 0; e < state.size(); ++e) withheld[e] = state[e] != N;
+  EXPECT_EQ(set_flags(detail::determined_by_counts(units, groups, withheld)), std::vector<std::size_t>{});
+  EXPECT_EQ(set_flags(detail::determined_by_means(units, groups, withheld, t.share_used)), std::vector<std::size_t>{});
+}
+
+TEST(privacy_audit, a_thousand_units_are_protected) {
+  // 1,000 units x 9 groups with few ballots a cell (a third 0..4, the rest 5..12): thousands of
+  // small cells, a plan in well under a second; with groups of no share too.
+  for (const bool zero_shares : {false, true}) {
+    detail::xoshiro256ss rng(1000);
+    const privacy_table t = random_table(rng, 1000, 9, 3, 5, 8, zero_shares);
+    const privacy_plan plan = plan_privacy(t, 5);
+    SCOPED_TRACE(zero_shares ? "zero shares" : "shares");
+    EXPECT_TRUE(plan.complete);
+    EXPECT_GT(std::count(plan.cells.begin(), plan.cells.end(), B), 2000);  // 2,433
+    EXPECT_GT(std::count(plan.cells.begin(), plan.cells.end(), C), 200);  // 315, 689
+    expect_protected(t, plan, 5);
+  }
+}
+
+TEST(privacy_audit, the_dense_system_finds_nothing_left_in_the_plans) {
+  // Tables of 40 units x 6 groups: the dense reference, not the graph test, audits the plan.
+  for (std::uint64_t seed = 1; seed <= 5; ++seed) {
+    detail::xoshiro256ss rng(seed);
+    const privacy_table t = random_table(rng, 40, 6, 3, 5, 20);
+    const privacy_plan plan = plan_privacy(t, 5);
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    EXPECT_TRUE(plan.complete);
+    expect_protected(t, plan, 5);
+    std::vector<bool> withheld;
+    for (const auto* part : {&plan.cells, &plan.units, &plan.groups})
+      for (const suppression s : *part) withheld.push_back(s != N);
+    const dense_audit dense = dense_reference(40, 6, withheld, t.share_used);
+    EXPECT_EQ(set_flags(dense.by_counts), std::vector<std::size_t>{});
+    EXPECT_EQ(set_flags(dense.by_means), std::vector<std::size_t>{});
+    EXPECT_GT(std::count(withheld.begin(), withheld.end(), true), 20);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
