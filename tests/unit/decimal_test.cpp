@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "qscore/detail/xoshiro.hpp"
+#include "support/every_text.hpp"
 
 namespace {
 
@@ -61,18 +62,10 @@ TEST(decimal, hand_worked_values) {
 }
 
 TEST(decimal, every_short_text_over_a_small_alphabet) {
-  const std::string alphabet("0159./:-e \x00\x80\xFF", 13);
-  std::string text;
-  for (std::size_t length = 1; length <= 5; ++length) {
-    std::size_t total = 1;
-    for (std::size_t i = 0; i < length; ++i) total *= alphabet.size();
-    text.assign(length, '0');
-    for (std::size_t n = 0; n < total; ++n) {
-      for (std::size_t i = 0, rest = n; i < length; ++i, rest /= alphabet.size()) text[i] = alphabet[rest % alphabet.size()];
-      expect_parsed_as_from_chars(text);
-      if (HasFatalFailure()) return;
-    }
-  }
+  qscore::test::for_every_text(std::string_view("0159./:-e \x00\x80\xFF", 13), 5, [this](std::string_view text) {
+    expect_parsed_as_from_chars(text);
+    return !HasFatalFailure();
+  });
 }
 
 TEST(decimal, random_texts_of_six_to_nine_bytes) {
