@@ -82,7 +82,6 @@ class privacy_planner {
         size_[cells_ + u_count + g] += n;
       }
     state_.assign(size_.size(), suppression::none);
-    withheld_.assign(size_.size(), false);
     for (std::size_t u = 0; u < u_count; ++u) {
       privacy_line row;
       for (std::size_t g = 0; g < g_count; ++g) row.entries.push_back(u * g_count + g);
@@ -127,7 +126,7 @@ class privacy_planner {
   }
 
  private:
-  [[nodiscard]] bool withheld(std::size_t e) const { return withheld_[e]; }
+  [[nodiscard]] bool withheld(std::size_t e) const { return state_[e] != suppression::none; }
 
   // Withholds entry e and brings up to date what the rules read:
   //   the tallies of its lines: it is an entry of the first, and of the second too when it is a
@@ -138,7 +137,6 @@ class privacy_planner {
   //     withheld cells with a share, and noting the last: while there is one, it is that one).
   void withhold_entry(std::size_t e, suppression why) {
     state_[e] = why;
-    withheld_[e] = true;
     const std::array<std::size_t, 2> lines = lines_of(e);
     for (std::size_t i = 0; i < (e < cells_ ? 2U : 1U); ++i) {
       ++line_count_[lines[i]];
@@ -233,7 +231,6 @@ class privacy_planner {
   std::size_t cells_;
   std::vector<std::int64_t> size_;
   std::vector<suppression> state_;
-  std::vector<bool> withheld_;
   std::vector<privacy_line> lines_;
   std::vector<std::size_t> line_count_;     // withheld entries of each line, its margin aside
   std::vector<std::int64_t> line_ballots_;  // and their ballots
