@@ -1,8 +1,12 @@
 // qscore score DEFINITION RESPONSES: load -> compile -> score the file -> finalize -> write.
 #include <algorithm>
+#include <cstdlib>
 #include <iostream>
 #include <limits>
 #include <utility>
+#if defined(__GLIBC__)
+#include <malloc.h>  // malloc_trim
+#endif
 
 #include "cli.hpp"
 #include "progress.hpp"
@@ -23,6 +27,17 @@ constexpr std::size_t rejections_shown = 10;
 // Limits on the tuning options (a batch allocates batch_rows x items codes up front).
 constexpr std::int64_t max_batch_rows = 10'000'000;
 constexpr std::size_t max_chunk_bytes = std::size_t{1} << 30;
+
+// Hands the memory freed by the scoring threads back to the system before the report is built.
+// Each thread allocates its segments' tallies from a malloc arena of its own (glibc); freed,
+// that memory stays resident in the arena and the main thread cannot reuse it, so with many
+// units it stacked up under the report: 200,000 rows of 5,000 units, -j 1, peaked at 413 MB
+// where the live heap never passed 259 MB.
+void release_freed_memory() {
+#if defined(__GLIBC__)
+  ::malloc_trim(0);
+#endif
+}
 
 void write_report(std::ostream& out, const report& r, const score_args& args) {
   write_options options;
@@ -213,6 +228,7 @@ int run_score(const score_args& args) {
     return exit_bad_responses;
   }
   print_diagnostics(totals.diagnostics(), !args.quiet);
+  release_freed_memory();
 
   report_options report_opts;
   report_opts.language = args.language;
