@@ -39,6 +39,7 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "qscore/detail/display_width.hpp"
@@ -365,12 +366,17 @@ inline void write_text(std::ostream& out, const report& r, const write_options& 
   if (any_se && !r.rank_pairs.empty()) {
     detail::text_table pairs({{"unit", align::left}, {"next", align::left}, {"difference", align::right},
                               {"se", align::right}, {"p", align::right}, {"at 5%", align::left}});
+    // Labels by id, found once (a scan of the units per pair was quadratic: 50 million id
+    // compares, a tenth of the run, for 5,000 units).
+    std::unordered_map<std::string_view, std::string_view> label_of;
+    label_of.reserve(r.units.size());
+    for (const auto& u : r.units) label_of.insert_or_assign(u.id, u.label);
+    const auto label = [&label_of](const std::string& id) {
+      const auto found = label_of.find(id);
+      return found != label_of.end() ? std::string(found->second) : id;
+    };
     for (const auto& p : r.rank_pairs) {
-      std::string upper = p.upper, lower = p.lower;
-      for (const auto& u : r.units) {
-        if (u.id == p.upper) upper = u.label;
-        if (u.id == p.lower) lower = u.label;
-      }
+      const std::string upper = label(p.upper), lower = label(p.lower);
       pairs.add_row({fmt.label(upper), fmt.label(lower), fmt.number(p.difference), fmt.number(p.se),
                      p.p && *p.p < 0.001 ? std::string("<0.001") : detail::text_format::ratio(p.p),
                      !p.distinct ? std::string("-") : *p.distinct ? std::string("distinct") : std::string("not distinguishable")});
