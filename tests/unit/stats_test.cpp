@@ -413,6 +413,65 @@ TEST(rank_uncertainty, intervals_from_each_units_ranks_equal_those_from_the_coun
   }
 }
 
+TEST(rank_uncertainty, intervals_of_many_units_equal_those_from_the_count_table) {
+  // From 512 units on the draws are radix-sorted; ties (equal totals with zero or missing SEs)
+  // must keep input order as the reference's stable sort does, and negative totals must sort
+  // below positive ones.
+  qscore::detail::xoshiro256ss rng(20261201);
+  for (int trial = 0; trial < 8; ++trial) {
+    const std::size_t units = 500 + rng.next() % 700;
+    const int replicates = 1 + static_cast<int>(rng.next() % 40);
+    std::vector<double> totals(units);
+    std::vector<std::optional<double>> se(units);
+    for (std::size_t u = 0; u < units; ++u) {
+      totals[u] = static_cast<double>(rng.next() % 21) - 10.0;
+      if (rng.next() % 4 != 0) se[u] = static_cast<double>(rng.next() % 3) * 0.5;
+    }
+    const auto expected = rank_intervals_by_count_table(totals, se, replicates, trial);
+    const auto got = bootstrap_rank_intervals(totals, se, replicates, static_cast<std::uint64_t>(trial));
+    ASSERT_EQ(got.size(), units);
+    for (std::size_t u = 0; u < units; ++u) {
+      ASSERT_EQ(got[u].low, expected[u].low) << "trial " << trial << ", unit " << u;
+      ASSERT_EQ(got[u].high, expected[u].high) << "trial " << trial << ", unit " << u;
+    }
+  }
+}
+
+TEST(rank_uncertainty, descending_keys_order_doubles_from_the_highest) {
+  using qscore::stats::detail::descending_key;
+  const double tiny = std::numeric_limits<double>::denorm_min();
+  const double inf = std::numeric_limits<double>::infinity();
+  // Ascending; -0.0 and 0.0 are one value.
+  const std::vector<double> values = {-inf, -1e300, -2.5, -1.0, -tiny, 0.0, tiny, 1.0, 1.5, 80.0, 1e300, inf};
+  for (std::size_t i = 0; i < values.size(); ++i)
+    for (std::size_t j = 0; j < values.size(); ++j) {
+      EXPECT_EQ(descending_key(values[i]) < descending_key(values[j]), i > j) << values[i] << " " << values[j];
+      EXPECT_EQ(descending_key(values[i]) == descending_key(values[j]), i == j) << values[i] << " " << values[j];
+    }
+  EXPECT_EQ(descending_key(-0.0), descending_key(0.0));
+}
+
+TEST(rank_uncertainty, sort_by_key_is_stable_on_both_sides_of_the_radix_threshold) {
+  using qscore::stats::detail::keyed_unit;
+  qscore::detail::xoshiro256ss rng(5);
+  for (const std::size_t n : {0u, 1u, 7u, 511u, 512u, 3000u}) {
+    std::vector<keyed_unit> entries(n), scratch(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      // Few distinct keys, spread over every 11-bit digit: many ties, every pass taken.
+      const std::uint64_t pick = rng.next() % 5;
+      entries[i] = {pick * 0x0123456789ABCDEFULL, static_cast<std::uint32_t>(i)};
+    }
+    std::vector<keyed_unit> expected = entries;
+    std::stable_sort(expected.begin(), expected.end(), [](const auto& a, const auto& b) { return a.key < b.key; });
+    qscore::stats::detail::stable_sort_by_key(entries, scratch);
+    ASSERT_EQ(entries.size(), n);
+    for (std::size_t i = 0; i < n; ++i) {
+      ASSERT_EQ(entries[i].key, expected[i].key) << "n " << n << ", at " << i;
+      ASSERT_EQ(entries[i].unit, expected[i].unit) << "n " << n << ", at " << i;
+    }
+  }
+}
+
 TEST(rank_uncertainty, normal_variates_have_mean_zero_and_variance_one) {
   normal_variates rng(7);
   moment_stream s;
@@ -424,15 +483,15 @@ TEST(rank_uncertainty, normal_variates_have_mean_zero_and_variance_one) {
 TEST(rank_uncertainty, generators_match_their_reference_algorithms) {
   // xoshiro256** (Blackman and Vigna, xoshiro256starstar.c) from the state {1, 2, 3, 4}, worked
   // by hand from the published algorithm: 11520, 0, 1509978240, 1215971899390074240.
-  auto known = detail::xoshiro256ss::from_state(1, 2, 3, 4);
+  auto known = qscore::detail::xoshiro256ss::from_state(1, 2, 3, 4);
   EXPECT_EQ(known.next(), 11520U);
   EXPECT_EQ(known.next(), 0U);
   EXPECT_EQ(known.next(), 1509978240U);
   EXPECT_EQ(known.next(), 1215971899390074240U);
   // splitmix64 from 0: 0xE220A8397B1DCDAF, 0x6E789E6AA1B965F4 (Vigna's splitmix64.c).
   std::uint64_t state = 0;
-  EXPECT_EQ(detail::xoshiro256ss::splitmix64(state), 0xE220A8397B1DCDAFULL);
-  EXPECT_EQ(detail::xoshiro256ss::splitmix64(state), 0x6E789E6AA1B965F4ULL);
+  EXPECT_EQ(qscore::detail::xoshiro256ss::splitmix64(state), 0xE220A8397B1DCDAFULL);
+  EXPECT_EQ(qscore::detail::xoshiro256ss::splitmix64(state), 0x6E789E6AA1B965F4ULL);
 }
 
 }  // namespace

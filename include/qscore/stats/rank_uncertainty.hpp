@@ -15,11 +15,12 @@
 #pragma once
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
-#include <numeric>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "qscore/detail/xoshiro.hpp"
@@ -56,6 +57,49 @@ class normal_variates {
   bool has_spare_ = false;
 };
 
+namespace detail {
+
+// A key whose unsigned order is the descending order of x: the IEEE bits with the sign bit set
+// for x >= 0 and all bits flipped for x < 0 ascend with x; flipping them all again descends.
+// -0.0 is taken as +0.0 (x + 0.0), so the two tie as they compare equal. x must not be NaN.
+[[nodiscard]] inline std::uint64_t descending_key(double x) noexcept {
+  const auto bits = std::bit_cast<std::uint64_t>(x + 0.0);
+  const std::uint64_t ascending = (bits >> 63) != 0 ? ~bits : bits | (std::uint64_t{1} << 63);
+  return ~ascending;
+}
+
+struct keyed_unit {
+  std::uint64_t key = 0;
+  std::uint32_t unit = 0;
+};
+
+// Sorts by key, stably (equal keys keep their order). From 512 entries on by radix, least
+// significant digit first, 11 bits a pass; a pass whose digit is the same for every entry (the
+// draws' high bits mostly are) is skipped. Fewer entries are merge-sorted: clearing the 2,048
+// counters of each pass cost more than the sort (8 ms per report of 3 units, against < 1 ms).
+// `scratch` is a buffer of the same size.
+inline void stable_sort_by_key(std::vector<keyed_unit>& entries, std::vector<keyed_unit>& scratch) {
+  if (entries.size() < 512) {
+    std::stable_sort(entries.begin(), entries.end(),
+                     [](const keyed_unit& a, const keyed_unit& b) { return a.key < b.key; });
+    return;
+  }
+  constexpr unsigned digit_bits = 11;
+  constexpr std::size_t buckets = std::size_t{1} << digit_bits;
+  std::vector<std::size_t> start(buckets);
+  for (unsigned shift = 0; shift < 64; shift += digit_bits) {
+    std::fill(start.begin(), start.end(), 0);
+    for (const keyed_unit& e : entries) ++start[(e.key >> shift) & (buckets - 1)];
+    if (std::find(start.begin(), start.end(), entries.size()) != start.end()) continue;
+    std::size_t next = 0;
+    for (std::size_t& count : start) next += std::exchange(count, next);
+    for (const keyed_unit& e : entries) scratch[start[(e.key >> shift) & (buckets - 1)]++] = e;
+    entries.swap(scratch);
+  }
+}
+
+}  // namespace detail
+
 struct rank_interval {
   int low = 0;
   int high = 0;
@@ -75,15 +119,17 @@ struct rank_interval {
   // 20,000.)
   const auto r_count = static_cast<std::size_t>(replicates);
   std::vector<std::uint32_t> ranks(units * r_count);
-  std::vector<double> draw(units);
-  std::vector<std::size_t> order(units);
+  // Each replicate's draws in descending order, by a stable radix sort of order-preserving keys
+  // (detail::descending_key), so exact ties (only possible with zero SEs) stay in input order.
+  // A stable comparison sort of unit indices by draw took 0.50 s of a 5,000-unit run and a
+  // sort of (draw, unit) pairs 0.45 s, most of it in the sort.
+  std::vector<detail::keyed_unit> drawn(units), scratch(units);
   for (std::size_t r = 0; r < r_count; ++r) {
-    for (std::size_t u = 0; u < units; ++u) draw[u] = total[u] + se[u].value_or(0.0) * rng.normal();
-    std::iota(order.begin(), order.end(), std::size_t{0});
-    // Descending by draw; exact ties (only possible with zero SEs) keep the input order.
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return draw[a] > draw[b]; });
+    for (std::size_t u = 0; u < units; ++u)
+      drawn[u] = {detail::descending_key(total[u] + se[u].value_or(0.0) * rng.normal()), static_cast<std::uint32_t>(u)};
+    detail::stable_sort_by_key(drawn, scratch);
     for (std::size_t position = 0; position < units; ++position)
-      ranks[order[position] * r_count + r] = static_cast<std::uint32_t>(position + 1);
+      ranks[drawn[position].unit * r_count + r] = static_cast<std::uint32_t>(position + 1);
   }
   // Type 1 quantile: the k-th smallest of the unit's R ranks, k = ⌈p · R⌉ (at least 1), i.e. the
   // smallest rank whose cumulative count reaches k.
