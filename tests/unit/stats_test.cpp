@@ -392,16 +392,28 @@ std::vector<rank_interval> rank_intervals_by_count_table(const std::vector<doubl
   return out;
 }
 
-TEST(rank_uncertainty, intervals_from_each_units_ranks_equal_those_from_the_count_table) {
-  qscore::detail::xoshiro256ss rng(20261130);
-  for (int trial = 0; trial < 200; ++trial) {
-    const std::size_t units = 1 + rng.next() % 40;
-    const int replicates = 1 + static_cast<int>(rng.next() % 300);
+// Random tables of totals (whole numbers, so ties are common) and SEs (multiples of 0.5, zero and
+// missing among them): bootstrap_rank_intervals must give the count table's intervals.
+struct random_rank_tables {
+  std::uint64_t seed;
+  int trials;
+  std::size_t min_units, extra_units;  // units: min_units + [0, extra_units)
+  int max_replicates;
+  int total_levels;                    // totals: total_offset + [0, total_levels)
+  double total_offset;
+  int se_levels;                       // SEs: 0.5 * [0, se_levels), a quarter of them missing
+};
+
+void expect_count_table_intervals(const random_rank_tables& shape) {
+  qscore::detail::xoshiro256ss rng(shape.seed);
+  for (int trial = 0; trial < shape.trials; ++trial) {
+    const std::size_t units = shape.min_units + rng.next() % shape.extra_units;
+    const int replicates = 1 + static_cast<int>(rng.next() % static_cast<std::uint64_t>(shape.max_replicates));
     std::vector<double> totals(units);
     std::vector<std::optional<double>> se(units);
     for (std::size_t u = 0; u < units; ++u) {
-      totals[u] = static_cast<double>(rng.next() % 20);  // ties among totals
-      if (rng.next() % 4 != 0) se[u] = static_cast<double>(rng.next() % 5) * 0.5;  // 0 and missing too
+      totals[u] = shape.total_offset + static_cast<double>(rng.next() % static_cast<std::uint64_t>(shape.total_levels));
+      if (rng.next() % 4 != 0) se[u] = static_cast<double>(rng.next() % static_cast<std::uint64_t>(shape.se_levels)) * 0.5;
     }
     const auto expected = rank_intervals_by_count_table(totals, se, replicates, trial);
     const auto got = bootstrap_rank_intervals(totals, se, replicates, static_cast<std::uint64_t>(trial));
@@ -413,28 +425,16 @@ TEST(rank_uncertainty, intervals_from_each_units_ranks_equal_those_from_the_coun
   }
 }
 
+TEST(rank_uncertainty, intervals_from_each_units_ranks_equal_those_from_the_count_table) {
+  expect_count_table_intervals({.seed = 20261130, .trials = 200, .min_units = 1, .extra_units = 40,
+                                .max_replicates = 300, .total_levels = 20, .total_offset = 0.0, .se_levels = 5});
+}
+
 TEST(rank_uncertainty, intervals_of_many_units_equal_those_from_the_count_table) {
-  // From 512 units on the draws are radix-sorted; ties (equal totals with zero or missing SEs)
-  // must keep input order as the reference's stable sort does, and negative totals must sort
-  // below positive ones.
-  qscore::detail::xoshiro256ss rng(20261201);
-  for (int trial = 0; trial < 8; ++trial) {
-    const std::size_t units = 500 + rng.next() % 700;
-    const int replicates = 1 + static_cast<int>(rng.next() % 40);
-    std::vector<double> totals(units);
-    std::vector<std::optional<double>> se(units);
-    for (std::size_t u = 0; u < units; ++u) {
-      totals[u] = static_cast<double>(rng.next() % 21) - 10.0;
-      if (rng.next() % 4 != 0) se[u] = static_cast<double>(rng.next() % 3) * 0.5;
-    }
-    const auto expected = rank_intervals_by_count_table(totals, se, replicates, trial);
-    const auto got = bootstrap_rank_intervals(totals, se, replicates, static_cast<std::uint64_t>(trial));
-    ASSERT_EQ(got.size(), units);
-    for (std::size_t u = 0; u < units; ++u) {
-      ASSERT_EQ(got[u].low, expected[u].low) << "trial " << trial << ", unit " << u;
-      ASSERT_EQ(got[u].high, expected[u].high) << "trial " << trial << ", unit " << u;
-    }
-  }
+  // From 512 units on the draws are radix-sorted; ties must keep input order as the reference's
+  // stable sort does, and negative totals must sort below positive ones.
+  expect_count_table_intervals({.seed = 20261201, .trials = 8, .min_units = 500, .extra_units = 700,
+                                .max_replicates = 40, .total_levels = 21, .total_offset = -10.0, .se_levels = 3});
 }
 
 TEST(rank_uncertainty, descending_keys_order_doubles_from_the_highest) {
