@@ -182,3 +182,54 @@ TEST(finalize, pooled_groups_over_all_units) {
 }
 
 }  // namespace
+
+// A unit's design strata (the standard errors' input) come in stratum-id order whatever order
+// the tally met the strata in, each with one part per group that has rows there, in group
+// order, and with its population size. Ids c, a, b met in that order: slots 0, 1, 2.
+TEST(finalize, unit_design_takes_strata_in_id_order_and_parts_in_group_order) {
+  instrument def;
+  def.groups.resize(2);
+  def.groups[0].id = "g1";
+  def.groups[1].id = "g2";
+  def.statistics.population = {{"b", 50.0}, {"a", 10.0}};
+  tally t;
+  t.strata_are_groups = false;
+  t.stratum_ids = {"c", "a", "b"};
+  const detail::stratum_order order = detail::stratum_order_of(t, def);
+  EXPECT_EQ(order.rank, (std::vector<std::size_t>{2, 0, 1}));  // a < b < c
+
+  const auto part = [](std::size_t slot, std::int64_t n) {
+    stratum_cell cell;
+    cell.stratum = slot;
+    cell.moments.resize(1);
+    cell.moments[0].n = n;
+    return cell;
+  };
+  unit_tally unit;
+  unit.groups.resize(2);
+  unit.groups[0].strata = {part(2, 3), part(0, 2)};              // g1 in b and c
+  unit.groups[1].strata = {part(0, 4), part(1, 0), part(2, 1)};  // g2 in c, a (no rows), b
+  std::vector<stats::design_stratum> out;
+  detail::unit_design(order, unit, 0, {1.0, 2.0}, {10.0, 20.0}, out);
+  ASSERT_EQ(out.size(), 3U);
+  // a: population 10; g2's part has no rows, so no parts.
+  EXPECT_EQ(out[0].population, 10.0);
+  EXPECT_TRUE(out[0].parts.empty());
+  // b: population 50; g1's part, then g2's.
+  EXPECT_EQ(out[1].population, 50.0);
+  ASSERT_EQ(out[1].parts.size(), 2U);
+  EXPECT_EQ(out[1].parts[0].m, &unit.groups[0].strata[0].moments[0]);
+  EXPECT_EQ(out[1].parts[0].coefficient, 1.0);
+  EXPECT_EQ(out[1].parts[0].centre, 10.0);
+  EXPECT_EQ(out[1].parts[1].m, &unit.groups[1].strata[2].moments[0]);
+  EXPECT_EQ(out[1].parts[1].coefficient, 2.0);
+  EXPECT_EQ(out[1].parts[1].centre, 20.0);
+  // c: no population size; g1's part, then g2's.
+  EXPECT_FALSE(out[2].population.has_value());
+  ASSERT_EQ(out[2].parts.size(), 2U);
+  EXPECT_EQ(out[2].parts[0].m, &unit.groups[0].strata[1].moments[0]);
+  EXPECT_EQ(out[2].parts[1].m, &unit.groups[1].strata[0].moments[0]);
+  // A second unit's strata are appended after the first's.
+  detail::unit_design(order, unit, 0, {1.0, 2.0}, {10.0, 20.0}, out);
+  EXPECT_EQ(out.size(), 6U);
+}

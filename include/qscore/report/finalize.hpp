@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -61,30 +62,67 @@ inline combined_score combine_groups(const instrument& def, const unit_tally& un
   return out;
 }
 
-// The strata of one unit for score column s, in stratum-id order: in each, one part per group
-// with rows there, with coefficient coef[g] and centre centre[g] (see stats/design.hpp).
-inline void unit_design(const tally& totals, const instrument& def, const unit_tally& unit, std::size_t s,
-                        const std::vector<double>& coef, const std::vector<double>& centre,
-                        std::vector<stats::design_stratum>& out) {
-  std::vector<std::size_t> slots;
-  for (const auto& cell : unit.groups)
-    for (const auto& stratum : cell.strata)
-      if (std::find(slots.begin(), slots.end(), stratum.stratum) == slots.end()) slots.push_back(stratum.stratum);
-  std::sort(slots.begin(), slots.end(), [&](std::size_t a, std::size_t b) {
+// The tally's stratum slots in stratum-id order (rank[slot]) and each slot's population size
+// (the last `statistics.population` entry naming it), worked out once a report: unit_design
+// needs both for every unit and score column, and finding them there cost a sort of the slots
+// by id and a scan of the slots per part, quadratic in the strata (200,000 rows over 2,000
+// strata took 8 s, over 20,000 strata a minute).
+struct stratum_order {
+  std::vector<std::size_t> rank;
+  std::vector<std::optional<double>> population;
+};
+
+[[nodiscard]] inline stratum_order stratum_order_of(const tally& totals, const instrument& def) {
+  const std::size_t slots = totals.strata_are_groups ? def.groups.size() : totals.stratum_ids.size();
+  std::vector<std::size_t> by_id(slots);
+  std::iota(by_id.begin(), by_id.end(), std::size_t{0});
+  std::sort(by_id.begin(), by_id.end(), [&](std::size_t a, std::size_t b) {
     return totals.stratum_id(a, def) < totals.stratum_id(b, def);
   });
-  for (const std::size_t slot : slots) {
+  stratum_order out;
+  out.rank.resize(slots);
+  for (std::size_t position = 0; position < slots; ++position) out.rank[by_id[position]] = position;
+  std::unordered_map<std::string_view, double> population;
+  for (const auto& p : def.statistics.population) population.insert_or_assign(p.stratum, p.size);
+  out.population.resize(slots);
+  if (!population.empty())
+    for (std::size_t slot = 0; slot < slots; ++slot) {
+      const std::string id = totals.stratum_id(slot, def);
+      if (const auto found = population.find(id); found != population.end()) out.population[slot] = found->second;
+    }
+  return out;
+}
+
+// Appends the strata of one unit for score column s to `out`, in stratum-id order: in each, one
+// part per group with rows there (in group order), with coefficient coef[g] and centre
+// centre[g] (see stats/design.hpp). A stratum whose parts have no rows in column s is appended
+// without parts.
+inline void unit_design(const stratum_order& order, const unit_tally& unit, std::size_t s,
+                        const std::vector<double>& coef, const std::vector<double>& centre,
+                        std::vector<stats::design_stratum>& out) {
+  struct located_part {
+    std::size_t rank, group;
+    const stratum_cell* part;
+  };
+  std::vector<located_part> parts;
+  for (std::size_t g = 0; g < unit.groups.size(); ++g)
+    for (const auto& part : unit.groups[g].strata) parts.push_back({order.rank[part.stratum], g, &part});
+  // A cell holds each slot once, so (rank, group) is unique.
+  std::sort(parts.begin(), parts.end(), [](const located_part& a, const located_part& b) {
+    return a.rank != b.rank ? a.rank < b.rank : a.group < b.group;
+  });
+  for (std::size_t first = 0; first < parts.size();) {
     stats::design_stratum stratum;
-    const std::string id = totals.stratum_id(slot, def);
-    for (const auto& p : def.statistics.population)
-      if (p.stratum == id) stratum.population = p.size;
-    for (std::size_t g = 0; g < unit.groups.size(); ++g)
-      for (const auto& part : unit.groups[g].strata) {
-        if (part.stratum != slot || part.moments[s].n == 0) continue;
-        stratum.parts.push_back({coef[g], centre[g], &part.moments[s],
-                                 part.pairs.empty() ? nullptr : &part.pairs[s]});
-      }
+    stratum.population = order.population[parts[first].part->stratum];
+    std::size_t last = first;
+    for (; last < parts.size() && parts[last].rank == parts[first].rank; ++last) {
+      const stratum_cell& part = *parts[last].part;
+      if (part.moments[s].n == 0) continue;
+      const std::size_t g = parts[last].group;
+      stratum.parts.push_back({coef[g], centre[g], &part.moments[s], part.pairs.empty() ? nullptr : &part.pairs[s]});
+    }
     out.push_back(std::move(stratum));
+    first = last;
   }
 }
 
@@ -97,12 +135,11 @@ inline std::optional<double> standard_error(const std::vector<stats::design_stra
 }
 
 // The weighted moments of score column s over a cell's strata, merged in stratum-id order.
-inline stats::moments cell_moments(const tally& totals, const instrument& def, const cell_tally& cell,
-                                   std::size_t s) {
+inline stats::moments cell_moments(const stratum_order& order, const cell_tally& cell, std::size_t s) {
   std::vector<const stratum_cell*> parts;
   for (const auto& part : cell.strata) parts.push_back(&part);
   std::sort(parts.begin(), parts.end(), [&](const stratum_cell* a, const stratum_cell* b) {
-    return totals.stratum_id(a->stratum, def) < totals.stratum_id(b->stratum, def);
+    return order.rank[a->stratum] < order.rank[b->stratum];
   });
   stats::moments out;
   for (const stratum_cell* part : parts) out.merge(part->moments[s]);
@@ -239,6 +276,7 @@ inline std::int64_t rank_key(double total, const std::optional<int>& decimals) {
 
   // Declared units by id, looked up once a unit (a scan of the declarations per unit was
   // quadratic: 25 million id compares for 5,000 declared units).
+  const detail::stratum_order strata_order = detail::stratum_order_of(totals, def);
   std::unordered_map<std::string_view, const evaluated_unit*> declared_unit;
   declared_unit.reserve(def.units.size());
   for (const auto& declared : def.units) declared_unit.insert_or_assign(declared.id, &declared);
@@ -265,7 +303,7 @@ inline std::int64_t rank_key(double total, const std::optional<int>& decimals) {
         coef[g] = share_used[g] / sums.weight.value();
       }
       std::vector<stats::design_stratum> strata;
-      detail::unit_design(totals, def, unit, s, coef, centre, strata);
+      detail::unit_design(strata_order, unit, s, coef, centre, strata);
       return detail::standard_error(strata, lonely);
     };
     if (r.score) {
@@ -306,10 +344,10 @@ inline std::int64_t rank_key(double total, const std::optional<int>& decimals) {
         coef[g] = 1.0 / sums.weight.value();
         centre[g] = *gr.mean;
         std::vector<stats::design_stratum> strata;
-        detail::unit_design(totals, def, unit, 0, coef, centre, strata);
+        detail::unit_design(strata_order, unit, 0, coef, centre, strata);
         se = detail::standard_error(strata);
       }
-      gr.stats = detail::summarise(detail::cell_moments(totals, def, cell, 0), cell.score_counts, gr.mean, se);
+      gr.stats = detail::summarise(detail::cell_moments(strata_order, cell, 0), cell.score_counts, gr.mean, se);
       r.weighted_n += gr.weighted_n;
       r.valid += cell.valid;
       r.void_ballots += cell.void_ballots;
@@ -443,7 +481,7 @@ inline std::int64_t rank_key(double total, const std::optional<int>& decimals) {
       stats::moments m;
       stats::count_map counts;
       for (const auto& cell : unit.groups) {
-        m.merge(detail::cell_moments(totals, def, cell, s));
+        m.merge(detail::cell_moments(strata_order, cell, s));
         if (s == 0) counts.merge(cell.score_counts);  // quartiles of the whole score only
       }
       return detail::summarise(m, counts, estimate, se);
@@ -563,13 +601,13 @@ inline std::int64_t rank_key(double total, const std::optional<int>& decimals) {
     stats::count_map counts;
     std::vector<stats::design_stratum> strata;
     for (const auto& unit : totals.units) {
-      m.merge(detail::cell_moments(totals, def, unit.groups[g], 0));
+      m.merge(detail::cell_moments(strata_order, unit.groups[g], 0));
       counts.merge(unit.groups[g].score_counts);
       if (!gr.mean) continue;
       std::vector<double> coef(def.groups.size(), 0.0), centre(def.groups.size(), 0.0);
       coef[g] = 1.0 / sums.weight.value();
       centre[g] = *gr.mean;
-      detail::unit_design(totals, def, unit, 0, coef, centre, strata);
+      detail::unit_design(strata_order, unit, 0, coef, centre, strata);
     }
     gr.stats = detail::summarise(m, counts, gr.mean, gr.mean ? detail::standard_error(strata) : std::nullopt);
     gr.suppressed = privacy.groups[g];
