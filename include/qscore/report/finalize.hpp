@@ -274,9 +274,9 @@ inline std::int64_t rank_key(double total, const std::optional<int>& decimals) {
   std::vector<cell_tally> pooled(def.groups.size());
   for (auto& cell : pooled) cell.scores.resize(totals.score_columns);
 
+  const detail::stratum_order strata_order = detail::stratum_order_of(totals, def);
   // Declared units by id, looked up once a unit (a scan of the declarations per unit was
   // quadratic: 25 million id compares for 5,000 declared units).
-  const detail::stratum_order strata_order = detail::stratum_order_of(totals, def);
   std::unordered_map<std::string_view, const evaluated_unit*> declared_unit;
   declared_unit.reserve(def.units.size());
   for (const auto& declared : def.units) declared_unit.insert_or_assign(declared.id, &declared);
