@@ -48,6 +48,40 @@ TEST(cell_rows, groups_rows_by_cell_in_row_order_cells_by_first_row) {
   EXPECT_THROW(grouped.start(3, std::int64_t{1} << 32), std::length_error);
 }
 
+// A cell's strata are found by slot whether it holds a few (a scan) or many (an index, from
+// detail::slot_index::scanned on): each slot gets one entry, entries keep the order in which
+// slots first came, and lookups find the entry made for that slot. Slots 0..299 are met in a
+// shuffled order, then all again shuffled differently.
+TEST(cell_tally, stratum_slot_finds_each_slot_once_with_few_or_many_strata) {
+  cell_tally cell;
+  std::vector<std::size_t> slots(300);
+  for (std::size_t i = 0; i < slots.size(); ++i) slots[i] = i * 7919 % 1000;  // distinct, scattered
+  std::mt19937 shuffle_rng(5);
+  std::shuffle(slots.begin(), slots.end(), shuffle_rng);
+  for (std::size_t i = 0; i < slots.size(); ++i) {
+    stratum_cell& made = cell.stratum_slot(slots[i], 2, true);
+    ASSERT_EQ(made.stratum, slots[i]);
+    ASSERT_EQ(cell.strata.size(), i + 1) << "slot " << slots[i] << " was taken for one met before";
+    EXPECT_EQ(made.moments.size(), 2U);
+    EXPECT_EQ(made.pairs.size(), 2U);
+    made.moments[0].n = static_cast<std::int64_t>(slots[i]) + 1;  // marks the entry
+  }
+  std::shuffle(slots.begin(), slots.end(), shuffle_rng);
+  for (const std::size_t slot : slots) {
+    const stratum_cell& found = cell.stratum_slot(slot, 2, true);
+    EXPECT_EQ(found.stratum, slot);
+    EXPECT_EQ(found.moments[0].n, static_cast<std::int64_t>(slot) + 1);
+  }
+  EXPECT_EQ(cell.strata.size(), slots.size());
+  // Strata added behind the index's back are found too (the index is rebuilt).
+  stratum_cell extra;
+  extra.stratum = 5000;
+  extra.moments.resize(2);
+  cell.strata.push_back(extra);
+  EXPECT_EQ(&cell.stratum_slot(5000, 2, true), &cell.strata.back());
+  EXPECT_EQ(cell.strata.size(), slots.size() + 1);
+}
+
 TEST(compensated_sum, many_identical_values_divide_back_exactly) {
   // 10^7 copies of 0.1 (the double nearest 0.1): a plain double sum drifts to
   // 999999.9998389754; the compensated sum divides back to exactly 0.1.

@@ -42,6 +42,7 @@
 #include "qscore/tally/batch_option_counts.hpp"
 #include "qscore/tally/cell_rows.hpp"
 #include "qscore/tally/compensated_sum.hpp"
+#include "qscore/tally/slot_index.hpp"
 
 namespace qscore {
 
@@ -189,8 +190,7 @@ struct cell_tally {
     return find_or_add_stratum(slot, columns, with_pairs);
   }
   [[gnu::noinline]] stratum_cell& find_or_add_stratum(std::size_t slot, std::size_t columns, bool with_pairs) {
-    for (auto& s : strata)
-      if (s.stratum == slot) return s;
+    if (const std::size_t at = stratum_positions.find_or_reserve(strata, slot); at < strata.size()) return strata[at];
     stratum_cell fresh;
     fresh.stratum = slot;
     fresh.moments.resize(columns);
@@ -199,6 +199,7 @@ struct cell_tally {
     strata.push_back(std::move(fresh));
     return strata.back();
   }
+  detail::slot_index stratum_positions;  // slot -> position in `strata`, once there are many
 
   // Merges a cell whose block is closed into this one (whose block is closed too); `slot_map`
   // takes the other tally's stratum slots to this tally's.
