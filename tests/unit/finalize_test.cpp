@@ -185,7 +185,8 @@ TEST(finalize, pooled_groups_over_all_units) {
 
 // A unit's design strata (the standard errors' input) come in stratum-id order whatever order
 // the tally met the strata in, each with one part per group that has rows there, in group
-// order, and with its population size. Ids c, a, b met in that order: slots 0, 1, 2.
+// order, and with its population size; only strata where a group with a nonzero coefficient
+// has rows are taken. Ids c, a, b, d met in that order: slots 0, 1, 2, 3.
 TEST(finalize, unit_design_takes_strata_in_id_order_and_parts_in_group_order) {
   instrument def;
   def.groups.resize(2);
@@ -194,42 +195,73 @@ TEST(finalize, unit_design_takes_strata_in_id_order_and_parts_in_group_order) {
   def.statistics.population = {{"b", 50.0}, {"a", 10.0}};
   tally t;
   t.strata_are_groups = false;
-  t.stratum_ids = {"c", "a", "b"};
+  t.stratum_ids = {"c", "a", "b", "d"};
   const detail::stratum_order order = detail::stratum_order_of(t, def);
-  EXPECT_EQ(order.rank, (std::vector<std::size_t>{2, 0, 1}));  // a < b < c
+  EXPECT_EQ(order.rank, (std::vector<std::size_t>{2, 0, 1, 3}));  // a < b < c < d
 
-  const auto part = [](std::size_t slot, std::int64_t n) {
+  const auto part = [](std::size_t slot, std::int64_t n, double mean) {
     stratum_cell cell;
     cell.stratum = slot;
     cell.moments.resize(1);
     cell.moments[0].n = n;
+    cell.moments[0].w = stats::dd(static_cast<double>(n));
+    cell.moments[0].mean = stats::dd(mean);
     return cell;
   };
   unit_tally unit;
   unit.groups.resize(2);
-  unit.groups[0].strata = {part(2, 3), part(0, 2)};              // g1 in b and c
-  unit.groups[1].strata = {part(0, 4), part(1, 0), part(2, 1)};  // g2 in c, a (no rows), b
-  std::vector<stats::design_stratum> out;
-  detail::unit_design(order, unit, 0, {1.0, 2.0}, {10.0, 20.0}, out);
+  unit.groups[0].strata = {part(2, 3, 1.0), part(0, 2, 4.0)};  // g1 in b and c
+  // g2 in c, a (no rows), b and d.
+  unit.groups[1].strata = {part(0, 4, 0.0), part(1, 0, 0.0), part(2, 1, 0.0), part(3, 2, 0.0)};
+  const detail::unit_strata strata = detail::unit_strata_of(order, unit);
+  stats::design_strata out;
+  const std::vector<double> coef{1.0, 2.0}, centre{10.0, 20.0};
+  detail::unit_design(strata, 0, coef, centre, out);
+  // a: g2's part has no rows, so a does not hold the estimate.
   ASSERT_EQ(out.size(), 3U);
-  // a: population 10; g2's part has no rows, so no parts.
-  EXPECT_EQ(out[0].population, 10.0);
-  EXPECT_TRUE(out[0].parts.empty());
   // b: population 50; g1's part, then g2's.
-  EXPECT_EQ(out[1].population, 50.0);
-  ASSERT_EQ(out[1].parts.size(), 2U);
-  EXPECT_EQ(out[1].parts[0].m, &unit.groups[0].strata[0].moments[0]);
-  EXPECT_EQ(out[1].parts[0].coefficient, 1.0);
-  EXPECT_EQ(out[1].parts[0].centre, 10.0);
-  EXPECT_EQ(out[1].parts[1].m, &unit.groups[1].strata[2].moments[0]);
-  EXPECT_EQ(out[1].parts[1].coefficient, 2.0);
-  EXPECT_EQ(out[1].parts[1].centre, 20.0);
+  EXPECT_EQ(out.populations[0], 50.0);
+  ASSERT_EQ(out.stratum(0).size(), 2U);
+  EXPECT_EQ(out.stratum(0)[0].m, &unit.groups[0].strata[0].moments[0]);
+  EXPECT_EQ(out.stratum(0)[0].coefficient, 1.0);
+  EXPECT_EQ(out.stratum(0)[0].centre, 10.0);
+  EXPECT_EQ(out.stratum(0)[1].m, &unit.groups[1].strata[2].moments[0]);
+  EXPECT_EQ(out.stratum(0)[1].coefficient, 2.0);
+  EXPECT_EQ(out.stratum(0)[1].centre, 20.0);
   // c: no population size; g1's part, then g2's.
-  EXPECT_FALSE(out[2].population.has_value());
-  ASSERT_EQ(out[2].parts.size(), 2U);
-  EXPECT_EQ(out[2].parts[0].m, &unit.groups[0].strata[1].moments[0]);
-  EXPECT_EQ(out[2].parts[1].m, &unit.groups[1].strata[0].moments[0]);
+  EXPECT_FALSE(out.populations[1].has_value());
+  ASSERT_EQ(out.stratum(1).size(), 2U);
+  EXPECT_EQ(out.stratum(1)[0].m, &unit.groups[0].strata[1].moments[0]);
+  EXPECT_EQ(out.stratum(1)[1].m, &unit.groups[1].strata[0].moments[0]);
+  // d: g2 alone.
+  ASSERT_EQ(out.stratum(2).size(), 1U);
+  EXPECT_EQ(out.stratum(2)[0].m, &unit.groups[1].strata[3].moments[0]);
   // A second unit's strata are appended after the first's.
-  detail::unit_design(order, unit, 0, {1.0, 2.0}, {10.0, 20.0}, out);
+  detail::unit_design(strata, 0, coef, centre, out);
   EXPECT_EQ(out.size(), 6U);
+  EXPECT_EQ(out.stratum(3)[0].m, &unit.groups[0].strata[0].moments[0]);
+
+  // g1's mean alone: b and c, with g2's parts there at coefficient 0; d is left out.
+  out.clear();
+  const std::vector<double> g1_only{1.0, 0.0};
+  detail::unit_design(strata, 0, g1_only, centre, out);
+  ASSERT_EQ(out.size(), 2U);
+  ASSERT_EQ(out.stratum(0).size(), 2U);
+  EXPECT_EQ(out.stratum(0)[1].coefficient, 0.0);
+  EXPECT_EQ(out.stratum(1)[1].m, &unit.groups[1].strata[0].moments[0]);
+
+  // Each group's cells in id order: g1 b, c; g2 a, b, c, d.
+  const auto g1 = strata.cells_of_group(0), g2 = strata.cells_of_group(1);
+  ASSERT_EQ(g1.size(), 2U);
+  EXPECT_EQ(g1[0], &unit.groups[0].strata[0]);
+  EXPECT_EQ(g1[1], &unit.groups[0].strata[1]);
+  ASSERT_EQ(g2.size(), 4U);
+  EXPECT_EQ(g2[0], &unit.groups[1].strata[1]);
+  EXPECT_EQ(g2[1], &unit.groups[1].strata[2]);
+  EXPECT_EQ(g2[2], &unit.groups[1].strata[0]);
+  EXPECT_EQ(g2[3], &unit.groups[1].strata[3]);
+  // g1's moments merged: 3 rows of mean 1 and 2 of mean 4, so n 5 and mean (3 + 8) / 5 = 2.2.
+  const stats::moments g1_moments = detail::cell_moments(strata, 0, 0);
+  EXPECT_EQ(g1_moments.n, 5);
+  EXPECT_NEAR(g1_moments.mean.value(), 2.2, 1e-15);
 }

@@ -15,6 +15,7 @@
 #include "qscore/plan/scoring_plan.hpp"
 #include "qscore/report/privacy.hpp"
 #include "qscore/report/report.hpp"
+#include "qscore/report/unit_strata.hpp"
 #include "qscore/stats/design.hpp"
 #include "qscore/stats/histogram.hpp"
 #include "qscore/stats/intervals.hpp"
@@ -62,88 +63,11 @@ inline combined_score combine_groups(const instrument& def, const unit_tally& un
   return out;
 }
 
-// The tally's stratum slots in stratum-id order (rank[slot]) and each slot's population size
-// (the last `statistics.population` entry naming it), worked out once a report: unit_design
-// needs both for every unit and score column, and finding them there cost a sort of the slots
-// by id and a scan of the slots per part, quadratic in the strata (200,000 rows over 2,000
-// strata took 8 s, over 20,000 strata a minute).
-struct stratum_order {
-  std::vector<std::size_t> rank;
-  std::vector<std::optional<double>> population;
-};
-
-[[nodiscard]] inline stratum_order stratum_order_of(const tally& totals, const instrument& def) {
-  const std::size_t slots = totals.strata_are_groups ? def.groups.size() : totals.stratum_ids.size();
-  std::vector<std::size_t> by_id(slots);
-  std::iota(by_id.begin(), by_id.end(), std::size_t{0});
-  std::sort(by_id.begin(), by_id.end(), [&](std::size_t a, std::size_t b) {
-    return totals.stratum_id(a, def) < totals.stratum_id(b, def);
-  });
-  stratum_order out;
-  out.rank.resize(slots);
-  for (std::size_t position = 0; position < slots; ++position) out.rank[by_id[position]] = position;
-  std::unordered_map<std::string_view, double> population;
-  for (const auto& p : def.statistics.population) population.insert_or_assign(p.stratum, p.size);
-  out.population.resize(slots);
-  if (!population.empty())
-    for (std::size_t slot = 0; slot < slots; ++slot) {
-      const std::string id = totals.stratum_id(slot, def);
-      if (const auto found = population.find(id); found != population.end()) out.population[slot] = found->second;
-    }
-  return out;
-}
-
-// Appends the strata of one unit for score column s to `out`, in stratum-id order: in each, one
-// part per group with rows there (in group order), with coefficient coef[g] and centre
-// centre[g] (see stats/design.hpp). A stratum whose parts have no rows in column s is appended
-// without parts.
-inline void unit_design(const stratum_order& order, const unit_tally& unit, std::size_t s,
-                        const std::vector<double>& coef, const std::vector<double>& centre,
-                        std::vector<stats::design_stratum>& out) {
-  struct located_part {
-    std::size_t rank, group;
-    const stratum_cell* part;
-  };
-  std::vector<located_part> parts;
-  for (std::size_t g = 0; g < unit.groups.size(); ++g)
-    for (const auto& part : unit.groups[g].strata) parts.push_back({order.rank[part.stratum], g, &part});
-  // A cell holds each slot once, so (rank, group) is unique.
-  std::sort(parts.begin(), parts.end(), [](const located_part& a, const located_part& b) {
-    return a.rank != b.rank ? a.rank < b.rank : a.group < b.group;
-  });
-  for (std::size_t first = 0; first < parts.size();) {
-    stats::design_stratum stratum;
-    stratum.population = order.population[parts[first].part->stratum];
-    std::size_t last = first;
-    for (; last < parts.size() && parts[last].rank == parts[first].rank; ++last) {
-      const stratum_cell& part = *parts[last].part;
-      if (part.moments[s].n == 0) continue;
-      const std::size_t g = parts[last].group;
-      stratum.parts.push_back({coef[g], centre[g], &part.moments[s], part.pairs.empty() ? nullptr : &part.pairs[s]});
-    }
-    out.push_back(std::move(stratum));
-    first = last;
-  }
-}
-
-inline std::optional<double> standard_error(const std::vector<stats::design_stratum>& strata,
-                                            int* lonely = nullptr) {
+inline std::optional<double> standard_error(const stats::design_strata& strata, int* lonely = nullptr) {
   const stats::design_variance v = stats::linearised_variance(strata);
   if (lonely != nullptr) *lonely = v.lonely_strata;
   if (!v.variance) return std::nullopt;
   return std::sqrt(*v.variance);
-}
-
-// The weighted moments of score column s over a cell's strata, merged in stratum-id order.
-inline stats::moments cell_moments(const stratum_order& order, const cell_tally& cell, std::size_t s) {
-  std::vector<const stratum_cell*> parts;
-  for (const auto& part : cell.strata) parts.push_back(&part);
-  std::sort(parts.begin(), parts.end(), [&](const stratum_cell* a, const stratum_cell* b) {
-    return order.rank[a->stratum] < order.rank[b->stratum];
-  });
-  stats::moments out;
-  for (const stratum_cell* part : parts) out.merge(part->moments[s]);
-  return out;
 }
 
 // sd, min, max and quartiles of a score column from moments and grid counts; se and the interval
@@ -281,7 +205,14 @@ inline std::int64_t rank_key(double total, const std::optional<int>& decimals) {
   declared_unit.reserve(def.units.size());
   for (const auto& declared : def.units) declared_unit.insert_or_assign(declared.id, &declared);
 
+  // Each unit's strata laid out in id order once (unit_strata.hpp), kept for the pooled groups'
+  // standard errors after the unit loop; `design` is refilled for each standard error.
+  std::vector<detail::unit_strata> strata_of_unit;
+  strata_of_unit.reserve(totals.units.size());
+  stats::design_strata design;
+
   for (const auto& unit : totals.units) {
+    const detail::unit_strata& strata = strata_of_unit.emplace_back(detail::unit_strata_of(strata_order, unit));
     unit_result r;
     r.id = unit.id;
     r.label = unit.id;
@@ -302,9 +233,9 @@ inline std::int64_t rank_key(double total, const std::optional<int>& decimals) {
         centre[g] = sums.weighted.divided_by(sums.weight);
         coef[g] = share_used[g] / sums.weight.value();
       }
-      std::vector<stats::design_stratum> strata;
-      detail::unit_design(strata_order, unit, s, coef, centre, strata);
-      return detail::standard_error(strata, lonely);
+      design.clear();
+      detail::unit_design(strata, s, coef, centre, design);
+      return detail::standard_error(design, lonely);
     };
     if (r.score) {
       r.score_se = combined_se(0, overall.share_used, &r.lonely_strata);
@@ -343,11 +274,11 @@ inline std::int64_t rank_key(double total, const std::optional<int>& decimals) {
         std::vector<double> coef(def.groups.size(), 0.0), centre(def.groups.size(), 0.0);
         coef[g] = 1.0 / sums.weight.value();
         centre[g] = *gr.mean;
-        std::vector<stats::design_stratum> strata;
-        detail::unit_design(strata_order, unit, 0, coef, centre, strata);
-        se = detail::standard_error(strata);
+        design.clear();
+        detail::unit_design(strata, 0, coef, centre, design);
+        se = detail::standard_error(design);
       }
-      gr.stats = detail::summarise(detail::cell_moments(strata_order, cell, 0), cell.score_counts, gr.mean, se);
+      gr.stats = detail::summarise(detail::cell_moments(strata, g, 0), cell.score_counts, gr.mean, se);
       r.weighted_n += gr.weighted_n;
       r.valid += cell.valid;
       r.void_ballots += cell.void_ballots;
@@ -480,9 +411,9 @@ inline std::int64_t rank_key(double total, const std::optional<int>& decimals) {
                                     const std::optional<double>& se) {
       stats::moments m;
       stats::count_map counts;
-      for (const auto& cell : unit.groups) {
-        m.merge(detail::cell_moments(strata_order, cell, s));
-        if (s == 0) counts.merge(cell.score_counts);  // quartiles of the whole score only
+      for (std::size_t g = 0; g < unit.groups.size(); ++g) {
+        m.merge(detail::cell_moments(strata, g, s));
+        if (s == 0) counts.merge(unit.groups[g].score_counts);  // quartiles of the whole score only
       }
       return detail::summarise(m, counts, estimate, se);
     };
@@ -599,17 +530,18 @@ inline std::int64_t rank_key(double total, const std::optional<int>& decimals) {
     // Each unit is its own stratified sample: the strata of the pooled mean are (unit, stratum).
     stats::moments m;
     stats::count_map counts;
-    std::vector<stats::design_stratum> strata;
-    for (const auto& unit : totals.units) {
-      m.merge(detail::cell_moments(strata_order, unit.groups[g], 0));
-      counts.merge(unit.groups[g].score_counts);
-      if (!gr.mean) continue;
-      std::vector<double> coef(def.groups.size(), 0.0), centre(def.groups.size(), 0.0);
+    std::vector<double> coef(def.groups.size(), 0.0), centre(def.groups.size(), 0.0);
+    if (gr.mean) {
       coef[g] = 1.0 / sums.weight.value();
       centre[g] = *gr.mean;
-      detail::unit_design(strata_order, unit, 0, coef, centre, strata);
     }
-    gr.stats = detail::summarise(m, counts, gr.mean, gr.mean ? detail::standard_error(strata) : std::nullopt);
+    design.clear();
+    for (std::size_t u = 0; u < totals.units.size(); ++u) {
+      m.merge(detail::cell_moments(strata_of_unit[u], g, 0));
+      counts.merge(totals.units[u].groups[g].score_counts);
+      if (gr.mean) detail::unit_design(strata_of_unit[u], 0, coef, centre, design);
+    }
+    gr.stats = detail::summarise(m, counts, gr.mean, gr.mean ? detail::standard_error(design) : std::nullopt);
     gr.suppressed = privacy.groups[g];
     out.groups.push_back(std::move(gr));
   }

@@ -52,7 +52,7 @@ class normal_variates {
   }
 
  private:
-  detail::xoshiro256ss uniform_;
+  qscore::detail::xoshiro256ss uniform_;  // qualified: stats::detail is another namespace
   double spare_ = 0.0;
   bool has_spare_ = false;
 };
