@@ -83,22 +83,21 @@ struct unit_strata {
   std::size_t cells = 0;
   for (const auto& group : unit.groups) cells += group.strata.size();
   located.reserve(cells);
-  unit_strata out;
-  out.by_group.reserve(cells);
-  out.group_ends.reserve(unit.groups.size());
-  for (std::size_t g = 0; g < unit.groups.size(); ++g) {
-    const std::size_t first = located.size();
+  for (std::size_t g = 0; g < unit.groups.size(); ++g)
     for (const auto& cell : unit.groups[g].strata) located.push_back({order.rank[cell.stratum], g, &cell});
-    // This group's cells by rank (the group keeps them in order of first appearance).
-    std::sort(located.begin() + static_cast<std::ptrdiff_t>(first), located.end(),
-              [](const located_part& a, const located_part& b) { return a.rank < b.rank; });
-    for (std::size_t i = first; i < located.size(); ++i) out.by_group.push_back(located[i].cell);
-    out.group_ends.push_back(out.by_group.size());
-  }
   // A cell holds each slot once, so (rank, group) is unique and orders the parts fully.
   std::sort(located.begin(), located.end(), [](const located_part& a, const located_part& b) {
     return a.rank != b.rank ? a.rank < b.rank : a.group < b.group;
   });
+  unit_strata out;
+  // Each group's cells taken in the parts' order, so by rank.
+  out.group_ends.assign(unit.groups.size(), 0);
+  for (const located_part& p : located) ++out.group_ends[p.group];
+  std::partial_sum(out.group_ends.begin(), out.group_ends.end(), out.group_ends.begin());
+  std::vector<std::size_t> next_of_group(unit.groups.size(), 0);
+  for (std::size_t g = 1; g < unit.groups.size(); ++g) next_of_group[g] = out.group_ends[g - 1];
+  out.by_group.resize(located.size());
+  for (const located_part& p : located) out.by_group[next_of_group[p.group]++] = p.cell;
   out.parts.reserve(located.size());
   for (std::size_t i = 0; i < located.size(); ++i) {
     if (i == 0 || located[i].rank != located[i - 1].rank) {
