@@ -336,6 +336,98 @@ TEST(histogram, count_map_merges_dense_and_hashed_tables_both_ways) {
   EXPECT_EQ(into_dense.size(), map_counts(all).size());
 }
 
+TEST(histogram, count_map_adds_dense_tables_slot_by_slot_over_any_overlap) {
+  // Dense tables over overlapping, nested and disjoint-but-close ranges, each with hashed keys
+  // below and above its range; merged both ways, into an empty map and into itself's copy.
+  std::mt19937 rng(21);
+  const auto draw = [&rng](std::int64_t low, std::int64_t span, int n) {
+    std::vector<std::int64_t> keys;
+    for (int i = 0; i < n; ++i) keys.push_back(low + static_cast<std::int64_t>(rng() % static_cast<std::uint32_t>(span)));
+    keys.push_back(low - 1'000'000);   // far below: hashed
+    keys.push_back(low + 5'000'000);   // far above: hashed
+    keys.push_back(low - 2000);        // hashed, until a merge widens the range over it
+    keys.push_back(-7);
+    return keys;
+  };
+  const std::vector<std::vector<std::int64_t>> sets = {
+      draw(0, 8001, 30000), draw(4000, 8001, 30000), draw(1000, 2000, 20000), draw(9000, 3000, 20000)};
+  for (std::size_t i = 0; i < sets.size(); ++i)
+    for (std::size_t j = 0; j < sets.size(); ++j) {
+      count_map a, b;
+      for (const auto key : sets[i]) a.add(key);
+      for (const auto key : sets[j]) b.add(key);
+      ASSERT_TRUE(a.dense());
+      ASSERT_TRUE(b.dense());
+      std::vector<std::int64_t> all = sets[i];
+      all.insert(all.end(), sets[j].begin(), sets[j].end());
+      a.merge(b);
+      EXPECT_EQ(a.sorted(), map_counts(all)) << i << " + " << j;
+      EXPECT_EQ(a.size(), map_counts(all).size()) << i << " + " << j;
+      EXPECT_EQ(a.total(), static_cast<std::int64_t>(all.size()));
+    }
+  count_map empty, one;
+  for (const auto key : sets[0]) one.add(key);
+  empty.merge(one);
+  EXPECT_EQ(empty.sorted(), map_counts(sets[0]));
+  one.merge(count_map{});
+  EXPECT_EQ(one.sorted(), map_counts(sets[0]));
+}
+
+TEST(histogram, count_map_keeps_far_apart_dense_tables_apart_when_merging) {
+  // Two dense tables 10^9 apart: one array over both would take 8 GB, so the keys of the second
+  // go into the first's hash table, and the counts are still exact.
+  std::vector<std::int64_t> near, far;
+  for (std::int64_t i = 0; i < 20000; ++i) near.push_back(i % 5000);
+  for (std::int64_t i = 0; i < 20000; ++i) far.push_back(1'000'000'000 + i % 5000);
+  count_map a, b;
+  for (const auto key : near) a.add(key);
+  for (const auto key : far) b.add(key);
+  ASSERT_TRUE(a.dense());
+  ASSERT_TRUE(b.dense());
+  a.merge(b);
+  std::vector<std::int64_t> all = near;
+  all.insert(all.end(), far.begin(), far.end());
+  EXPECT_EQ(a.sorted(), map_counts(all));
+  EXPECT_EQ(a.size(), 10000U);
+}
+
+TEST(histogram, quantiles_from_counts_walk_the_keys_as_quantile_type7_reads_the_pairs) {
+  // By hand (R: quantile(c(0.01, 0.02, 0.03, 0.04, 0.10), type = 7)): n = 5, h = 4p.
+  // p = 0.1: h = 0.4, 0.6 x 0.01 + 0.4 x 0.02 = 0.014; p = 0.25: h = 1, 0.02; p = 0.5: 0.03;
+  // p = 0.75: 0.04; p = 1: 0.10; p = 0: 0.01.
+  count_map small;
+  for (const std::int64_t key : {10, 1, 3, 2, 4}) small.add(key);
+  const auto q = quantiles_type7(small, {0.1, 0.25, 0.5, 0.75, 1.0, 0.0}, grid_value);
+  EXPECT_DOUBLE_EQ(*q[0], 0.014);
+  EXPECT_DOUBLE_EQ(*q[1], 0.02);
+  EXPECT_DOUBLE_EQ(*q[2], 0.03);
+  EXPECT_DOUBLE_EQ(*q[3], 0.04);
+  EXPECT_DOUBLE_EQ(*q[4], 0.10);
+  EXPECT_DOUBLE_EQ(*q[5], 0.01);
+  EXPECT_FALSE(quantiles_type7(count_map{}, {0.5}, grid_value)[0].has_value());
+  // Against quantile_type7 on the listed pairs, bit for bit: dense tables with hashed keys below
+  // and above, hashed-only tables, one key, many repeats.
+  std::mt19937 rng(31);
+  for (int trial = 0; trial < 40; ++trial) {
+    count_map counts;
+    const int n = 1 + static_cast<int>(rng() % 20000);
+    const bool scattered = trial % 4 == 0;
+    for (int i = 0; i < n; ++i) {
+      const std::int64_t key = scattered ? static_cast<std::int64_t>(rng()) * 1000
+                                         : static_cast<std::int64_t>(rng() % 3000) - 500;
+      counts.add(key, 1 + static_cast<std::int64_t>(rng() % 3));
+    }
+    if (trial % 3 == 0) counts.add(-1'000'000'000);
+    if (trial % 5 == 0) counts.add(2'000'000'000, 7);
+    std::vector<std::pair<double, std::int64_t>> pairs;
+    for (const auto& [key, count] : counts.sorted()) pairs.emplace_back(grid_value(key), count);
+    const std::vector<double> ps = {0.0, 0.01, 0.25, 0.5, 0.75, 0.9, 1.0};
+    const auto walked = quantiles_type7(counts, ps, grid_value);
+    for (std::size_t i = 0; i < ps.size(); ++i)
+      ASSERT_EQ(walked[i], quantile_type7(pairs, ps[i])) << "trial " << trial << " p " << ps[i];
+  }
+}
+
 TEST(rank_uncertainty, seeded_bootstrap_is_reproducible_and_sensible) {
   // Units 1 and 2 are 0.1 apart with SE 1: either may be first. Unit 3 is 50 below: always 3rd.
   const std::vector<double> totals = {70.1, 70.0, 20.0};

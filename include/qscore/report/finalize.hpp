@@ -80,11 +80,10 @@ inline value_summary summarise(const stats::moments& m, const stats::count_map& 
     out.min = m.min;
     out.max = m.max;
   }
-  std::vector<std::pair<double, std::int64_t>> values;
-  for (const auto& [key, count] : counts.sorted()) values.emplace_back(stats::grid_value(key), count);
-  out.q1 = stats::quantile_type7(values, 0.25);
-  out.median = stats::quantile_type7(values, 0.5);
-  out.q3 = stats::quantile_type7(values, 0.75);
+  const auto quartiles = stats::quantiles_type7(counts, {0.25, 0.5, 0.75}, stats::grid_value);
+  out.q1 = quartiles[0];
+  out.median = quartiles[1];
+  out.q3 = quartiles[2];
   if (mean && se) {
     out.se = se;
     const stats::interval ci = stats::normal_interval(*mean, *se);

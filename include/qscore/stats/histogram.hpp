@@ -64,9 +64,67 @@ class count_map {
     if (capacity != keys_.size() && !densify(capacity)) rehash(capacity);
   }
 
+  // Adds every count of `other`. Two dense tables over close ranges are added slot by slot (a
+  // report pools each unit's and each group's cells: key by key, those merges were a third of
+  // finalize at the end of a run, on one thread, bench/bench_report.cpp).
   void merge(const count_map& other) {
+    if (other.size_ == 0) return;
+    if (size_ == 0) {
+      *this = other;
+      return;
+    }
+    if (!other.dense_.empty() && dense_.empty()) {
+      count_map sum = other;  // the dense one's copy, then this one's few keys into it
+      sum.merge(*this);
+      *this = std::move(sum);
+      return;
+    }
+    if (!other.dense_.empty() && widen_dense_to(other.base_, other.dense_back())) {
+      const auto at = static_cast<std::size_t>(offset(other.base_, base_));
+      std::size_t seen = 0;
+      for (std::size_t i = 0; i < other.dense_.size(); ++i) {
+        std::int64_t& slot = dense_[at + i];
+        seen += static_cast<std::size_t>(slot == 0 && other.dense_[i] != 0);
+        slot += other.dense_[i];
+      }
+      size_ += seen;
+      other.for_each_hashed([this](std::int64_t key, std::int64_t count) { add(key, count); });
+      return;
+    }
     reserve(size_ + other.size_);
     other.for_each([this](std::int64_t key, std::int64_t count) { add(key, count); });
+  }
+
+  // The keys at the 0-based order statistics `ranks` (ascending, each below the total count),
+  // in one walk up the keys: what quantiles need, without listing every key as sorted() does.
+  [[nodiscard]] std::vector<std::int64_t> keys_at_ranks(const std::vector<std::int64_t>& ranks) const {
+    std::vector<std::int64_t> out;
+    out.reserve(ranks.size());
+    std::int64_t seen = 0;
+    const auto visit = [&](std::int64_t key, std::int64_t count) {
+      seen += count;
+      while (out.size() < ranks.size() && ranks[out.size()] < seen) out.push_back(key);
+      return out.size() < ranks.size();
+    };
+    // Hashed keys lie outside the dense range: those below it come first, those above it last.
+    std::vector<std::pair<std::int64_t, std::int64_t>> hashed;
+    for_each_hashed([&hashed](std::int64_t key, std::int64_t count) { hashed.emplace_back(key, count); });
+    std::sort(hashed.begin(), hashed.end());
+    std::size_t h = 0;
+    for (; h < hashed.size() && (dense_.empty() || hashed[h].first < base_); ++h)
+      if (!visit(hashed[h].first, hashed[h].second)) return out;
+    for (std::size_t i = 0; i < dense_.size(); ++i)
+      if (dense_[i] != 0 && !visit(base_ + static_cast<std::int64_t>(i), dense_[i])) return out;
+    for (; h < hashed.size(); ++h)
+      if (!visit(hashed[h].first, hashed[h].second)) return out;
+    return out;
+  }
+
+  // The sum of all counts.
+  [[nodiscard]] std::int64_t total() const {
+    std::int64_t n = 0;
+    for_each([&n](std::int64_t, std::int64_t count) { n += count; });
+    return n;
   }
 
   // Distinct keys counted.
@@ -102,8 +160,44 @@ class count_map {
   void for_each(F f) const {
     for (std::size_t i = 0; i < dense_.size(); ++i)
       if (dense_[i] != 0) f(base_ + static_cast<std::int64_t>(i), dense_[i]);
+    for_each_hashed(f);
+  }
+
+  template <class F>
+  void for_each_hashed(F f) const {
     for (std::size_t s = 0; s < keys_.size(); ++s)
       if (keys_[s] != empty_key) f(keys_[s], counts_[s]);
+  }
+
+  [[nodiscard]] std::int64_t dense_back() const { return base_ + static_cast<std::int64_t>(dense_.size()) - 1; }
+
+  // Makes the dense range cover [low, high] as well as what it covers now, moving the hashed
+  // keys that fall inside into it; false, changing nothing, when the range would grow past
+  // twice the slots of both (keys that far apart are better hashed).
+  bool widen_dense_to(std::int64_t low, std::int64_t high) {
+    const std::int64_t new_low = std::min(low, base_), new_high = std::max(high, dense_back());
+    if (new_low == base_ && new_high == dense_back()) return true;
+    const std::uint64_t span = offset(new_high, new_low) + 1;
+    if (span == 0 || span > 2 * (dense_.size() + offset(high, low) + 1)) return false;
+    std::vector<std::int64_t> counts(static_cast<std::size_t>(span), 0);
+    std::copy(dense_.begin(), dense_.end(), counts.begin() + static_cast<std::ptrdiff_t>(offset(base_, new_low)));
+    std::vector<std::pair<std::int64_t, std::int64_t>> outside;
+    for_each_hashed([&](std::int64_t key, std::int64_t count) {
+      const std::uint64_t at = offset(key, new_low);
+      if (at < span)
+        counts[static_cast<std::size_t>(at)] = count;
+      else
+        outside.emplace_back(key, count);
+    });
+    dense_ = std::move(counts);
+    base_ = new_low;
+    // The keys still outside go back into the (no fuller) hash table.
+    std::fill(keys_.begin(), keys_.end(), empty_key);
+    std::fill(counts_.begin(), counts_.end(), 0);
+    size_ -= outside.size();
+    hash_size_ = 0;
+    for (const auto& [key, count] : outside) add_sparse(key, count);
+    return true;
   }
 
   // A key outside the dense range (or any key before there is one): into the hash table. When
@@ -238,6 +332,47 @@ inline constexpr double score_grid = 100.0;
   const double x_hi = at(std::min(lo + 1, n - 1));
   if (x_hi == x_lo) return x_lo;
   return (1.0 - frac) * x_lo + frac * x_hi;
+}
+
+// quantile_type7 of the counted keys, each key read as value_of(key) (increasing in the key),
+// for each p of `ps`: the same numbers as quantile_type7 on the (value_of(key), count) pairs,
+// found by one walk up the keys instead of a list of them all.
+template <class ValueOf>
+[[nodiscard]] std::vector<std::optional<double>> quantiles_type7(const count_map& counts,
+                                                                 const std::vector<double>& ps,
+                                                                 ValueOf value_of) {
+  std::vector<std::optional<double>> out(ps.size());
+  const std::int64_t n = counts.total();
+  if (n == 0) return out;
+  // Each p needs the order statistics lo and lo + 1 (or n − 1): listed, sorted, looked up once.
+  std::vector<std::int64_t> ranks;
+  std::vector<double> fracs;
+  for (const double p : ps) {
+    const double h = static_cast<double>(n - 1) * p;
+    const auto lo = static_cast<std::int64_t>(std::floor(h));
+    fracs.push_back(h - static_cast<double>(lo));
+    ranks.push_back(lo);
+    ranks.push_back(std::min(lo + 1, n - 1));
+  }
+  std::vector<std::int64_t> wanted = ranks;
+  std::sort(wanted.begin(), wanted.end());
+  wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+  const std::vector<std::int64_t> keys = counts.keys_at_ranks(wanted);
+  const auto value_at = [&](std::int64_t rank) {
+    const auto at = std::lower_bound(wanted.begin(), wanted.end(), rank) - wanted.begin();
+    return value_of(keys[static_cast<std::size_t>(at)]);
+  };
+  for (std::size_t i = 0; i < ps.size(); ++i) {
+    const double x_lo = value_at(ranks[2 * i]);
+    const double frac = fracs[i];
+    if (frac == 0.0) {
+      out[i] = x_lo;
+      continue;
+    }
+    const double x_hi = value_at(ranks[2 * i + 1]);
+    out[i] = x_hi == x_lo ? x_lo : (1.0 - frac) * x_lo + frac * x_hi;
+  }
+  return out;
 }
 
 }  // namespace qscore::stats

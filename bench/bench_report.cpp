@@ -1,0 +1,61 @@
+// The serial end of a run: finalize (the report from the file's tally) and write_json. They run
+// once per file on one thread after every segment is merged, so at 16 threads they are a larger
+// share of the wall time than on 2 (bench/RESULTS.md, fourteenth round):
+//   build/bench/bench_report --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
+#include <benchmark/benchmark.h>
+
+#include <sstream>
+
+#include "bench_support.hpp"
+#include "qscore/io/write_json.hpp"
+#include "qscore/report/finalize.hpp"
+#include "qscore/score/scorer.hpp"
+#include "qscore/tally/tally.hpp"
+
+namespace {
+
+using namespace qscore;
+
+// The pool's tally after `rows` random respondents (22 units x 9 groups), flushed as score_file
+// hands it out.
+const tally& pool_tally(std::int64_t rows) {
+  static const tally totals = [rows] {
+    const scoring_plan& plan = bench::pool_plan();
+    tally t = make_tally(plan);
+    constexpr Eigen::Index batch_rows = default_batch_rows;
+    for (std::int64_t done = 0, seed = 1; done < rows; done += batch_rows, ++seed) {
+      const response_batch batch = bench::random_batch(plan, batch_rows, static_cast<std::uint64_t>(seed));
+      accumulate(t, plan, batch, score(plan, batch));
+    }
+    t.flush();
+    return t;
+  }();
+  return totals;
+}
+
+constexpr std::int64_t tally_rows = 10'000'000;
+
+void BM_finalize(benchmark::State& state) {
+  const scoring_plan& plan = bench::pool_plan();
+  const tally& totals = pool_tally(tally_rows);
+  for (auto _ : state) {
+    report r = finalize(plan, totals);
+    benchmark::DoNotOptimize(r.units.data());
+  }
+}
+BENCHMARK(BM_finalize)->Unit(benchmark::kMillisecond);
+
+void BM_write_json(benchmark::State& state) {
+  const report r = finalize(bench::pool_plan(), pool_tally(tally_rows));
+  std::size_t bytes = 0;
+  for (auto _ : state) {
+    std::ostringstream out;
+    write_json(out, r);
+    bytes = out.str().size();
+    benchmark::DoNotOptimize(bytes);
+  }
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(bytes));
+}
+BENCHMARK(BM_write_json)->Unit(benchmark::kMillisecond);
+
+}  // namespace
