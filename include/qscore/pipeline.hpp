@@ -265,10 +265,16 @@ inline segmented_run score_segments(const scoring_plan& plan, const std::filesys
                                     std::uint64_t segments, id_check ids_checked) {
   const unsigned threads =
       static_cast<unsigned>(std::min<std::uint64_t>(resolved_threads(options.threads), segments));
-  // Segments in flight at most: one a thread, plus two finished ones waiting for the merge while
-  // an older one is still being scored. Each holds a segment tally (about 1 MB for the bench
-  // pool); a window of 2 x threads kept 14 more of them at 16 threads (bench/RESULTS.md).
-  const std::uint64_t window = threads + 2ULL;
+  // Segments in flight at most: one a thread, plus finished ones waiting for the merge while an
+  // older one is still being scored. Merged in file order, one slow segment (a thread's first,
+  // faulting its buffers in, takes up to twice as long) holds every later one back: with two
+  // waiting places, 16 threads on a 16-core machine spent 11 % of their time waiting for a
+  // free one, 8 threads 11 % too (bench/RESULTS.md, fourteenth round). So from 3 threads on,
+  // threads + 2 may wait. Not at 1 or 2: there the merge keeps up, and the longer a finished
+  // tally waits, the colder its uncounted score keys (4 bytes a valid ballot) are when the
+  // merge counts them: 2 % more CPU at -j2 on the 2-core VM with threads + 2 waiting.
+  const std::uint64_t waiting = threads > 2 ? threads + 2ULL : 2ULL;
+  const std::uint64_t window = threads + waiting;
   const bool deferred = ids_checked == id_check::deferred;
   auto range_of = [&](std::uint64_t k) {
     return csv_range{k * segment, k + 1 == segments ? csv_range{}.end : (k + 1) * segment};
