@@ -45,17 +45,20 @@ void BM_finalize(benchmark::State& state) {
 }
 BENCHMARK(BM_finalize)->Unit(benchmark::kMillisecond);
 
+// state.range(0): threads laying out the units' JSON (the bytes are the same for any count).
 void BM_write_json(benchmark::State& state) {
   const report r = finalize(bench::pool_plan(), pool_tally(tally_rows));
+  write_options options;
+  options.threads = static_cast<unsigned>(state.range(0));
   std::size_t bytes = 0;
   for (auto _ : state) {
     std::ostringstream out;
-    write_json(out, r);
+    write_json(out, r, options);
     bytes = out.str().size();
     benchmark::DoNotOptimize(bytes);
   }
   state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(bytes));
 }
-BENCHMARK(BM_write_json)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_write_json)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace

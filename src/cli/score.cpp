@@ -42,6 +42,7 @@ void release_freed_memory() {
 void write_report(std::ostream& out, const report& r, const score_args& args) {
   write_options options;
   options.decimals = args.decimals;
+  options.threads = args.threads;
   if (args.format == "json") write_json(out, r, options);
   else if (args.format == "csv") write_csv(out, r, options);
   else write_text(out, r, options);

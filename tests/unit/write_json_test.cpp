@@ -355,14 +355,30 @@ TEST(WriteJson, WrittenUnitByUnitAsTheWholeDocumentDumps) {
   qscore::report no_units = qscore::test::writer_report();
   no_units.units.clear();
   reports.push_back(no_units);
+  // 61 units: with 3 threads the units are laid out in waves of 24 (24, 24, 13), each unit on
+  // whichever thread takes it, and must still come out in order.
+  qscore::report many_units = qscore::test::writer_report();
+  const std::vector<qscore::unit_result> base_units = many_units.units;
+  for (int copy = 0; many_units.units.size() < 61; ++copy)
+    for (const auto& unit : base_units) {
+      if (many_units.units.size() == 61) break;
+      qscore::unit_result u = unit;
+      u.id += "-" + std::to_string(copy);
+      u.label += " " + std::to_string(copy);
+      many_units.units.push_back(u);
+    }
+  reports.push_back(many_units);
   for (std::size_t i = 0; i < reports.size(); ++i)
     for (const int indent : {-1, 0, 2, 4}) {
-      qscore::write_options options;
-      options.json_indent = indent;
-      std::ostringstream out;
-      qscore::write_json(out, reports[i], options);
       const std::string whole =
           qscore::to_json(reports[i]).dump(indent, ' ', false, ordered_json::error_handler_t::replace) + "\n";
-      EXPECT_EQ(out.str(), whole) << "report " << i << ", indent " << indent;
+      for (const unsigned threads : {1U, 3U, 0U}) {
+        qscore::write_options options;
+        options.json_indent = indent;
+        options.threads = threads;
+        std::ostringstream out;
+        qscore::write_json(out, reports[i], options);
+        EXPECT_EQ(out.str(), whole) << "report " << i << ", indent " << indent << ", threads " << threads;
+      }
     }
 }

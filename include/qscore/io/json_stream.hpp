@@ -29,12 +29,13 @@ class json_stream {
 
   // A value nested `depth` levels deep, from its first character (the caller has written the
   // indentation of its first line).
-  void value(const nlohmann::ordered_json& v, int depth) {
-    const std::string text = v.dump(indent_, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
-    if (!pretty() || depth == 0 || indent_ == 0) {
-      out_ << text;
-      return;
-    }
+  void value(const nlohmann::ordered_json& v, int depth) { write(rendered(v, depth)); }
+
+  // The text value() writes for `v`, made without writing it: safe on any thread, so that the
+  // values of an array can be rendered side by side and written in order.
+  [[nodiscard]] std::string rendered(const nlohmann::ordered_json& v, int depth) const {
+    std::string text = v.dump(indent_, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+    if (!pretty() || depth == 0 || indent_ == 0) return text;
     // Indented in a string and written once: a write per line cost more than the dump itself.
     const std::string pad = padding(depth);
     std::string indented;
@@ -45,8 +46,10 @@ class json_stream {
       start = line_end + 1;
     }
     indented.append(text, start, std::string::npos);
-    out_ << indented;
+    return indented;
   }
+
+  void write(std::string_view text) { out_ << text; }
 
   // The pieces of an object or array nested `depth` levels deep (the top level is depth 0):
   // open, then before each member or element next() (and key() for a member) and the member's

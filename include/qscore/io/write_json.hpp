@@ -74,15 +74,18 @@
 //                                lonely_strata, sd, min, max}]
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <ostream>
 #include <string>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
 #include "qscore/core/diagnostic.hpp"
+#include "qscore/detail/ordered_parallel.hpp"
 #include "qscore/io/json_stream.hpp"
 #include "qscore/io/scorecard_json.hpp"
 #include "qscore/io/write_options.hpp"
@@ -425,10 +428,16 @@ inline void write_json(std::ostream& out, const report& r, const write_options& 
       continue;
     }
     json.open('[');
-    for (std::size_t i = 0; i < r.units.size(); ++i) {
-      json.next(i == 0, 1);
-      json.value(detail::json_unit(r.units[i], r.min_cell, r.respondent_formulas), 2);
-    }
+    // Each unit's JSON is made on any of the threads and written in unit order: the same bytes
+    // for any thread count. At most a wave of units waits in memory as text.
+    const unsigned threads = options.threads == 0 ? std::max(1U, std::thread::hardware_concurrency()) : options.threads;
+    detail::render_in_order(
+        r.units.size(), threads, 8 * std::size_t{threads},
+        [&](std::size_t i) { return json.rendered(detail::json_unit(r.units[i], r.min_cell, r.respondent_formulas), 2); },
+        [&](std::size_t i, std::string&& text) {
+          json.next(i == 0, 1);
+          json.write(text);
+        });
     json.close(']', r.units.empty(), 1);
   }
   json.close('}', doc.empty(), 0);
