@@ -35,15 +35,18 @@ const tally& pool_tally(std::int64_t rows) {
 
 constexpr std::int64_t tally_rows = 10'000'000;
 
+// state.range(0): threads working out the units' results (the report is the same for any count).
 void BM_finalize(benchmark::State& state) {
   const scoring_plan& plan = bench::pool_plan();
   const tally& totals = pool_tally(tally_rows);
+  report_options options;
+  options.threads = static_cast<unsigned>(state.range(0));
   for (auto _ : state) {
-    report r = finalize(plan, totals);
+    report r = finalize(plan, totals, options);
     benchmark::DoNotOptimize(r.units.data());
   }
 }
-BENCHMARK(BM_finalize)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_finalize)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // state.range(0): threads laying out the units' JSON (the bytes are the same for any count).
 void BM_write_json(benchmark::State& state) {

@@ -34,14 +34,17 @@ cmake --build "$asan" -j "$jobs"
 ctest --test-dir "$asan" --output-on-failure -j "$jobs" --label-exclude consumer
 
 # Only what runs threads: score_file's tests, which cut small files into many segments and score
-# them on several threads (any thread count must give the same tally bit for bit), and the
-# duplicate-id and rejects tests, whose segments meet in the ordered merge. The CLI is
-# not run here: a file is cut into 8 MiB segments, so a test file would use one thread.
-echo "== ThreadSanitizer build, threaded scoring: $tsan"
+# them on several threads (any thread count must give the same tally bit for bit), the
+# duplicate-id and rejects tests, whose segments meet in the ordered merge, and the report's
+# units worked out and written on several threads (render_in_order, finalize, write_json). The
+# CLI is not run here: a file is cut into 8 MiB segments, so a test file would use one thread.
+echo "== ThreadSanitizer build, threaded scoring and reporting: $tsan"
 cmake -S . -B "$tsan" -DCMAKE_BUILD_TYPE=Debug -DQSCORE_SANITIZE=thread -DQSCORE_BUILD_EXAMPLES=OFF
-cmake --build "$tsan" -j "$jobs" --target qscore_pipeline_test qscore_duplicate_ids_test qscore_rejects_sink_test
+cmake --build "$tsan" -j "$jobs" --target qscore_pipeline_test qscore_duplicate_ids_test qscore_rejects_sink_test \
+  qscore_ordered_parallel_test qscore_finalize_test qscore_write_json_test
 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
-  ctest --test-dir "$tsan" --output-on-failure -j "$jobs" -R '^(score_file|duplicate_ids|numeric_id_bitmap|rejects_sink)\.'
+  ctest --test-dir "$tsan" --output-on-failure -j "$jobs" \
+  -R '^(score_file|duplicate_ids|numeric_id_bitmap|rejects_sink|render_in_order)\.|^finalize\.the_report_is_the_same_for_any_thread_count$|^WriteJson\.WrittenUnitByUnitAsTheWholeDocumentDumps$'
 
 # libFuzzer (clang): each target over a scratch copy of its seed corpus; a crash, a leak, a
 # timeout (10 s for one input) or more than 2 GiB fails the stage, and the input that did it is

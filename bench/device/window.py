@@ -69,6 +69,22 @@ def main():
     say(f"JSON byte-identical across {counts} threads: {same}")
     scale.save()
 
+    say("\n== 5,000 units (the report is most of the run), old and new alternated ==")
+    open_def = os.path.join(scale.DEV, "pool-open.yaml")
+    units_file = os.path.join(work, "pool200k-5000u.csv")
+    scale.generate(open_def, int(200_000 * max(scale.SCALE, 0.05)), units_file, ["--units", "5000"])
+    for t in (cores, 2):
+        res = {"qscore": [], "qscore-new": []}
+        for _ in range(2):
+            for b in res:
+                res[b].append(timed(tool(b) + ["score", open_def, units_file, "-q", "-j", str(t), "--format",
+                                               "json", "-o", os.path.join(work, f"u-{b}.json")], f"5000u {b} -j{t}"))
+        for b, recs in res.items():
+            say(f"  -j{t} {b:11s} walls {sorted(r['wall'] for r in recs)}  RSS max {max(r['rss_mb'] for r in recs):.0f} MB")
+        same = filecmp.cmp(os.path.join(work, "u-qscore.json"), os.path.join(work, "u-qscore-new.json"), shallow=False)
+        say(f"  JSON old == new: {same}")
+    scale.save()
+
     say("\n== the ceiling in this run: 16 one-thread copies of the new build at once ==")
     alone = [together([cmd("qscore-new", 1, "c0.json")], "alone")["batch_wall"] for _ in range(2)]
     r = together([cmd("qscore-new", 1, f"c{i}.json") for i in range(cores)], f"x{cores}")

@@ -233,6 +233,7 @@ int run_score(const score_args& args) {
 
   report_options report_opts;
   report_opts.language = args.language;
+  report_opts.threads = args.threads;
   report r = finalize(*plan, *totals, report_opts);
   if (const int code = add_scorecard(*plan->definition, r, args.inputs); code != exit_ok) return code;
 

@@ -10,8 +10,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 
+#include "qscore/detail/ordered_parallel.hpp"
 #include "qscore/plan/scoring_plan.hpp"
 #include "qscore/report/privacy.hpp"
 #include "qscore/report/report.hpp"
@@ -27,6 +29,10 @@ namespace qscore {
 
 struct report_options {
   std::string language;  // label language; empty = the definition's default
+  // Threads that work out the units' results (0 = every core). The report is the same for any
+  // count: each unit's results rest on its own tally, and everything pooled across units is
+  // added in unit order on the calling thread.
+  unsigned threads = 1;
 };
 
 namespace detail {
@@ -205,14 +211,23 @@ inline std::int64_t rank_key(double total, const std::optional<int>& decimals) {
   for (const auto& declared : def.units) declared_unit.insert_or_assign(declared.id, &declared);
 
   // Each unit's strata laid out in id order once (unit_strata.hpp), kept for the pooled groups'
-  // standard errors after the unit loop; `design` is refilled for each standard error.
+  // standard errors after the unit loop; a `design` is refilled for each standard error.
   std::vector<detail::unit_strata> strata_of_unit;
   strata_of_unit.reserve(totals.units.size());
-  stats::design_strata design;
 
-  for (const auto& unit : totals.units) {
-    const detail::unit_strata& strata = strata_of_unit.emplace_back(detail::unit_strata_of(strata_order, unit));
-    unit_result r;
+  // A unit's results rest on its own tally alone, so units are worked out on options.threads
+  // threads; the groups' pooled sums, whose floating-point order matters, are added on this
+  // thread in unit order, as is every result. The report is the same for any thread count.
+  struct unit_outcome {
+    detail::unit_strata strata;
+    unit_result result;
+  };
+  const auto unit_report = [&](std::size_t unit_index) {
+    const unit_tally& unit = totals.units[unit_index];
+    unit_outcome outcome{detail::unit_strata_of(strata_order, unit), {}};
+    const detail::unit_strata& strata = outcome.strata;
+    unit_result& r = outcome.result;
+    stats::design_strata design;
     r.id = unit.id;
     r.label = unit.id;
     if (const auto declared = declared_unit.find(unit.id); declared != declared_unit.end())
@@ -254,10 +269,6 @@ inline std::int64_t rank_key(double total, const std::optional<int>& decimals) {
     r.groups.reserve(def.groups.size());
     for (std::size_t g = 0; g < def.groups.size(); ++g) {
       const cell_tally& cell = unit.groups[g];
-      pooled[g].valid += cell.valid;
-      pooled[g].void_ballots += cell.void_ballots;
-      pooled[g].weight.add(cell.weight);
-      for (std::size_t s = 0; s < cell.scores.size(); ++s) pooled[g].scores[s].merge(cell.scores[s]);
       group_result gr;
       gr.id = def.groups[g].id;
       gr.label = def.groups[g].name.get(lang, gr.id);
@@ -425,8 +436,24 @@ inline std::int64_t rank_key(double total, const std::optional<int>& decimals) {
     if (!r.total) r.not_ranked_reason = "no valid ballot";
     else if (r.valid < def.ranking.min_valid)
       r.not_ranked_reason = "fewer than " + std::to_string(def.ranking.min_valid) + " valid ballots";
-    out.units.push_back(std::move(r));
-  }
+    return outcome;
+  };
+  out.units.reserve(totals.units.size());
+  const unsigned threads =
+      options.threads == 0 ? std::max(1U, std::thread::hardware_concurrency()) : options.threads;
+  detail::render_in_order(totals.units.size(), threads, 8 * std::size_t{threads}, unit_report,
+                          [&](std::size_t unit_index, unit_outcome&& outcome) {
+                            for (std::size_t g = 0; g < def.groups.size(); ++g) {
+                              const cell_tally& cell = totals.units[unit_index].groups[g];
+                              pooled[g].valid += cell.valid;
+                              pooled[g].void_ballots += cell.void_ballots;
+                              pooled[g].weight.add(cell.weight);
+                              for (std::size_t s = 0; s < cell.scores.size(); ++s)
+                                pooled[g].scores[s].merge(cell.scores[s]);
+                            }
+                            strata_of_unit.push_back(std::move(outcome.strata));
+                            out.units.push_back(std::move(outcome.result));
+                          });
 
   // Privacy: decide from the counts which cells, units and pooled groups are withheld before
   // ranking (a withheld unit is not ranked); the values are blanked at the end, after every
@@ -516,7 +543,9 @@ inline std::int64_t rank_key(double total, const std::optional<int>& decimals) {
     }
   }
 
-  for (std::size_t g = 0; g < def.groups.size(); ++g) {
+  // Each pooled group reads every unit's cell of its own group: worked out side by side, kept
+  // in group order.
+  const auto pooled_group = [&](std::size_t g) {
     group_result gr;
     gr.id = def.groups[g].id;
     gr.label = def.groups[g].name.get(lang, gr.id);
@@ -534,7 +563,7 @@ inline std::int64_t rank_key(double total, const std::optional<int>& decimals) {
       coef[g] = 1.0 / sums.weight.value();
       centre[g] = *gr.mean;
     }
-    design.clear();
+    stats::design_strata design;
     for (std::size_t u = 0; u < totals.units.size(); ++u) {
       m.merge(detail::cell_moments(strata_of_unit[u], g, 0));
       counts.merge(totals.units[u].groups[g].score_counts);
@@ -542,8 +571,10 @@ inline std::int64_t rank_key(double total, const std::optional<int>& decimals) {
     }
     gr.stats = detail::summarise(m, counts, gr.mean, gr.mean ? detail::standard_error(design) : std::nullopt);
     gr.suppressed = privacy.groups[g];
-    out.groups.push_back(std::move(gr));
-  }
+    return gr;
+  };
+  detail::render_in_order(def.groups.size(), threads, def.groups.size(), pooled_group,
+                          [&](std::size_t, group_result&& gr) { out.groups.push_back(std::move(gr)); });
 
   // Reliability: every group pooled, then each group when asked for.
   for (std::size_t s = 0; s < totals.reliability_items.size(); ++s) {
