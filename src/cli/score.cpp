@@ -105,7 +105,7 @@ CLI::App* add_score_command(CLI::App& app, score_args& args) {
       ->check(CLI::Range(std::size_t{1}, max_chunk_bytes))
       ->capture_default_str();
   command->add_option("-j,--threads", args.threads,
-                      "Threads to score with (0 = all cores); the report is the same for any count")
+                      "Threads to score and to build the report with (0 = all cores); the report is the same for any count")
       ->type_name("N")
       ->check(CLI::Range(0U, 1024U))
       ->capture_default_str();
