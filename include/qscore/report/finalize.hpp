@@ -146,6 +146,250 @@ inline std::int64_t rank_key(double total, const std::optional<int>& decimals) {
 
 }  // namespace detail
 
+namespace detail {
+
+// What every unit's results are worked out from, besides the unit's own tally.
+struct unit_context {
+  const scoring_plan& plan;
+  const std::string& lang;
+  const stratum_order& strata_order;
+  const std::unordered_map<std::string_view, const evaluated_unit*>& declared_unit;  // by id
+  std::size_t items;      // the tally's items
+  std::size_t code_rows;  // and answer-code rows per item
+};
+
+// A unit's strata in id order (kept for the pooled groups' standard errors) and its results:
+// scores, standard errors, groups, dimensions, derived scores, items and distributions. Reads
+// nothing but `unit` and `context`, so units can be worked out on any thread.
+struct unit_outcome {
+  unit_strata strata;
+  unit_result result;
+};
+
+inline unit_outcome unit_report(const unit_context& context, const unit_tally& unit) {
+  const scoring_plan& plan = context.plan;
+  const instrument& def = *plan.definition;
+  const std::string& lang = context.lang;
+  const auto& declared_unit = context.declared_unit;
+  const std::size_t k = context.items;
+  const std::size_t rows = context.code_rows;
+  unit_outcome outcome{unit_strata_of(context.strata_order, unit), {}};
+  const unit_strata& strata = outcome.strata;
+  unit_result& r = outcome.result;
+  stats::design_strata design;
+  r.id = unit.id;
+  r.label = unit.id;
+  if (const auto declared = declared_unit.find(unit.id); declared != declared_unit.end())
+    r.label = declared->second->name.get(lang, unit.id);
+  r.rejected = unit.rejected;
+
+  const combined_score overall = combine_groups(def, unit, 0);
+  r.score = overall.score;
+  if (r.score) r.total = *r.score * def.points / 100.0;
+  r.shares_renormalised = overall.renormalised;
+  // Standard error of a share-weighted combination of group means in score column s.
+  const auto combined_se = [&](std::size_t s, const std::vector<double>& share_used, int* lonely) {
+    std::vector<double> coef(def.groups.size(), 0.0), centre(def.groups.size(), 0.0);
+    for (std::size_t g = 0; g < def.groups.size(); ++g) {
+      const score_sums& sums = unit.groups[g].scores[s];
+      if (sums.n == 0 || !(sums.weight.value() > 0.0) || share_used[g] == 0.0) continue;
+      centre[g] = sums.weighted.divided_by(sums.weight);
+      coef[g] = share_used[g] / sums.weight.value();
+    }
+    design.clear();
+    unit_design(strata, s, coef, centre, design);
+    return standard_error(design, lonely);
+  };
+  if (r.score) {
+    r.score_se = combined_se(0, overall.share_used, &r.lonely_strata);
+    if (r.score_se) {
+      const stats::interval ci = stats::normal_interval(*r.score, *r.score_se);
+      r.score_ci_low = ci.low;
+      r.score_ci_high = ci.high;
+      r.total_se = *r.score_se * def.points / 100.0;
+      const stats::interval total_ci = stats::normal_interval(*r.total, *r.total_se);
+      r.total_ci_low = total_ci.low;
+      r.total_ci_high = total_ci.high;
+    }
+  }
+
+  // Every unit's vectors are sized exactly: the doubling growth left room for 32 item results
+  // where 30 were used and for 16 group results where 9 were (13 MB at 5,000 units).
+  r.groups.reserve(def.groups.size());
+  for (std::size_t g = 0; g < def.groups.size(); ++g) {
+    const cell_tally& cell = unit.groups[g];
+    group_result gr;
+    gr.id = def.groups[g].id;
+    gr.label = def.groups[g].name.get(lang, gr.id);
+    gr.n = cell.valid;
+    gr.void_ballots = cell.void_ballots;
+    gr.weighted_n = cell.weight.value();
+    const score_sums& sums = cell.scores[0];
+    if (sums.n > 0 && sums.weight.value() > 0.0) gr.mean = sums.weighted.divided_by(sums.weight);
+    gr.share = def.groups[g].share;
+    gr.share_used = overall.share_used[g];
+    std::optional<double> se;
+    if (gr.mean) {
+      std::vector<double> coef(def.groups.size(), 0.0), centre(def.groups.size(), 0.0);
+      coef[g] = 1.0 / sums.weight.value();
+      centre[g] = *gr.mean;
+      design.clear();
+      unit_design(strata, 0, coef, centre, design);
+      se = standard_error(design);
+    }
+    gr.stats = summarise(cell_moments(strata, g, 0), cell.score_counts, gr.mean, se);
+    r.weighted_n += gr.weighted_n;
+    r.valid += cell.valid;
+    r.void_ballots += cell.void_ballots;
+    r.groups.push_back(std::move(gr));
+  }
+
+  for (std::size_t d = 0; d < def.dimensions.size(); ++d) {
+    dimension_result dr;
+    dr.id = def.dimensions[d].id;
+    dr.label = def.dimensions[d].name.get(lang, dr.id);
+    const combined_score dimension_score = combine_groups(def, unit, d + 1);
+    dr.score = dimension_score.score;
+    if (dr.score) dr.points = *dr.score * def.points / 100.0;
+    for (const auto& cell : unit.groups) {
+      dr.n += cell.scores[d + 1].n;
+      dr.weighted_n += cell.scores[d + 1].weight.value();
+    }
+    if (dr.score) {
+      dr.se = combined_se(d + 1, dimension_score.share_used, &dr.lonely_strata);
+      if (dr.se) {
+        const stats::interval ci = stats::normal_interval(*dr.score, *dr.se);
+        dr.ci_low = ci.low;
+        dr.ci_high = ci.high;
+      }
+    }
+    r.dimensions.push_back(std::move(dr));
+  }
+
+  for (std::size_t f = 0; f < plan.derived_count(); ++f) {
+    const std::size_t column = plan.item_score_columns() + f;
+    derived_result dr;
+    dr.id = def.formulas[f].name;
+    dr.label = def.formulas[f].name_label.get(lang, dr.id);
+    const combined_score combined = combine_groups(def, unit, column);
+    dr.score = combined.score;
+    for (const auto& cell : unit.groups) {
+      dr.n += cell.scores[column].n;
+      dr.weighted_n += cell.scores[column].weight.value();
+    }
+    if (dr.score) {
+      dr.se = combined_se(column, combined.share_used, &dr.lonely_strata);
+      if (dr.se) {
+        const stats::interval ci = stats::normal_interval(*dr.score, *dr.se);
+        dr.ci_low = ci.low;
+        dr.ci_high = ci.high;
+      }
+    }
+    r.derived.push_back(std::move(dr));
+  }
+
+  r.items.reserve(k);
+  for (std::size_t j = 0; j < k; ++j) {
+    const item_plan& item = plan.items[j];
+    item_result ir;
+    ir.options.reserve(item.options.size());
+    ir.id = item.id;
+    ir.label = item.text.get(lang, item.id);
+    std::vector<std::int64_t> counts(rows, 0);
+    for (std::size_t g = 0; g < def.groups.size(); ++g)
+      for (std::size_t c = 0; c < rows; ++c) counts[c] += unit.option_counts[(g * k + j) * rows + c];
+    ir.blank = counts[0];
+    std::int64_t positive = 0;
+    double points_sum = 0.0;
+    for (std::size_t o = 0; o < item.options.size(); ++o) {
+      const option_info& option = item.options[o];
+      const std::int64_t count = counts[o + 1];
+      if (option.non_answer) ir.non_answers += count;
+      else {
+        ir.answered += count;
+        points_sum += static_cast<double>(count) * option.points;
+        if (option.positive) positive += count;
+      }
+    }
+    const std::int64_t base = ir.answered + ir.non_answers;
+    for (std::size_t o = 0; o < item.options.size(); ++o) {
+      const option_info& option = item.options[o];
+      option_result opt;
+      opt.code = option.code;
+      opt.label = option.text.get(lang, option.code);
+      opt.count = counts[o + 1];
+      opt.share = base > 0 ? static_cast<double>(opt.count) / static_cast<double>(base) : 0.0;
+      opt.non_answer = option.non_answer;
+      opt.positive = option.positive;
+      ir.options.push_back(std::move(opt));
+    }
+    if (ir.answered > 0) {
+      ir.mean_points = points_sum / static_cast<double>(ir.answered);
+      ir.satisfaction_rate = static_cast<double>(positive) / static_cast<double>(ir.answered);
+      if (const auto wilson = stats::wilson_interval(positive, ir.answered)) {
+        ir.satisfaction_ci_low = wilson->low;
+        ir.satisfaction_ci_high = wilson->high;
+      }
+      // Exact statistics of the answers' points from the option counts (unweighted, simple
+      // random sample: se = sd / √n).
+      std::vector<std::pair<double, std::int64_t>> values;
+      stats::dd sum;
+      for (std::size_t o = 0; o < item.options.size(); ++o)
+        if (!item.options[o].non_answer && counts[o + 1] > 0) {
+          values.emplace_back(item.options[o].points, counts[o + 1]);
+          sum += stats::dd(static_cast<double>(counts[o + 1])) * stats::dd(item.options[o].points);
+        }
+      std::sort(values.begin(), values.end());
+      const stats::dd mean = sum / stats::dd(static_cast<double>(ir.answered));
+      stats::dd m2;
+      for (const auto& [value, count] : values) {
+        const stats::dd d = stats::dd(value) - mean;
+        m2 += stats::dd(static_cast<double>(count)) * d * d;
+      }
+      value_summary& vs = ir.stats;
+      vs.min = values.front().first;
+      vs.max = values.back().first;
+      vs.q1 = stats::quantile_type7(values, 0.25);
+      vs.median = stats::quantile_type7(values, 0.5);
+      vs.q3 = stats::quantile_type7(values, 0.75);
+      if (ir.answered > 1) {
+        const double n = static_cast<double>(ir.answered);
+        vs.sd = std::sqrt((m2 / stats::dd(n - 1.0)).value());
+        vs.se = *vs.sd / std::sqrt(n);
+        const stats::interval ci = stats::normal_interval(*ir.mean_points, *vs.se);
+        vs.ci_low = ci.low;
+        vs.ci_high = ci.high;
+      }
+    }
+    if (base > 0) ir.dont_know_rate = static_cast<double>(ir.non_answers) / static_cast<double>(base);
+    r.items.push_back(std::move(ir));
+  }
+
+  // The respondents' distribution in the unit, all groups pooled (score column s).
+  const auto pooled_summary = [&](std::size_t s, const std::optional<double>& estimate,
+                                  const std::optional<double>& se) {
+    stats::moments m;
+    stats::count_map counts;
+    for (std::size_t g = 0; g < unit.groups.size(); ++g) {
+      m.merge(cell_moments(strata, g, s));
+      if (s == 0) counts.merge(unit.groups[g].score_counts);  // quartiles of the whole score only
+    }
+    return summarise(m, counts, estimate, se);
+  };
+  r.stats = pooled_summary(0, r.score, r.score_se);
+  for (std::size_t d = 0; d < r.dimensions.size(); ++d)
+    r.dimensions[d].stats = pooled_summary(d + 1, r.dimensions[d].score, r.dimensions[d].se);
+  for (std::size_t f = 0; f < r.derived.size(); ++f)
+    r.derived[f].stats = pooled_summary(plan.item_score_columns() + f, r.derived[f].score, r.derived[f].se);
+
+  if (!r.total) r.not_ranked_reason = "no valid ballot";
+  else if (r.valid < def.ranking.min_valid)
+    r.not_ranked_reason = "fewer than " + std::to_string(def.ranking.min_valid) + " valid ballots";
+  return outcome;
+}
+
+}  // namespace detail
+
 [[nodiscard]] inline report finalize(const scoring_plan& plan, const tally& unflushed,
                                      const report_options& options = {}) {
   // The open block's partial sums must join the totals; work on a flushed copy when needed.
@@ -198,8 +442,6 @@ inline std::int64_t rank_key(double total, const std::optional<int>& decimals) {
   }
   for (const auto& f : def.formulas) out.derived_ids.push_back(f.name);
 
-  const std::size_t k = totals.items;
-  const std::size_t rows = totals.code_rows;
   std::vector<cell_tally> pooled(def.groups.size());
   for (auto& cell : pooled) cell.scores.resize(totals.score_columns);
 
@@ -211,238 +453,21 @@ inline std::int64_t rank_key(double total, const std::optional<int>& decimals) {
   for (const auto& declared : def.units) declared_unit.insert_or_assign(declared.id, &declared);
 
   // Each unit's strata laid out in id order once (unit_strata.hpp), kept for the pooled groups'
-  // standard errors after the unit loop; a `design` is refilled for each standard error.
+  // standard errors after the unit loop.
   std::vector<detail::unit_strata> strata_of_unit;
   strata_of_unit.reserve(totals.units.size());
 
-  // A unit's results rest on its own tally alone, so units are worked out on options.threads
-  // threads; the groups' pooled sums, whose floating-point order matters, are added on this
-  // thread in unit order, as is every result. The report is the same for any thread count.
-  struct unit_outcome {
-    detail::unit_strata strata;
-    unit_result result;
-  };
-  const auto unit_report = [&](std::size_t unit_index) {
-    const unit_tally& unit = totals.units[unit_index];
-    unit_outcome outcome{detail::unit_strata_of(strata_order, unit), {}};
-    const detail::unit_strata& strata = outcome.strata;
-    unit_result& r = outcome.result;
-    stats::design_strata design;
-    r.id = unit.id;
-    r.label = unit.id;
-    if (const auto declared = declared_unit.find(unit.id); declared != declared_unit.end())
-      r.label = declared->second->name.get(lang, unit.id);
-    r.rejected = unit.rejected;
-
-    const detail::combined_score overall = detail::combine_groups(def, unit, 0);
-    r.score = overall.score;
-    if (r.score) r.total = *r.score * def.points / 100.0;
-    r.shares_renormalised = overall.renormalised;
-    // Standard error of a share-weighted combination of group means in score column s.
-    const auto combined_se = [&](std::size_t s, const std::vector<double>& share_used, int* lonely) {
-      std::vector<double> coef(def.groups.size(), 0.0), centre(def.groups.size(), 0.0);
-      for (std::size_t g = 0; g < def.groups.size(); ++g) {
-        const score_sums& sums = unit.groups[g].scores[s];
-        if (sums.n == 0 || !(sums.weight.value() > 0.0) || share_used[g] == 0.0) continue;
-        centre[g] = sums.weighted.divided_by(sums.weight);
-        coef[g] = share_used[g] / sums.weight.value();
-      }
-      design.clear();
-      detail::unit_design(strata, s, coef, centre, design);
-      return detail::standard_error(design, lonely);
-    };
-    if (r.score) {
-      r.score_se = combined_se(0, overall.share_used, &r.lonely_strata);
-      if (r.score_se) {
-        const stats::interval ci = stats::normal_interval(*r.score, *r.score_se);
-        r.score_ci_low = ci.low;
-        r.score_ci_high = ci.high;
-        r.total_se = *r.score_se * def.points / 100.0;
-        const stats::interval total_ci = stats::normal_interval(*r.total, *r.total_se);
-        r.total_ci_low = total_ci.low;
-        r.total_ci_high = total_ci.high;
-      }
-    }
-
-    // Every unit's vectors are sized exactly: the doubling growth left room for 32 item results
-    // where 30 were used and for 16 group results where 9 were (13 MB at 5,000 units).
-    r.groups.reserve(def.groups.size());
-    for (std::size_t g = 0; g < def.groups.size(); ++g) {
-      const cell_tally& cell = unit.groups[g];
-      group_result gr;
-      gr.id = def.groups[g].id;
-      gr.label = def.groups[g].name.get(lang, gr.id);
-      gr.n = cell.valid;
-      gr.void_ballots = cell.void_ballots;
-      gr.weighted_n = cell.weight.value();
-      const score_sums& sums = cell.scores[0];
-      if (sums.n > 0 && sums.weight.value() > 0.0) gr.mean = sums.weighted.divided_by(sums.weight);
-      gr.share = def.groups[g].share;
-      gr.share_used = overall.share_used[g];
-      std::optional<double> se;
-      if (gr.mean) {
-        std::vector<double> coef(def.groups.size(), 0.0), centre(def.groups.size(), 0.0);
-        coef[g] = 1.0 / sums.weight.value();
-        centre[g] = *gr.mean;
-        design.clear();
-        detail::unit_design(strata, 0, coef, centre, design);
-        se = detail::standard_error(design);
-      }
-      gr.stats = detail::summarise(detail::cell_moments(strata, g, 0), cell.score_counts, gr.mean, se);
-      r.weighted_n += gr.weighted_n;
-      r.valid += cell.valid;
-      r.void_ballots += cell.void_ballots;
-      r.groups.push_back(std::move(gr));
-    }
-
-    for (std::size_t d = 0; d < def.dimensions.size(); ++d) {
-      dimension_result dr;
-      dr.id = def.dimensions[d].id;
-      dr.label = def.dimensions[d].name.get(lang, dr.id);
-      const detail::combined_score dimension_score = detail::combine_groups(def, unit, d + 1);
-      dr.score = dimension_score.score;
-      if (dr.score) dr.points = *dr.score * def.points / 100.0;
-      for (const auto& cell : unit.groups) {
-        dr.n += cell.scores[d + 1].n;
-        dr.weighted_n += cell.scores[d + 1].weight.value();
-      }
-      if (dr.score) {
-        dr.se = combined_se(d + 1, dimension_score.share_used, &dr.lonely_strata);
-        if (dr.se) {
-          const stats::interval ci = stats::normal_interval(*dr.score, *dr.se);
-          dr.ci_low = ci.low;
-          dr.ci_high = ci.high;
-        }
-      }
-      r.dimensions.push_back(std::move(dr));
-    }
-
-    for (std::size_t f = 0; f < plan.derived_count(); ++f) {
-      const std::size_t column = plan.item_score_columns() + f;
-      derived_result dr;
-      dr.id = def.formulas[f].name;
-      dr.label = def.formulas[f].name_label.get(lang, dr.id);
-      const detail::combined_score combined = detail::combine_groups(def, unit, column);
-      dr.score = combined.score;
-      for (const auto& cell : unit.groups) {
-        dr.n += cell.scores[column].n;
-        dr.weighted_n += cell.scores[column].weight.value();
-      }
-      if (dr.score) {
-        dr.se = combined_se(column, combined.share_used, &dr.lonely_strata);
-        if (dr.se) {
-          const stats::interval ci = stats::normal_interval(*dr.score, *dr.se);
-          dr.ci_low = ci.low;
-          dr.ci_high = ci.high;
-        }
-      }
-      r.derived.push_back(std::move(dr));
-    }
-
-    r.items.reserve(k);
-    for (std::size_t j = 0; j < k; ++j) {
-      const item_plan& item = plan.items[j];
-      item_result ir;
-      ir.options.reserve(item.options.size());
-      ir.id = item.id;
-      ir.label = item.text.get(lang, item.id);
-      std::vector<std::int64_t> counts(rows, 0);
-      for (std::size_t g = 0; g < def.groups.size(); ++g)
-        for (std::size_t c = 0; c < rows; ++c) counts[c] += unit.option_counts[(g * k + j) * rows + c];
-      ir.blank = counts[0];
-      std::int64_t positive = 0;
-      double points_sum = 0.0;
-      for (std::size_t o = 0; o < item.options.size(); ++o) {
-        const option_info& option = item.options[o];
-        const std::int64_t count = counts[o + 1];
-        if (option.non_answer) ir.non_answers += count;
-        else {
-          ir.answered += count;
-          points_sum += static_cast<double>(count) * option.points;
-          if (option.positive) positive += count;
-        }
-      }
-      const std::int64_t base = ir.answered + ir.non_answers;
-      for (std::size_t o = 0; o < item.options.size(); ++o) {
-        const option_info& option = item.options[o];
-        option_result opt;
-        opt.code = option.code;
-        opt.label = option.text.get(lang, option.code);
-        opt.count = counts[o + 1];
-        opt.share = base > 0 ? static_cast<double>(opt.count) / static_cast<double>(base) : 0.0;
-        opt.non_answer = option.non_answer;
-        opt.positive = option.positive;
-        ir.options.push_back(std::move(opt));
-      }
-      if (ir.answered > 0) {
-        ir.mean_points = points_sum / static_cast<double>(ir.answered);
-        ir.satisfaction_rate = static_cast<double>(positive) / static_cast<double>(ir.answered);
-        if (const auto wilson = stats::wilson_interval(positive, ir.answered)) {
-          ir.satisfaction_ci_low = wilson->low;
-          ir.satisfaction_ci_high = wilson->high;
-        }
-        // Exact statistics of the answers' points from the option counts (unweighted, simple
-        // random sample: se = sd / √n).
-        std::vector<std::pair<double, std::int64_t>> values;
-        stats::dd sum;
-        for (std::size_t o = 0; o < item.options.size(); ++o)
-          if (!item.options[o].non_answer && counts[o + 1] > 0) {
-            values.emplace_back(item.options[o].points, counts[o + 1]);
-            sum += stats::dd(static_cast<double>(counts[o + 1])) * stats::dd(item.options[o].points);
-          }
-        std::sort(values.begin(), values.end());
-        const stats::dd mean = sum / stats::dd(static_cast<double>(ir.answered));
-        stats::dd m2;
-        for (const auto& [value, count] : values) {
-          const stats::dd d = stats::dd(value) - mean;
-          m2 += stats::dd(static_cast<double>(count)) * d * d;
-        }
-        value_summary& vs = ir.stats;
-        vs.min = values.front().first;
-        vs.max = values.back().first;
-        vs.q1 = stats::quantile_type7(values, 0.25);
-        vs.median = stats::quantile_type7(values, 0.5);
-        vs.q3 = stats::quantile_type7(values, 0.75);
-        if (ir.answered > 1) {
-          const double n = static_cast<double>(ir.answered);
-          vs.sd = std::sqrt((m2 / stats::dd(n - 1.0)).value());
-          vs.se = *vs.sd / std::sqrt(n);
-          const stats::interval ci = stats::normal_interval(*ir.mean_points, *vs.se);
-          vs.ci_low = ci.low;
-          vs.ci_high = ci.high;
-        }
-      }
-      if (base > 0) ir.dont_know_rate = static_cast<double>(ir.non_answers) / static_cast<double>(base);
-      r.items.push_back(std::move(ir));
-    }
-
-    // The respondents' distribution in the unit, all groups pooled (score column s).
-    const auto pooled_summary = [&](std::size_t s, const std::optional<double>& estimate,
-                                    const std::optional<double>& se) {
-      stats::moments m;
-      stats::count_map counts;
-      for (std::size_t g = 0; g < unit.groups.size(); ++g) {
-        m.merge(detail::cell_moments(strata, g, s));
-        if (s == 0) counts.merge(unit.groups[g].score_counts);  // quartiles of the whole score only
-      }
-      return detail::summarise(m, counts, estimate, se);
-    };
-    r.stats = pooled_summary(0, r.score, r.score_se);
-    for (std::size_t d = 0; d < r.dimensions.size(); ++d)
-      r.dimensions[d].stats = pooled_summary(d + 1, r.dimensions[d].score, r.dimensions[d].se);
-    for (std::size_t f = 0; f < r.derived.size(); ++f)
-      r.derived[f].stats = pooled_summary(plan.item_score_columns() + f, r.derived[f].score, r.derived[f].se);
-
-    if (!r.total) r.not_ranked_reason = "no valid ballot";
-    else if (r.valid < def.ranking.min_valid)
-      r.not_ranked_reason = "fewer than " + std::to_string(def.ranking.min_valid) + " valid ballots";
-    return outcome;
-  };
+  // A unit's results rest on its own tally alone (detail::unit_report), so units are worked out
+  // on options.threads threads; the groups' pooled sums, whose floating-point order matters,
+  // are added on this thread in unit order, as is every result. The report is the same for any
+  // thread count.
+  const detail::unit_context context{plan, lang, strata_order, declared_unit, totals.items, totals.code_rows};
+  const auto unit_report = [&](std::size_t unit_index) { return detail::unit_report(context, totals.units[unit_index]); };
   out.units.reserve(totals.units.size());
   const unsigned threads =
       options.threads == 0 ? std::max(1U, std::thread::hardware_concurrency()) : options.threads;
   detail::render_in_order(totals.units.size(), threads, 8 * std::size_t{threads}, unit_report,
-                          [&](std::size_t unit_index, unit_outcome&& outcome) {
+                          [&](std::size_t unit_index, detail::unit_outcome&& outcome) {
                             for (std::size_t g = 0; g < def.groups.size(); ++g) {
                               const cell_tally& cell = totals.units[unit_index].groups[g];
                               pooled[g].valid += cell.valid;
