@@ -41,6 +41,8 @@
 #include <optional>
 #include <system_error>
 #include <thread>
+
+#include "qscore/detail/ordered_parallel.hpp"
 #include <vector>
 
 #include "qscore/core/diagnostic.hpp"
@@ -73,10 +75,6 @@ struct score_file_options {
 
 namespace detail {
 
-// The threads a run uses: options' count, or every core for 0.
-[[nodiscard]] inline unsigned resolved_threads(unsigned requested) noexcept {
-  return requested == 0 ? std::max(1U, std::thread::hardware_concurrency()) : requested;
-}
 
 // The options for reading a file again after the look for repeated ids found some: row by row
 // it checks only the ids whose fingerprint repeats (all others were given once in the whole

@@ -13,6 +13,12 @@
 
 namespace qscore::detail {
 
+// The threads a run uses: the count asked for, or every core for 0 (--threads, and the threads
+// settings of score_file_options, report_options and write_options).
+[[nodiscard]] inline unsigned resolved_threads(unsigned requested) noexcept {
+  return requested == 0 ? std::max(1U, std::thread::hardware_concurrency()) : requested;
+}
+
 // Calls consume(i, render(i)) for i = 0 .. n-1 in that order. render runs on up to `threads`
 // threads (the caller's among them), `wave` items at a time, so that at most `wave` results
 // wait in memory. render must be safe to call concurrently for different items; an exception

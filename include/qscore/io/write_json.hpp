@@ -80,7 +80,6 @@
 #include <optional>
 #include <ostream>
 #include <string>
-#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -430,7 +429,7 @@ inline void write_json(std::ostream& out, const report& r, const write_options& 
     json.open('[');
     // Each unit's JSON is made on any of the threads and written in unit order: the same bytes
     // for any thread count. At most a wave of units waits in memory as text.
-    const unsigned threads = options.threads == 0 ? std::max(1U, std::thread::hardware_concurrency()) : options.threads;
+    const unsigned threads = detail::resolved_threads(options.threads);
     detail::render_in_order(
         r.units.size(), threads, 8 * std::size_t{threads},
         [&](std::size_t i) { return json.rendered(detail::json_unit(r.units[i], r.min_cell, r.respondent_formulas), 2); },

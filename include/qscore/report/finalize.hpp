@@ -10,7 +10,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <unordered_map>
 
 #include "qscore/detail/ordered_parallel.hpp"
@@ -464,8 +463,7 @@ inline unit_outcome unit_report(const unit_context& context, const unit_tally& u
   const detail::unit_context context{plan, lang, strata_order, declared_unit, totals.items, totals.code_rows};
   const auto unit_report = [&](std::size_t unit_index) { return detail::unit_report(context, totals.units[unit_index]); };
   out.units.reserve(totals.units.size());
-  const unsigned threads =
-      options.threads == 0 ? std::max(1U, std::thread::hardware_concurrency()) : options.threads;
+  const unsigned threads = detail::resolved_threads(options.threads);
   detail::render_in_order(totals.units.size(), threads, 8 * std::size_t{threads}, unit_report,
                           [&](std::size_t unit_index, detail::unit_outcome&& outcome) {
                             for (std::size_t g = 0; g < def.groups.size(); ++g) {
