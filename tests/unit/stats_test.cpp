@@ -282,6 +282,7 @@ TEST(histogram, count_map_switches_to_a_dense_array_for_close_keys_and_keeps_far
     in_runs.add_each(keys.data() + i, keys.data() + std::min(keys.size(), i + 1024));
   EXPECT_TRUE(in_runs.dense());
   EXPECT_EQ(in_runs.sorted(), expected);
+  EXPECT_EQ(in_runs.size(), expected.size());
 }
 
 TEST(histogram, count_map_stays_hashed_for_scattered_keys) {

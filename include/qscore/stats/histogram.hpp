@@ -40,17 +40,34 @@ class count_map {
   // Adds 1 to each key of [first, last). With the keys counted densely, each add touches a
   // cache line of a table that a tally of many cells cannot keep in cache: the line of the key
   // `prefetch_distance` places ahead is asked for early, so the misses overlap (the merging
-  // thread's adds were 3 % of a run, nearly all of it waiting on those lines).
+  // thread's adds were 3 % of a run, nearly all of it waiting on those lines). The run of keys
+  // inside the dense range is counted with the table's address, range and the count of new keys
+  // in registers: through add(), every key read and wrote size_ in memory, one store-to-load
+  // chain from each add to the next (6.5 % of a one-thread run, bench/RESULTS.md).
   // Keys of any integer type (a tally keeps its uncounted keys in 32 bits).
   template <class Key>
   void add_each(const Key* first, const Key* last) {
     constexpr std::ptrdiff_t prefetch_distance = 16;
-    for (const Key* key = first; key != last; ++key) {
-      if (!dense_.empty() && last - key > prefetch_distance) {
-        const std::uint64_t ahead = offset(key[prefetch_distance], base_);
-        if (ahead < dense_.size()) __builtin_prefetch(dense_.data() + ahead, 1);
+    for (const Key* key = first; key != last;) {
+      if (!dense_.empty()) {
+        std::int64_t* const slots = dense_.data();
+        const std::uint64_t slot_count = dense_.size();
+        const std::int64_t base = base_;
+        std::size_t fresh = 0;
+        for (; key != last; ++key) {
+          if (last - key > prefetch_distance) {
+            const std::uint64_t ahead = offset(key[prefetch_distance], base);
+            if (ahead < slot_count) __builtin_prefetch(slots + ahead, 1);
+          }
+          const std::uint64_t at = offset(*key, base);
+          if (at >= slot_count) break;
+          fresh += slots[at] == 0 ? 1 : 0;
+          ++slots[at];
+        }
+        size_ += fresh;
+        if (key == last) return;
       }
-      add(*key);
+      add(*key++);  // outside the dense range (or none yet): may densify or widen the table
     }
   }
 
