@@ -52,6 +52,7 @@
 #include <vector>
 
 #include "qscore/data/batch_builder.hpp"
+#include "qscore/detail/short_text_cache.hpp"
 #include "qscore/detail/text_hash.hpp"
 #include "utf8_check.hpp"
 
@@ -1098,6 +1099,8 @@ struct csv_reader::impl {
     }
   };
   small_key_table group_keys, unit_keys;
+  // The weights parsed so far, by their text (a file holds few distinct ones).
+  detail::short_text_cache weight_cache;
 
   void plan_fast_path() {
     group_keys.build(plan->definition->groups);
@@ -1362,7 +1365,8 @@ struct csv_reader::impl {
           if (unit < 0) return false;
         } else if (role == role_weight) {
           const std::string_view text = trim_cell(cell);
-          if (!text.empty() && !batch_builder::parse_weight(text, weight)) return false;
+          const auto parse = [](std::string_view t, double& w) { return batch_builder::parse_weight(t, w); };
+          if (!text.empty() && !weight_cache.parse(text, weight, parse)) return false;
         } else if (role == role_stratum) {
           if (trim_cell(cell).empty()) return false;
           stratum_cell = cell;  // registered only once the row is sure to be taken
