@@ -55,6 +55,7 @@
 #include "qscore/detail/short_text_cache.hpp"
 #include "qscore/detail/text_hash.hpp"
 #include "utf8_check.hpp"
+#include "wide_cells.hpp"
 
 namespace qscore {
 namespace {
@@ -966,6 +967,10 @@ struct csv_reader::impl {
   // Per plan item, the code of each one-byte cell, with '"' and '\r' marked invalid so that
   // such cells leave the fast path.
   std::vector<std::array<answer_code, 256>> item_table;
+  // Per plan item, its table of the bytes 0..127 with the delimiter read as a blank, for
+  // detail::decode_wide_cells; empty when that is not used (no AVX-512 here, the option is off,
+  // or the delimiter is not ASCII).
+  std::vector<std::array<answer_code, 128>> wide_table;
   // Where the fast path stores column c's code: code_offset[c] = item * stride into the batch's
   // column-major codes. Every item has a column of its own (a missing one fails the header, and
   // the definition check D031 forbids two roles on one column), so every code is written.
@@ -1122,6 +1127,14 @@ struct csv_reader::impl {
       item_table[j][static_cast<unsigned char>('"')] = code_decoder::invalid;
       item_table[j][static_cast<unsigned char>('\r')] = code_decoder::invalid;
       item_table[j][static_cast<unsigned char>(options.delimiter)] = code_decoder::invalid;
+    }
+    wide_table.clear();
+    if (options.wide_cells && detail::wide_cells_available() && static_cast<unsigned char>(options.delimiter) < 128) {
+      wide_table.resize(plan->item_count());
+      for (std::size_t j = 0; j < plan->item_count(); ++j) {
+        std::copy_n(item_table[j].begin(), 128, wide_table[j].begin());
+        wide_table[j][static_cast<unsigned char>(options.delimiter)] = blank_code;
+      }
     }
     item_run_end.assign(header.size(), 0);
     for (std::size_t c = header.size(); c-- > 0;) {
@@ -1287,6 +1300,23 @@ struct csv_reader::impl {
         const std::size_t stretch_end = same_table[c];
         const answer_code* const table = tables[roles[c]].data();
         answer_code* out = codes + offset[c];
+#if QSCORE_HAS_WIDE_CELLS
+        // Up to 32 cells a step while the stretch is long and 64 bytes are there to load; when
+        // the bytes do not fit (a longer cell), the word loop below goes on from there.
+        if (!wide_table.empty()) {
+          const answer_code* const wide = wide_table[static_cast<std::size_t>(roles[c])].data();
+          while (stretch_end - c >= 8 && b + end - p >= 64) {
+            const std::size_t count = std::min(stretch_end - c, detail::wide_cells_max);
+            const detail::wide_cells_result r = detail::decode_wide_cells(
+                p, count, static_cast<std::size_t>(content_end - p), delimiter, wide, out, stride);
+            if (r.invalid) return false;  // as below: includes '"' and '\r'
+            if (r.cells == 0) break;
+            p += r.consumed;
+            c += static_cast<std::size_t>(r.cells);
+            out += static_cast<std::size_t>(r.cells) * stride;
+          }
+        }
+#endif
         while (c < stretch_end && p + 1 < content_end) {
           // Four cells at once while the next 8 bytes read "d,d,d,d,": one word compare
           // (exact, byte by byte: no carry crosses a byte) instead of two per cell.

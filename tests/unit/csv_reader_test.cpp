@@ -13,6 +13,7 @@
 #include <random>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "qscore/pipeline.hpp"
@@ -343,6 +344,90 @@ TEST(csv_reader_runs, nine_answer_columns_with_blank_bad_and_odd_cells_at_every_
     options.chunk_bytes = chunk;
     EXPECT_EQ(read_text(plan, text, options).text(), fast.text()) << "chunk_bytes = " << chunk;
   }
+}
+
+// Forty answer columns: runs of one-byte and blank cells long enough for the AVX-512 decoder
+// (detail::decode_wide_cells, 32 cells a step, then 8), with a blank, a bad code, a two-byte
+// cell, a quote and a CR at the edges of those steps, and a line that ends inside the run.
+// Expected values by hand; the word-at-a-time path (wide_cells off) and tiny chunks must give
+// the same, so where this processor has AVX-512 both decoders are held to the same answers.
+TEST(csv_reader_runs, forty_answer_columns_read_the_same_with_and_without_the_wide_decoder) {
+  instrument def = survey();
+  def.items.clear();
+  std::string head = "respondent_id,group,unit";
+  for (int j = 1; j <= 40; ++j) {
+    def.items.push_back({"q" + std::to_string(j), label("Item " + std::to_string(j)), "sat", 1.0, "", false, ""});
+    head += ",q" + std::to_string(j);
+  }
+  head += ",note\n";
+  const scoring_plan plan = compile(def).value();
+  // Forty cells from a pattern: cell j (1-based) is pattern[(j - 1) % 6], with overrides.
+  const auto cells = [](std::vector<std::pair<int, std::string>> overrides) {
+    const char* const pattern[] = {"1", "2", "3", "4", "5", "9"};
+    std::string out;
+    for (int j = 1; j <= 40; ++j) {
+      std::string cell = pattern[(j - 1) % 6];
+      for (const auto& [at, text] : overrides)
+        if (at == j) cell = text;
+      out += cell + ",";
+    }
+    return out;
+  };
+  // The codes of the plain pattern: "9" is the sixth option (code 6).
+  const auto codes = [](std::vector<std::pair<int, int>> overrides) {
+    const int pattern[] = {1, 2, 3, 4, 5, 6};
+    std::string out = "[";
+    for (int j = 1; j <= 40; ++j) {
+      int code = pattern[(j - 1) % 6];
+      for (const auto& [at, value] : overrides)
+        if (at == j) code = value;
+      out += (j > 1 ? " " : "") + std::to_string(code);
+    }
+    return out + "]";
+  };
+  const std::string text = head +
+      "r1,staff,u1," + cells({}) + "x\n" +                                       // 2
+      "r2,staff,u1," + cells({{1, ""}, {32, ""}, {33, ""}, {40, ""}}) + "x\n" +  // 3 blanks
+      "r3,staff,u1," + cells({{32, "7"}}) + "x\n" +                              // 4 R: q32 "7"
+      "r4,staff,u1," + cells({{31, "33"}}) + "x\n" +                             // 5 R: q31 "33"
+      "r5,staff,u1," + cells({{33, "\"4\""}}) + "x\n" +                          // 6 quoted "4"
+      "r6,staff,u1," + cells({{2, "\r"}}) + "x\n" +                              // 7 CR: line ends
+      "r7,staff,u1," + cells({{36, "7"}}) + "x\n" +                              // 9 R: q36 "7"
+      "r8,staff,u1,1,2,3,4,5,9,1,2,3,4\n" +                                      // 10 R: 14 fields
+      "r9,student,u2," + cells({{5, "\xC3\xA9"}}) + "x\n" +                      // 11 R: q5 "é"
+      "r10,student,u2," + std::string(40, ',') + "x\r\n" +                       // 12 all blank, CRLF
+      "r11,student,u2," + cells({{20, "5"}}) + "a note\n";                       // 13
+  const auto wide = read_text(plan, text);
+  ASSERT_EQ(wide.rows.size(), 5U) << wide.text();
+  EXPECT_EQ(wide.rows[0], "2 staff u1 1 " + codes({}));
+  EXPECT_EQ(wide.rows[1], "3 staff u1 1 " + codes({{1, 0}, {32, 0}, {33, 0}, {40, 0}}));
+  EXPECT_EQ(wide.rows[2], "6 staff u1 1 " + codes({{33, 4}}));  // the general path reads q33 "4"
+  EXPECT_EQ(wide.rows[3], "12 student u2 1 [" + [] {
+    std::string zeros;
+    for (int j = 1; j <= 40; ++j) zeros += j > 1 ? " 0" : "0";
+    return zeros;
+  }() + "]");
+  EXPECT_EQ(wide.rows[4], "13 student u2 1 " + codes({{20, 5}}));
+  std::vector<std::tuple<std::int64_t, errc, std::string>> rejected;
+  for (const auto& r : wide.rejected) rejected.emplace_back(r.line, r.code, r.column);
+  // r6: the CR ends line 7 after "1," (4 fields, R201); line 8 is the rest ("3,4,...": 40 fields,
+  // R201 too, one short of 44).
+  EXPECT_EQ(rejected, (std::vector<std::tuple<std::int64_t, errc, std::string>>{
+                          {4, errc::invalid_code, "q32"},
+                          {5, errc::invalid_code, "q31"},
+                          {7, errc::field_count, ""},
+                          {8, errc::field_count, ""},
+                          {9, errc::invalid_code, "q36"},
+                          {10, errc::field_count, ""},
+                          {11, errc::invalid_code, "q5"}}));
+  for (const bool wide_cells : {true, false})
+    for (const std::size_t chunk : {std::size_t{1}, std::size_t{7}, std::size_t{100}, csv_options{}.chunk_bytes}) {
+      csv_options options;
+      options.wide_cells = wide_cells;
+      options.chunk_bytes = chunk;
+      EXPECT_EQ(read_text(plan, text, options).text(), wide.text())
+          << "wide_cells = " << wide_cells << ", chunk_bytes = " << chunk;
+    }
 }
 
 // ---- values ------------------------------------------------------------------------------------

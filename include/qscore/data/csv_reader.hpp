@@ -66,6 +66,10 @@ struct csv_options {
   // reading, once the first has found which id fingerprints repeat. The others are taken in
   // without being checked or recorded.
   const repeated_fingerprints* suspect_ids = nullptr;
+  // Decode runs of one-byte answer cells up to 32 at a time with AVX-512 (VBMI2) where the
+  // processor has it. The codes are the same either way; off, the fast path takes four cells a
+  // word (for tests and comparisons).
+  bool wide_cells = true;
 };
 
 // A byte range of a file: the records that START at offsets in [begin, end). Consecutive ranges

@@ -1,0 +1,86 @@
+// The CSV fast path's answer cells 32 at a time, with AVX-512 (x86-64 only; chosen at run time,
+// so the library runs on any x86-64 and builds everywhere).
+//
+// Survey answers are mostly one byte ("3") or blank: a run of them reads "3,1,,4,2,". The word
+// loop of csv_reader's fast path takes four such cells per 8-byte word, and only while none of
+// the four is blank; every blank (3 % of the bench pool's cells) sends it cell by cell for a
+// while. Here one 64-byte load covers a whole run of up to 32 cells: the delimiters' bit mask
+// says where each cell starts (the first byte, and the byte after each delimiter) and that no
+// cell holds two bytes; `vpcompressb` gathers the cells' first bytes (a blank cell's is its
+// delimiter) and `vpermi2b` looks them up in the item's table of the 128 ASCII bytes, where the
+// delimiter reads as a blank. The codes are those the word loop and the general path give.
+#pragma once
+
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+
+#include "qscore/plan/scoring_plan.hpp"
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define QSCORE_HAS_WIDE_CELLS 1
+#include <immintrin.h>
+#else
+#define QSCORE_HAS_WIDE_CELLS 0
+#endif
+
+namespace qscore::detail {
+
+// The most cells one call decodes: at most two bytes a cell fit the 64 bytes it loads.
+inline constexpr std::size_t wide_cells_max = 32;
+
+// Whether this processor has the instructions decode_wide_cells uses (asked once).
+[[nodiscard]] inline bool wide_cells_available() noexcept {
+#if QSCORE_HAS_WIDE_CELLS
+  static const bool available = __builtin_cpu_supports("avx512f") != 0 && __builtin_cpu_supports("avx512bw") != 0 &&
+                                __builtin_cpu_supports("avx512vbmi") != 0 &&
+                                __builtin_cpu_supports("avx512vbmi2") != 0 && __builtin_cpu_supports("bmi2") != 0;
+  return available;
+#else
+  return false;
+#endif
+}
+
+// What decode_wide_cells made of the bytes at p.
+struct wide_cells_result {
+  int cells = 0;             // cells decoded (0: none, the caller decodes them another way)
+  std::size_t consumed = 0;  // bytes they took, the delimiter after the last one included
+  bool invalid = false;      // a one-byte cell is no code of its item: the row leaves the fast path
+};
+
+#if QSCORE_HAS_WIDE_CELLS
+// Decodes `cells` (1 .. wide_cells_max) consecutive cells at p, each one byte or blank and each
+// followed by `delimiter`, when all of them are such cells and their last delimiter lies before
+// `line_bytes`; stores cell i's code at out[i * stride]. `table` is the items' shared table of
+// the bytes 0..127 (the delimiter's entry the blank code). 64 bytes from p must be readable.
+// Anything else (a longer cell, too few delimiters in reach, a byte of 128 or more) decodes
+// nothing and changes nothing.
+[[gnu::target("avx512f,avx512bw,avx512vbmi,avx512vbmi2,bmi2")]] inline wide_cells_result decode_wide_cells(
+    const char* p, std::size_t cells, std::size_t line_bytes, char delimiter, const answer_code* table,
+    answer_code* out, std::size_t stride) noexcept {
+  const __m512i bytes = _mm512_loadu_si512(p);
+  const std::uint64_t delimiters = _mm512_cmpeq_epi8_mask(bytes, _mm512_set1_epi8(delimiter));
+  if (static_cast<std::size_t>(std::popcount(delimiters)) < cells) return {};
+  // The cells-th delimiter ends the run; the cells lie before it.
+  const auto last = static_cast<std::size_t>(std::countr_zero(_pdep_u64(std::uint64_t{1} << (cells - 1), delimiters)));
+  if (last >= line_bytes) return {};
+  const std::uint64_t inside = (std::uint64_t{1} << last) - 1;
+  const std::uint64_t filled = ~delimiters & inside;
+  if ((filled & (filled >> 1)) != 0) return {};  // two bytes in a row: a longer cell
+  const std::uint64_t starts = ((delimiters & inside) << 1) | 1;
+  const __m512i first_bytes = _mm512_maskz_compress_epi8(starts, bytes);
+  const std::uint64_t used = (std::uint64_t{1} << cells) - 1;
+  if ((_mm512_movepi8_mask(first_bytes) & used) != 0) return {};  // a byte of 128 or more
+  const __m512i low = _mm512_loadu_si512(table), high = _mm512_loadu_si512(table + 64);
+  const __m512i codes = _mm512_permutex2var_epi8(low, first_bytes, high);
+  if ((_mm512_cmpeq_epi8_mask(codes, _mm512_set1_epi8(static_cast<char>(code_decoder::invalid))) & used) != 0)
+    return {0, 0, true};
+  alignas(64) answer_code decoded[64];
+  _mm512_store_si512(decoded, codes);
+  // The batch keeps codes item by item: one byte to each item's column.
+  for (std::size_t i = 0; i < cells; ++i) out[i * stride] = decoded[i];
+  return {static_cast<int>(cells), last + 1, false};
+}
+#endif
+
+}  // namespace qscore::detail
