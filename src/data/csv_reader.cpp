@@ -1307,13 +1307,13 @@ struct csv_reader::impl {
           const answer_code* const wide = wide_table[static_cast<std::size_t>(roles[c])].data();
           while (stretch_end - c >= 8 && b + end - p >= 64) {
             const std::size_t count = std::min(stretch_end - c, detail::wide_cells_max);
-            const detail::wide_cells_result r = detail::decode_wide_cells(
+            const std::ptrdiff_t consumed = detail::decode_wide_cells(
                 p, count, static_cast<std::size_t>(content_end - p), delimiter, wide, out, stride);
-            if (r.invalid) return false;  // as below: includes '"' and '\r'
-            if (r.cells == 0) break;
-            p += r.consumed;
-            c += static_cast<std::size_t>(r.cells);
-            out += static_cast<std::size_t>(r.cells) * stride;
+            if (consumed == detail::wide_cells_invalid) return false;  // as below: includes '"' and '\r'
+            if (consumed == detail::wide_cells_none) break;
+            p += consumed;
+            c += count;
+            out += count * stride;
           }
         }
 #endif

@@ -41,45 +41,54 @@ inline constexpr std::size_t wide_cells_max = 32;
 #endif
 }
 
-// What decode_wide_cells made of the bytes at p.
-struct wide_cells_result {
-  int cells = 0;             // cells decoded (0: none, the caller decodes them another way)
-  std::size_t consumed = 0;  // bytes they took, the delimiter after the last one included
-  bool invalid = false;      // a one-byte cell is no code of its item: the row leaves the fast path
-};
+// What decode_wide_cells returns when it decodes nothing (the caller decodes the cells another
+// way), and when a one-byte cell is no code of its item (the row leaves the fast path).
+inline constexpr std::ptrdiff_t wide_cells_none = 0, wide_cells_invalid = -1;
 
 #if QSCORE_HAS_WIDE_CELLS
 // Decodes `cells` (1 .. wide_cells_max) consecutive cells at p, each one byte or blank and each
 // followed by `delimiter`, when all of them are such cells and their last delimiter lies before
-// `line_bytes`; stores cell i's code at out[i * stride]. `table` is the items' shared table of
-// the bytes 0..127 (the delimiter's entry the blank code). 64 bytes from p must be readable.
-// Anything else (a longer cell, too few delimiters in reach, a byte of 128 or more) decodes
-// nothing and changes nothing.
-[[gnu::target("avx512f,avx512bw,avx512vbmi,avx512vbmi2,bmi2")]] inline wide_cells_result decode_wide_cells(
+// `line_bytes`; stores cell i's code at out[i * stride] and returns the bytes the cells took,
+// the delimiter after the last one included. `table` is the items' shared table of the bytes
+// 0..127 (the delimiter's entry the blank code). 64 bytes from p must be readable. Anything
+// else (a longer cell, too few delimiters in reach, a byte of 128 or more) decodes nothing,
+// changes nothing and returns wide_cells_none. A number, not a struct: returned through memory,
+// a struct was stored and loaded again on every call.
+[[gnu::target("avx512f,avx512bw,avx512vbmi,avx512vbmi2,bmi2")]] inline std::ptrdiff_t decode_wide_cells(
     const char* p, std::size_t cells, std::size_t line_bytes, char delimiter, const answer_code* table,
     answer_code* out, std::size_t stride) noexcept {
   const __m512i bytes = _mm512_loadu_si512(p);
   const std::uint64_t delimiters = _mm512_cmpeq_epi8_mask(bytes, _mm512_set1_epi8(delimiter));
-  if (static_cast<std::size_t>(std::popcount(delimiters)) < cells) return {};
+  if (static_cast<std::size_t>(std::popcount(delimiters)) < cells) return wide_cells_none;
   // The cells-th delimiter ends the run; the cells lie before it.
   const auto last = static_cast<std::size_t>(std::countr_zero(_pdep_u64(std::uint64_t{1} << (cells - 1), delimiters)));
-  if (last >= line_bytes) return {};
+  if (last >= line_bytes) return wide_cells_none;
   const std::uint64_t inside = (std::uint64_t{1} << last) - 1;
   const std::uint64_t filled = ~delimiters & inside;
-  if ((filled & (filled >> 1)) != 0) return {};  // two bytes in a row: a longer cell
+  if ((filled & (filled >> 1)) != 0) return wide_cells_none;  // two bytes in a row: a longer cell
   const std::uint64_t starts = ((delimiters & inside) << 1) | 1;
   const __m512i first_bytes = _mm512_maskz_compress_epi8(starts, bytes);
   const std::uint64_t used = (std::uint64_t{1} << cells) - 1;
-  if ((_mm512_movepi8_mask(first_bytes) & used) != 0) return {};  // a byte of 128 or more
+  if ((_mm512_movepi8_mask(first_bytes) & used) != 0) return wide_cells_none;  // a byte of 128 or more
   const __m512i low = _mm512_loadu_si512(table), high = _mm512_loadu_si512(table + 64);
   const __m512i codes = _mm512_permutex2var_epi8(low, first_bytes, high);
   if ((_mm512_cmpeq_epi8_mask(codes, _mm512_set1_epi8(static_cast<char>(code_decoder::invalid))) & used) != 0)
-    return {0, 0, true};
+    return wide_cells_invalid;
   alignas(64) answer_code decoded[64];
   _mm512_store_si512(decoded, codes);
-  // The batch keeps codes item by item: one byte to each item's column.
-  for (std::size_t i = 0; i < cells; ++i) out[i * stride] = decoded[i];
-  return {static_cast<int>(cells), last + 1, false};
+  // The batch keeps codes item by item: one byte to each item's column, four a step. The stride
+  // is copied to a local: read through the parameter, it was loaded from the stack for every
+  // byte (a byte store may alias an argument passed in memory).
+  const std::size_t step = stride;
+  std::size_t i = 0;
+  for (; i + 4 <= cells; i += 4, out += 4 * step) {
+    out[0] = decoded[i];
+    out[step] = decoded[i + 1];
+    out[2 * step] = decoded[i + 2];
+    out[3 * step] = decoded[i + 3];
+  }
+  for (; i < cells; ++i, out += step) *out = decoded[i];
+  return static_cast<std::ptrdiff_t>(last + 1);
 }
 #endif
 
