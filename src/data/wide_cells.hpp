@@ -14,6 +14,7 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 #include "qscore/plan/scoring_plan.hpp"
 
@@ -89,6 +90,18 @@ inline constexpr std::ptrdiff_t wide_cells_none = 0, wide_cells_invalid = -1;
   }
   for (; i < cells; ++i, out += step) *out = decoded[i];
   return static_cast<std::ptrdiff_t>(last + 1);
+}
+#endif
+
+#if QSCORE_HAS_WIDE_CELLS
+// The first '\n' in [p, p + size), or nullptr: 64 bytes a step while 64 remain, then memchr.
+// A record of the bench pool is 80 bytes: two compares instead of a call to the library.
+[[gnu::target("avx512f,avx512bw,bmi2")]] inline const char* find_newline_wide(const char* p, std::size_t size) noexcept {
+  const __m512i newlines = _mm512_set1_epi8('\n');
+  for (; size >= 64; p += 64, size -= 64)
+    if (const std::uint64_t at = _mm512_cmpeq_epi8_mask(_mm512_loadu_si512(p), newlines); at != 0)
+      return p + std::countr_zero(at);
+  return static_cast<const char*>(std::memchr(p, '\n', size));
 }
 #endif
 
