@@ -9,6 +9,10 @@
 //   - reading in tiny chunks and batches (sizes derived from the input, 1..61 bytes, 1..7 rows)
 //     gives exactly what one chunk holding the whole text gives: the same rows, codes, groups,
 //     units, weights, lines and rejections. Chunk boundaries must not change a result.
+// The same bytes are then read for a twelve-item version of the appraisal (q1..q12, one scale):
+// runs of answer cells long enough for the AVX-512 decoder (src/data/wide_cells.hpp), which
+// must give what the word-at-a-time fast path gives (csv_options::wide_cells off), in one chunk
+// and in tiny ones. Where the processor has no AVX-512 both reads take the word path.
 #pragma once
 
 #include <algorithm>
@@ -29,6 +33,19 @@ inline const scoring_plan& small_appraisal_plan() {
   return plan;
 }
 
+// The small appraisal with twelve items q1..q12 on its scale: the plan of the wide-run check.
+inline const scoring_plan& wide_appraisal_plan() {
+  static const scoring_plan plan = [] {
+    instrument def = fixtures::small_appraisal();
+    def.dimensions.clear();
+    def.items.clear();
+    for (int j = 1; j <= 12; ++j)
+      def.items.push_back({"q" + std::to_string(j), label("Item " + std::to_string(j)), "sat", 1.0, "", false, ""});
+    return compile(def).value();
+  }();
+  return plan;
+}
+
 // Everything a reader produced, flattened to text; or why it broke a property.
 struct csv_outcome {
   std::string opened;  // "" when it opened, else the diagnostics
@@ -36,9 +53,10 @@ struct csv_outcome {
   std::string problem;
 };
 
-inline csv_outcome read_all(std::string_view text, csv_options options) {
+inline csv_outcome read_all(std::string_view text, csv_options options,
+                            const scoring_plan& plan = small_appraisal_plan()) {
   csv_outcome out;
-  auto reader = csv_reader::from_string(std::string(text), "fuzz.csv", small_appraisal_plan(), options);
+  auto reader = csv_reader::from_string(std::string(text), "fuzz.csv", plan, options);
   if (!reader) {
     if (reader.diagnostics().empty()) out.problem = "open failed without a diagnostic";
     for (const diagnostic& d : reader.diagnostics()) {
@@ -73,6 +91,19 @@ inline csv_outcome read_all(std::string_view text, csv_options options) {
   return out;
 }
 
+// "" when `a` and `b` read the same, else the first difference, named by `what`.
+inline std::string compare_outcomes(const csv_outcome& a, const csv_outcome& b, const std::string& what) {
+  if (!b.problem.empty()) return b.problem + " (" + what + ")";
+  if (a.opened != b.opened) return "opening depends on " + what + ":\n" + a.opened + "vs\n" + b.opened;
+  if (a.rows != b.rows) {
+    std::size_t i = 0;
+    while (i < a.rows.size() && i < b.rows.size() && a.rows[i] == b.rows[i]) ++i;
+    return what + " change row " + std::to_string(i) + ": '" + (i < a.rows.size() ? a.rows[i].second : "(none)") +
+           "' vs '" + (i < b.rows.size() ? b.rows[i].second : "(none)") + "'";
+  }
+  return "";
+}
+
 // "" when every property holds, else what went wrong.
 inline std::string check_csv_input(std::string_view text) {
   // One chunk that holds the whole text (not the default 1 MiB: allocating and clearing that
@@ -80,22 +111,23 @@ inline std::string check_csv_input(std::string_view text) {
   csv_options one;
   one.chunk_bytes = text.size() + 1;
   one.batch_rows = 1024;
-  const csv_outcome whole = read_all(text, one);
-  if (!whole.problem.empty()) return whole.problem;
   csv_options tiny;
   tiny.chunk_bytes = 1 + text.size() % 61;
   tiny.batch_rows = static_cast<Eigen::Index>(1 + text.size() % 7);
-  const csv_outcome pieces = read_all(text, tiny);
-  if (!pieces.problem.empty()) return pieces.problem + " (chunks of " + std::to_string(tiny.chunk_bytes) + ")";
-  if (whole.opened != pieces.opened) return "opening depends on the chunk size:\n" + whole.opened + "vs\n" + pieces.opened;
-  if (whole.rows != pieces.rows) {
-    std::size_t i = 0;
-    while (i < whole.rows.size() && i < pieces.rows.size() && whole.rows[i] == pieces.rows[i]) ++i;
-    return "chunks of " + std::to_string(tiny.chunk_bytes) + " change row " + std::to_string(i) + ": '" +
-           (i < whole.rows.size() ? whole.rows[i].second : "(none)") + "' vs '" +
-           (i < pieces.rows.size() ? pieces.rows[i].second : "(none)") + "'";
-  }
-  return "";
+  const std::string chunks = "chunks of " + std::to_string(tiny.chunk_bytes);
+  const csv_outcome whole = read_all(text, one);
+  if (!whole.problem.empty()) return whole.problem;
+  if (std::string problem = compare_outcomes(whole, read_all(text, tiny), chunks); !problem.empty()) return problem;
+
+  const scoring_plan& wide_plan = wide_appraisal_plan();
+  const csv_outcome wide = read_all(text, one, wide_plan);
+  if (!wide.problem.empty()) return wide.problem + " (twelve items)";
+  csv_options word = one;
+  word.wide_cells = false;
+  if (std::string problem = compare_outcomes(wide, read_all(text, word, wide_plan), "twelve items, wide_cells off");
+      !problem.empty())
+    return problem;
+  return compare_outcomes(wide, read_all(text, tiny, wide_plan), "twelve items, " + chunks);
 }
 
 }  // namespace qscore::fuzz
