@@ -1,5 +1,6 @@
 // libFuzzer target for the CSV reader over text in memory, against the small appraisal's plan,
-// read once in one chunk and once in tiny chunks and batches. Built only with clang and
+// read once in one chunk and once in tiny chunks and batches, then against a twelve-item plan
+// with the AVX-512 answer-run decoder on and off (csv_fuzz_check.hpp). Built only with clang and
 // -DQSCORE_BUILD_FUZZERS=ON; see tests/fuzz/README.md. Crash inputs go to
 // tests/fuzz/crashes/csv/, replayed by tests/unit/fuzz_replay_test.cpp.
 #include <cstddef>
