@@ -1268,6 +1268,8 @@ struct csv_reader::impl {
   }
 #endif
 
+  // The fast path's body. Wide only within try_fast_record_wide, whose target lets the AVX-512
+  // helpers (wide_cells.hpp) inline; always_inline so that each caller gets its own copy.
   template <bool Wide>
   [[gnu::always_inline]] bool fast_record() {
     if (scan_state != state::between_records || skip_lf || pos >= end || column_role.empty() ||
