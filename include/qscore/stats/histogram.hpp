@@ -123,17 +123,7 @@ class count_map {
       while (out.size() < ranks.size() && ranks[out.size()] < seen) out.push_back(key);
       return out.size() < ranks.size();
     };
-    // Hashed keys lie outside the dense range: those below it come first, those above it last.
-    std::vector<std::pair<std::int64_t, std::int64_t>> hashed;
-    for_each_hashed([&hashed](std::int64_t key, std::int64_t count) { hashed.emplace_back(key, count); });
-    std::sort(hashed.begin(), hashed.end());
-    std::size_t h = 0;
-    for (; h < hashed.size() && (dense_.empty() || hashed[h].first < base_); ++h)
-      if (!visit(hashed[h].first, hashed[h].second)) return out;
-    for (std::size_t i = 0; i < dense_.size(); ++i)
-      if (dense_[i] != 0 && !visit(base_ + static_cast<std::int64_t>(i), dense_[i])) return out;
-    for (; h < hashed.size(); ++h)
-      if (!visit(hashed[h].first, hashed[h].second)) return out;
+    for_each_ascending(visit);
     return out;
   }
 
@@ -153,13 +143,10 @@ class count_map {
   [[nodiscard]] std::vector<std::pair<std::int64_t, std::int64_t>> sorted() const {
     std::vector<std::pair<std::int64_t, std::int64_t>> out;
     out.reserve(size_);
-    for_each([&out](std::int64_t key, std::int64_t count) { out.emplace_back(key, count); });
-    // The dense keys come in ascending order: only the hashed ones, after them, need sorting
-    // (sorting all of them, cell by cell, was 6 % of the merging thread's time at the end of
-    // a run).
-    const auto hashed = out.begin() + static_cast<std::ptrdiff_t>(out.size() - hash_size_);
-    std::sort(hashed, out.end());
-    std::inplace_merge(out.begin(), hashed, out.end());
+    for_each_ascending([&out](std::int64_t key, std::int64_t count) {
+      out.emplace_back(key, count);
+      return true;
+    });
     return out;
   }
 
@@ -178,6 +165,25 @@ class count_map {
     for (std::size_t i = 0; i < dense_.size(); ++i)
       if (dense_[i] != 0) f(base_ + static_cast<std::int64_t>(i), dense_[i]);
     for_each_hashed(f);
+  }
+
+  // Calls visit(key, count) for every key counted, by ascending key, until it returns false.
+  // The dense keys come in order: only the hashed ones are sorted (sorting all of them, cell by
+  // cell, was 6 % of the merging thread's time at the end of a run). They lie outside the dense
+  // range: those below it come first, those above it last.
+  template <class Visit>
+  void for_each_ascending(Visit visit) const {
+    std::vector<std::pair<std::int64_t, std::int64_t>> hashed;
+    hashed.reserve(hash_size_);
+    for_each_hashed([&hashed](std::int64_t key, std::int64_t count) { hashed.emplace_back(key, count); });
+    std::sort(hashed.begin(), hashed.end());
+    std::size_t h = 0;
+    for (; h < hashed.size() && (dense_.empty() || hashed[h].first < base_); ++h)
+      if (!visit(hashed[h].first, hashed[h].second)) return;
+    for (std::size_t i = 0; i < dense_.size(); ++i)
+      if (dense_[i] != 0 && !visit(base_ + static_cast<std::int64_t>(i), dense_[i])) return;
+    for (; h < hashed.size(); ++h)
+      if (!visit(hashed[h].first, hashed[h].second)) return;
   }
 
   template <class F>
