@@ -1263,7 +1263,7 @@ struct csv_reader::impl {
   // The fast path compiled for AVX-512: the line end found 64 bytes a step and the answer runs
   // decoded 32 cells a step, inlined (a call per run, with its register saves and vzeroupper,
   // was a fifth of the decoding's time).
-  [[gnu::target("avx512f,avx512bw,avx512vbmi,avx512vbmi2,bmi2")]] bool try_fast_record_wide() {
+  [[gnu::target(QSCORE_WIDE_CELLS_TARGET)]] bool try_fast_record_wide() {
     return fast_record<true>();
   }
 #endif

@@ -20,6 +20,9 @@
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define QSCORE_HAS_WIDE_CELLS 1
+// The instructions the wide code is compiled for: every function with this target, and the
+// run-time check below, name the same set.
+#define QSCORE_WIDE_CELLS_TARGET "avx512f,avx512bw,avx512vbmi,avx512vbmi2,bmi2"
 #include <immintrin.h>
 #else
 #define QSCORE_HAS_WIDE_CELLS 0
@@ -30,7 +33,7 @@ namespace qscore::detail {
 // The most cells one call decodes: at most two bytes a cell fit the 64 bytes it loads.
 inline constexpr std::size_t wide_cells_max = 32;
 
-// Whether this processor has the instructions decode_wide_cells uses (asked once).
+// Whether this processor has the instructions of QSCORE_WIDE_CELLS_TARGET (asked once).
 [[nodiscard]] inline bool wide_cells_available() noexcept {
 #if QSCORE_HAS_WIDE_CELLS
   static const bool available = __builtin_cpu_supports("avx512f") != 0 && __builtin_cpu_supports("avx512bw") != 0 &&
@@ -55,7 +58,7 @@ inline constexpr std::ptrdiff_t wide_cells_none = 0, wide_cells_invalid = -1;
 // else (a longer cell, too few delimiters in reach, a byte of 128 or more) decodes nothing,
 // changes nothing and returns wide_cells_none. A number, not a struct: returned through memory,
 // a struct was stored and loaded again on every call.
-[[gnu::target("avx512f,avx512bw,avx512vbmi,avx512vbmi2,bmi2")]] inline std::ptrdiff_t decode_wide_cells(
+[[gnu::target(QSCORE_WIDE_CELLS_TARGET)]] inline std::ptrdiff_t decode_wide_cells(
     const char* p, std::size_t cells, std::size_t line_bytes, char delimiter, const answer_code* table,
     answer_code* out, std::size_t stride) noexcept {
   const __m512i bytes = _mm512_loadu_si512(p);
@@ -96,7 +99,7 @@ inline constexpr std::ptrdiff_t wide_cells_none = 0, wide_cells_invalid = -1;
 #if QSCORE_HAS_WIDE_CELLS
 // The first '\n' in [p, p + size), or nullptr: 64 bytes a step while 64 remain, then memchr.
 // A record of the bench pool is 80 bytes: two compares instead of a call to the library.
-[[gnu::target("avx512f,avx512bw,bmi2")]] inline const char* find_newline_wide(const char* p, std::size_t size) noexcept {
+[[gnu::target(QSCORE_WIDE_CELLS_TARGET)]] inline const char* find_newline_wide(const char* p, std::size_t size) noexcept {
   const __m512i newlines = _mm512_set1_epi8('\n');
   for (; size >= 64; p += 64, size -= 64)
     if (const std::uint64_t at = _mm512_cmpeq_epi8_mask(_mm512_loadu_si512(p), newlines); at != 0)
