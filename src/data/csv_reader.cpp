@@ -297,6 +297,7 @@ struct csv_reader::impl {
     options.batch_rows = std::max<Eigen::Index>(options.batch_rows, 1);
     capacity = options.chunk_bytes;
     buffer = std::make_unique_for_overwrite<char[]>(capacity);
+    wide_utf8_check = options.wide_cells && detail::wide_cells_available();
     if (options.defer_duplicate_ids && options.numeric_ids != nullptr) numeric_claims.emplace(*options.numeric_ids);
     // The bytes that end an unquoted field.
     stops[static_cast<unsigned char>(options.delimiter)] = true;
@@ -330,6 +331,7 @@ struct csv_reader::impl {
   detail::utf8_state utf8;          // the UTF-8 check, carried from read to read
   std::uint64_t nul_until = 0;      // NUL bytes were read somewhere before this file offset
   bool validating = false;          // check_bytes() is on
+  bool wide_utf8_check = false;     // check_bytes() takes 128 bytes a step (csv_options::wide_cells)
 
   // ---- a byte range of the file (see csv_range) ------------------------------------------------
   std::uint64_t range_end = std::numeric_limits<std::uint64_t>::max();
@@ -447,8 +449,13 @@ struct csv_reader::impl {
       return;
     }
     bool nul = false;
-    const std::uint64_t bad =
-        detail::check_utf8(reinterpret_cast<const unsigned char*>(buffer.get() + from), n, offset, utf8, nul);
+    const auto* const bytes = reinterpret_cast<const unsigned char*>(buffer.get() + from);
+#if QSCORE_HAS_WIDE_CELLS
+    const std::uint64_t bad = wide_utf8_check ? detail::check_utf8_wide(bytes, n, offset, utf8, nul)
+                                              : detail::check_utf8(bytes, n, offset, utf8, nul);
+#else
+    const std::uint64_t bad = detail::check_utf8(bytes, n, offset, utf8, nul);
+#endif
     if (nul) nul_until = offset + n;
     if (bad != UINT64_MAX) invalid_utf8(bad);
   }

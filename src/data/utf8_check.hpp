@@ -16,6 +16,8 @@
 #include <emmintrin.h>
 #endif
 
+#include "wide_cells.hpp"  // QSCORE_HAS_WIDE_CELLS, QSCORE_WIDE_CELLS_TARGET, wide_cells_available()
+
 namespace qscore::detail {
 
 struct utf8_state {
@@ -24,16 +26,36 @@ struct utf8_state {
   std::uint64_t start = 0;      // file offset of the open sequence's lead byte
 };
 
-// Checks p[0, n), whose first byte is at file offset `offset`. Returns the file offset of the
-// first invalid sequence's first byte, or UINT64_MAX when all is well. Sets `nul` when a NUL
-// byte is seen.
-inline std::uint64_t check_utf8(const unsigned char* p, std::size_t n, std::uint64_t offset,
-                                utf8_state& s, bool& nul) {
+#if QSCORE_HAS_WIDE_CELLS
+// How many bytes from p on, in steps of 128 and short of n, are plain ASCII (AVX-512: two 64-byte
+// loads a step, where SSE2 took 32 bytes); sets `nul` when one of them is a NUL byte.
+[[gnu::target(QSCORE_WIDE_CELLS_TARGET)]] inline std::size_t ascii_prefix_wide(const unsigned char* p, std::size_t n,
+                                                                              bool& nul) noexcept {
+  std::size_t i = 0;
+  std::uint64_t zeros = 0;
+  for (; i + 128 <= n; i += 128) {
+    const __m512i a = _mm512_loadu_si512(p + i), b = _mm512_loadu_si512(p + i + 64);
+    if (_mm512_movepi8_mask(_mm512_or_si512(a, b)) != 0) break;  // a byte >= 0x80
+    const __m512i low = _mm512_min_epu8(a, b);                  // zero where a or b is
+    zeros |= _mm512_testn_epi8_mask(low, low);
+  }
+  if (zeros != 0) nul = true;
+  return i;
+}
+#endif
+
+// check_utf8's body; Wide adds the AVX-512 step, and is only compiled into check_utf8_wide.
+template <bool Wide>
+[[gnu::always_inline]] inline std::uint64_t check_utf8_body(const unsigned char* p, std::size_t n, std::uint64_t offset,
+                                                             utf8_state& s, bool& nul) {
   constexpr std::uint64_t high_bits = 0x8080808080808080ULL;
   constexpr std::uint64_t ones = 0x0101010101010101ULL;
   std::size_t i = 0;
   while (i < n) {
     if (s.need == 0) {
+#if QSCORE_HAS_WIDE_CELLS
+      if constexpr (Wide) i += ascii_prefix_wide(p + i, n - i, nul);
+#endif
       // Plain ASCII 32 bytes at a time (SSE2, in every x86-64), then eight at a time: almost
       // every byte of a survey file.
 #if defined(__SSE2__)
@@ -83,5 +105,24 @@ inline std::uint64_t check_utf8(const unsigned char* p, std::size_t n, std::uint
   }
   return UINT64_MAX;
 }
+
+// Checks p[0, n), whose first byte is at file offset `offset`. Returns the file offset of the
+// first invalid sequence's first byte, or UINT64_MAX when all is well. Sets `nul` when a NUL
+// byte is seen.
+inline std::uint64_t check_utf8(const unsigned char* p, std::size_t n, std::uint64_t offset, utf8_state& s,
+                                bool& nul) {
+  return check_utf8_body<false>(p, n, offset, s, nul);
+}
+
+#if QSCORE_HAS_WIDE_CELLS
+// The same, 128 bytes a step through plain ASCII; only where wide_cells_available(). The body
+// is compiled a second time for AVX-512 so that the step inlines: a call for each stretch of
+// ASCII between two Chinese characters would cost more than it saves.
+[[gnu::target(QSCORE_WIDE_CELLS_TARGET)]] inline std::uint64_t check_utf8_wide(const unsigned char* p, std::size_t n,
+                                                                               std::uint64_t offset, utf8_state& s,
+                                                                               bool& nul) {
+  return check_utf8_body<true>(p, n, offset, s, nul);
+}
+#endif
 
 }  // namespace qscore::detail

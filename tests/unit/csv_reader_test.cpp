@@ -930,6 +930,77 @@ TEST_F(csv_reader_test, invalid_utf8_fails_with_its_position) {
   EXPECT_NE(problems[0].message.find("bytes E9 at line 2, column 20 (byte offset 63)"), std::string::npos);
 }
 
+// Long plain-ASCII stretches, which the UTF-8 check takes 128 bytes a step with AVX-512 and 32
+// without (csv_options::wide_cells): a bad byte and a NUL byte past the first 4 KB (the encoding
+// sniff's), found at the same place either way and at any chunk size.
+std::string ascii_rows(int first_id, int count) {
+  std::string out;
+  for (int id = first_id; id < first_id + count; ++id)
+    out += "r" + std::to_string(id) + ",u1,staff,4,5," + std::string(100, 'x') + ",3\n";
+  return out;
+}
+
+TEST_F(csv_reader_test, bad_byte_after_long_ascii_is_found_with_and_without_the_wide_check) {
+  // Lines 2-46: ids r100..r144, each "r100,u1,staff,4,5," (18 bytes) + 100 x + ",3\n" = 121
+  // bytes. Line 47 starts at 44 + 45 * 121 = 5489; 18 + 60 bytes into it comes FF: byte offset
+  // 5567, column 79.
+  const std::string rows = ascii_rows(100, 45);
+  ASSERT_EQ(rows.size(), 45U * 121U);
+  const std::string text = header + "\n" + rows + "r145,u1,staff,4,5," + std::string(60, 'x') + "\xFF" +
+                           std::string(39, 'x') + ",3\n" + ascii_rows(146, 5);
+  for (const bool wide : {true, false})
+    for (const std::size_t chunk : {std::size_t{100}, std::size_t{1000}, csv_options{}.chunk_bytes}) {
+      SCOPED_TRACE(testing::Message() << "wide " << wide << ", chunk_bytes " << chunk);
+      csv_options options;
+      options.wide_cells = wide;
+      options.chunk_bytes = chunk;
+      // Opening reads and checks at least the first 4 KB, the whole text when one chunk holds
+      // it: the error then comes from open(), else from reading on.
+      auto reader = csv_reader::from_string(text, "t.csv", plan, options);
+      std::vector<diagnostic> problems;
+      if (reader) {
+        EXPECT_LT(chunk, text.size());
+        response_batch batch;
+        while (reader->next(batch)) {
+        }
+        problems = reader->errors();
+      } else {
+        EXPECT_GE(chunk, text.size());
+        problems = reader.diagnostics();
+      }
+      ASSERT_EQ(problems.size(), 1U);
+      const diagnostic& problem = problems[0];
+      EXPECT_EQ(problem.code, errc::invalid_utf8);
+      EXPECT_EQ(problem.where.line, 47);
+      EXPECT_EQ(problem.where.column, 79);
+      EXPECT_NE(problem.message.find("bytes FF at line 47, column 79 (byte offset 5567)"), std::string::npos)
+          << problem.message;
+    }
+}
+
+TEST_F(csv_reader_test, nul_byte_after_long_ascii_is_found_with_and_without_the_wide_check) {
+  // As above, with a NUL where the FF was: line 47 is rejected (R209), the 50 rows around it
+  // (lines 2-46 and 48-52) are read.
+  using namespace std::string_literals;
+  const std::string text = header + "\n" + ascii_rows(100, 45) + "r145,u1,staff,4,5," + std::string(60, 'x') +
+                           "\0"s + std::string(39, 'x') + ",3\n" + ascii_rows(146, 5);
+  for (const bool wide : {true, false})
+    for (const std::size_t chunk : {std::size_t{100}, std::size_t{1000}, csv_options{}.chunk_bytes}) {
+      SCOPED_TRACE(testing::Message() << "wide " << wide << ", chunk_bytes " << chunk);
+      csv_options options;
+      options.wide_cells = wide;
+      options.chunk_bytes = chunk;
+      const collected got = read_text(plan, text, options);
+      ASSERT_EQ(got.rows.size(), 50U);
+      EXPECT_EQ(got.rows.front(), "2 staff u1 1 [5 4 3]");
+      EXPECT_EQ(got.rows[45], "48 staff u1 1 [5 4 3]");
+      ASSERT_EQ(got.rejected.size(), 1U);
+      EXPECT_EQ(got.rejected[0].line, 47);
+      EXPECT_EQ(got.rejected[0].code, errc::nul_byte);
+      EXPECT_EQ(got.rows_read, 51);
+    }
+}
+
 TEST_F(csv_reader_test, utf8_split_across_reads_is_still_valid) {
   // Three- and four-byte sequences (服务, 😀) cut at every possible point by one-byte reads.
   const std::string text = header + "\nr1,u1,staff,4,5,服务很好😀,3\nr2,u1,staff,4,5,\"好\",3\n";
