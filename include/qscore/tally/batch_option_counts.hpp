@@ -23,6 +23,12 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define QSCORE_HAS_AVX2_ANSWER_COUNTS 1
+#include <immintrin.h>
+#else
+#define QSCORE_HAS_AVX2_ANSWER_COUNTS 0
+#endif
 
 #include "qscore/data/response_batch.hpp"
 
@@ -60,8 +66,52 @@ struct pending_answer_counts {
   [[nodiscard]] bool empty() const noexcept { return rows == 0; }
 };
 
+#if QSCORE_HAS_AVX2_ANSWER_COUNTS
+// count_by_cell's compares for two blocks of 16 items at once (AVX2): rows [from, to) of one
+// cell, whose vectors for blocks `block` and `block + 1` lie side by side (`blocks` vectors a
+// row), one 32-byte compare and subtract per row and code where SSE2 took two. Adds the counts
+// to the cell's 16-bit lanes of both blocks, laid out as count_by_cell's.
+[[gnu::target("avx2")]] inline void count_block_pair_avx2(const std::uint8_t* vectors, std::size_t blocks,
+                                                           std::size_t block, std::size_t from, std::size_t to,
+                                                           std::size_t code_rows, std::uint16_t* lanes) {
+  const std::size_t codes = code_rows - 1;
+  const std::size_t row_bytes = blocks * 16;
+  const std::uint8_t* const first = vectors + from * row_bytes + block * 16;
+  const std::size_t rows = to - from;
+  std::uint16_t* const low_lanes = lanes + block * codes * 16;  // [block][code - 1][16 lanes]
+  std::uint16_t* const high_lanes = low_lanes + codes * 16;
+  const __m256i zero = _mm256_setzero_si256();
+  for (std::size_t code = 1; code < code_rows; ++code) {
+    const __m256i wanted = _mm256_set1_epi8(static_cast<char>(code));
+    __m256i tally = _mm256_setzero_si256();
+    for (std::size_t k = 0; k < rows; ++k) {
+      const __m256i row = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(first + k * row_bytes));
+      tally = _mm256_sub_epi8(tally, _mm256_cmpeq_epi8(row, wanted));  // -(-1) per match
+    }
+    // Widened per 128-bit half: the low half is block `block`, the high half the next.
+    const __m256i low = _mm256_unpacklo_epi8(tally, zero), high = _mm256_unpackhi_epi8(tally, zero);
+    auto* const a = reinterpret_cast<__m128i*>(low_lanes + (code - 1) * 16);
+    auto* const b = reinterpret_cast<__m128i*>(high_lanes + (code - 1) * 16);
+    _mm_storeu_si128(a, _mm_add_epi16(_mm_loadu_si128(a), _mm256_castsi256_si128(low)));
+    _mm_storeu_si128(a + 1, _mm_add_epi16(_mm_loadu_si128(a + 1), _mm256_castsi256_si128(high)));
+    _mm_storeu_si128(b, _mm_add_epi16(_mm_loadu_si128(b), _mm256_extracti128_si256(low, 1)));
+    _mm_storeu_si128(b + 1, _mm_add_epi16(_mm_loadu_si128(b + 1), _mm256_extracti128_si256(high, 1)));
+  }
+}
+
+// Whether this processor has AVX2 (asked once).
+[[nodiscard]] inline bool avx2_answer_counts_available() noexcept {
+  static const bool available = __builtin_cpu_supports("avx2") != 0;
+  return available;
+}
+#endif
+
 class batch_option_counts {
  public:
+  // Takes two blocks of 16 items a step with AVX2 where the processor has it (the default);
+  // off, one block a step with SSE2. The counts are the same.
+  void use_avx2(bool on) noexcept { avx2_ = on; }
+
   // Starts a batch for a tally of `tally_cells` (unit slot * groups + group) cells.
   void start(std::size_t tally_cells, std::size_t code_rows, Eigen::Index batch_rows) {
     code_rows_ = code_rows;
@@ -239,8 +289,14 @@ class batch_option_counts {
         const std::size_t to = std::min(last, from + 255);
         if (pending.rows + (to - from) > pending_answer_counts::max_rows)
           pending.fold_into(cells_[c].counts, items, code_rows);
-        auto* lanes = reinterpret_cast<__m128i*>(pending.lanes.data());  // __m128i may alias
-        for (std::size_t block = 0; block < blocks; ++block) {
+        std::size_t block = 0;
+#if QSCORE_HAS_AVX2_ANSWER_COUNTS
+        if (avx2_)
+          for (; block + 1 < blocks; block += 2)
+            count_block_pair_avx2(reinterpret_cast<const std::uint8_t*>(row_vectors_.data()), blocks, block, from, to, code_rows, pending.lanes.data());
+#endif
+        auto* lanes = reinterpret_cast<__m128i*>(pending.lanes.data()) + block * codes * 2;  // __m128i may alias
+        for (; block < blocks; ++block) {
           for (std::size_t code = 1; code < code_rows; ++code, lanes += 2) {
             const __m128i wanted = _mm_set1_epi8(static_cast<char>(code));
             __m128i tally = _mm_setzero_si128();
@@ -273,6 +329,11 @@ class batch_option_counts {
     pending_answer_counts* pending = nullptr;
   };
   std::size_t code_rows_ = 0;
+#if QSCORE_HAS_AVX2_ANSWER_COUNTS
+  bool avx2_ = avx2_answer_counts_available();
+#else
+  bool avx2_ = false;
+#endif
   std::vector<std::uint32_t> number_of_;  // tally cell -> its number in this batch + 1 (0: none)
   std::vector<cell> cells_;               // the batch's cells, by number
   std::vector<Eigen::Index> rows_;        // the counted rows
