@@ -16,6 +16,7 @@ namespace {
 using qscore::answer_code;
 using qscore::response_batch;
 using qscore::detail::batch_option_counts;
+using qscore::detail::cell_rows;
 using qscore::detail::pending_answer_counts;
 
 struct shape {
@@ -40,14 +41,18 @@ void expect_plain_counts(const shape& s, std::uint32_t seed, bool avx2) {
   batch_option_counts under_test;
   under_test.use_avx2(avx2);
   std::vector<pending_answer_counts> pending(s.cells);
-  under_test.start(s.cells, s.code_rows, s.rows);
+  cell_rows valid;
+  valid.start(s.cells, s.rows);
   for (Eigen::Index i = 0; i < s.rows; ++i) {
     const std::size_t cell = cell_of(random);
     if (s.skip_every > 0 && i % s.skip_every == 0) continue;
-    under_test.add_row(i, cell, counts.data() + cell * per_cell, &pending[cell]);
+    valid.add(static_cast<std::uint32_t>(cell), static_cast<std::uint32_t>(i));
     for (std::size_t j = 0; j < s.items; ++j) ++expected[cell * per_cell + j * s.code_rows + batch.codes(i, static_cast<Eigen::Index>(j))];
   }
-  under_test.finish(batch, s.items);
+  valid.group();
+  under_test.count(batch, s.items, s.code_rows, valid, [&](std::uint32_t cell) {
+    return batch_option_counts::cell_counts{counts.data() + cell * per_cell, &pending[cell]};
+  });
   for (std::size_t cell = 0; cell < s.cells; ++cell) pending[cell].fold_into(counts.data() + cell * per_cell, s.items, s.code_rows);
   EXPECT_EQ(counts, expected) << s.rows << " rows, " << s.items << " items, " << s.code_rows << " codes, "
                               << s.cells << " cells, skip " << s.skip_every << ", avx2 " << avx2;
@@ -85,15 +90,19 @@ TEST(batch_option_counts, a_table_kept_from_batch_to_batch_starts_clean) {
     for (Eigen::Index j = 0; j < batch.codes.cols(); ++j)
       for (Eigen::Index i = 0; i < rows; ++i) batch.codes(i, j) = static_cast<answer_code>(random() % code_rows);
     std::vector<std::int64_t> counts(cells * items * code_rows, 0), expected = counts;
-    reused.start(cells, code_rows, rows);
     std::vector<pending_answer_counts> pending(cells);
+    cell_rows valid;
+    valid.start(cells, rows);
     for (Eigen::Index i = 0; i < rows; ++i) {
       const std::size_t cell = random() % cells;
-      reused.add_row(i, cell, counts.data() + cell * items * code_rows, &pending[cell]);
+      valid.add(static_cast<std::uint32_t>(cell), static_cast<std::uint32_t>(i));
       for (std::size_t j = 0; j < items; ++j)
         ++expected[(cell * items + j) * code_rows + batch.codes(i, static_cast<Eigen::Index>(j))];
     }
-    reused.finish(batch, items);
+    valid.group();
+    reused.count(batch, items, code_rows, valid, [&](std::uint32_t cell) {
+      return batch_option_counts::cell_counts{counts.data() + cell * items * code_rows, &pending[cell]};
+    });
     for (std::size_t cell = 0; cell < cells; ++cell)
       pending[cell].fold_into(counts.data() + cell * items * code_rows, items, code_rows);
     EXPECT_EQ(counts, expected) << "round " << round;
@@ -115,9 +124,13 @@ TEST(batch_option_counts, pending_lanes_fold_before_they_could_wrap) {
     batch.codes.resize(rows, static_cast<Eigen::Index>(items));
     for (Eigen::Index j = 0; j < batch.codes.cols(); ++j)
       for (Eigen::Index i = 0; i < rows; ++i) batch.codes(i, j) = static_cast<answer_code>(i % 16 == 0 ? 0 : 1 + j % 2);
-    counter.start(1, code_rows, rows);
-    for (Eigen::Index i = 0; i < rows; ++i) counter.add_row(i, 0, counts.data(), &pending);
-    const bool left_pending = counter.finish(batch, items);
+    cell_rows valid;
+    valid.start(1, rows);
+    for (Eigen::Index i = 0; i < rows; ++i) valid.add(0, static_cast<std::uint32_t>(i));
+    valid.group();
+    const bool left_pending = counter.count(batch, items, code_rows, valid, [&](std::uint32_t) {
+      return batch_option_counts::cell_counts{counts.data(), &pending};
+    });
 #if defined(__SSE2__)
     EXPECT_TRUE(left_pending);  // counted cell by cell, into the pending lanes
 #else

@@ -2,8 +2,9 @@
 // item), taken once the batch's rows are known and then added to the tally's counts.
 //
 // The tally keeps a unit's counts as int64 per (group, item, code), 10.8 KB a unit for the
-// bench pool. The cells a batch touches get numbers 0, 1, 2, ... in order of first appearance,
-// and the counts are taken one of three ways (finish()):
+// bench pool. The batch's valid rows come grouped by cell (detail::cell_rows, which the tally
+// builds anyway for its sums): the cells numbered 0, 1, 2, ... in order of first appearance,
+// each cell's rows in row order. The counts are taken one of three ways (count()):
 //   - cell by cell with byte compares (up to 16 codes, on x86-64): see count_by_cell();
 //   - item by item into a table of the batch's cells in 32-bit slots (4 KB for 198 cells of 5
 //     codes), so that the increments stay in L1; added into the tally once per batch;
@@ -18,6 +19,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #if defined(__SSE2__)
@@ -31,6 +33,7 @@
 #endif
 
 #include "qscore/data/response_batch.hpp"
+#include "qscore/tally/cell_rows.hpp"
 
 namespace qscore::detail {
 
@@ -112,100 +115,86 @@ class batch_option_counts {
   // off, one block a step with SSE2. The counts are the same.
   void use_avx2(bool on) noexcept { avx2_ = on; }
 
-  // Starts a batch for a tally of `tally_cells` (unit slot * groups + group) cells.
-  void start(std::size_t tally_cells, std::size_t code_rows, Eigen::Index batch_rows) {
-    code_rows_ = code_rows;
-    if (number_of_.size() < tally_cells) number_of_.resize(tally_cells, 0);
-    forget_cells();  // of a batch left unfinished (a throw)
-    rows_.clear();
-    row_cell_.clear();
-    rows_.reserve(static_cast<std::size_t>(batch_rows));
-    row_cell_.reserve(static_cast<std::size_t>(batch_rows));
-  }
+  // Where a tally cell's answer counts go: its int64 counts (by item, then code) and its
+  // pending 16-bit counts (the caller adds them to the int64 counts with fold_into before
+  // reading those).
+  struct cell_counts {
+    std::int64_t* counts = nullptr;
+    pending_answer_counts* pending = nullptr;
+  };
 
-  // Row `row` of the batch is a valid ballot of tally cell `tally_cell`, whose counts (by item,
-  // then code) start at `cell_counts` and whose pending counts are `pending` (the caller adds
-  // them to cell_counts with fold_into before reading those).
-  void add_row(Eigen::Index row, std::size_t tally_cell, std::int64_t* cell_counts, pending_answer_counts* pending) {
-    std::uint32_t& number = number_of_[tally_cell];
-    if (number == 0) {
-      cells_.push_back({tally_cell, cell_counts, pending});
-      number = static_cast<std::uint32_t>(cells_.size());
-    }
-    rows_.push_back(row);
-    row_cell_.push_back(number - 1);
-  }
-
-  // Counts the batch's codes of `items` items and adds them to the cells' counts, or to their
-  // pending counts: true when some were left there.
-  bool finish(const response_batch& batch, std::size_t items) {
+  // Counts the codes of `items` items (codes 0 .. code_rows - 1) of the rows `valid` groups by
+  // cell, and adds them to each cell's counts, or to its pending counts: true when some were
+  // left there. `where(cell)` gives a cell's cell_counts, for each of valid.cells().
+  template <class Where>
+  bool count(const response_batch& batch, std::size_t items, std::size_t code_rows, const cell_rows& valid,
+             Where&& where) {
+    cells_.clear();
+    for (const std::uint32_t cell : valid.cells()) cells_.push_back(where(cell));
     // Locals, not members: the int64 counts written below may alias any std::size_t member,
     // which would then be read again at every step.
-    const std::size_t code_rows = code_rows_, cells = cells_.size(), per_item = cells * code_rows;
-    const std::size_t counted = rows_.size();
-    const Eigen::Index* const rows = rows_.data();
-    // Every row counted (no void or rejected ballot): the codes are read in order.
-    const bool all_rows = counted == static_cast<std::size_t>(batch.rows());
-    bool pending = false;
+    const std::size_t cells = cells_.size(), per_item = cells * code_rows;
+    const std::span<const std::uint32_t> grouped = valid.grouped();
+    const std::size_t counted = grouped.size();
+    cell_start_.assign(cells + 1, 0);
+    for (std::size_t c = 0; c < cells; ++c) cell_start_[c + 1] = cell_start_[c] + valid.rows(valid.cells()[c]).size();
+    const std::size_t* const cell_start = cell_start_.data();
+    const std::uint32_t* const rows = grouped.data();
     if (per_item > counted) {
       // Nearly a cell per row (thousands of units): a table would be mostly zeros to clear and
-      // add up, so each count goes straight to its cell.
+      // add up, so each count goes straight to its cell. Item by item, so that the column read
+      // (a batch's rows, a few KB) stays in cache while the cells' rows are taken in turn.
       for (std::size_t j = 0; j < items; ++j) {
         const answer_code* const column = batch.codes.col(static_cast<Eigen::Index>(j)).data();
-        for (std::size_t r = 0; r < counted; ++r)
-          ++cells_[row_cell_[r]].counts[j * code_rows + column[all_rows ? static_cast<Eigen::Index>(r) : rows[r]]];
-      }
-    } else if (by_cell_supported(code_rows)) {
-      count_by_cell(batch, items, all_rows);
-      pending = true;
-    } else {
-      counts_.assign(items * per_item, 0);
-      row_slot_.resize(counted);
-      for (std::size_t r = 0; r < counted; ++r) row_slot_[r] = row_cell_[r] * static_cast<std::uint32_t>(code_rows);
-      const std::uint32_t* const row_slot = row_slot_.data();
-      // Two items per pass over the rows: each row's slot is loaded once for both.
-      std::size_t item = 0;
-      for (; item + 1 < items; item += 2) {
-        const answer_code* const first = batch.codes.col(static_cast<Eigen::Index>(item)).data();
-        const answer_code* const second = batch.codes.col(static_cast<Eigen::Index>(item + 1)).data();
-        std::uint32_t* const first_counts = counts_.data() + item * per_item;
-        std::uint32_t* const second_counts = first_counts + per_item;
-        if (all_rows) {
-          for (std::size_t r = 0; r < counted; ++r) {
-            ++first_counts[row_slot[r] + first[r]];
-            ++second_counts[row_slot[r] + second[r]];
-          }
-        } else {
-          for (std::size_t r = 0; r < counted; ++r) {
-            ++first_counts[row_slot[r] + first[rows[r]]];
-            ++second_counts[row_slot[r] + second[rows[r]]];
-          }
+        for (std::size_t c = 0; c < cells; ++c) {
+          std::int64_t* const counts = cells_[c].counts + j * code_rows;
+          for (std::size_t k = cell_start[c]; k < cell_start[c + 1]; ++k) ++counts[column[rows[k]]];
         }
       }
-      if (item < items) {
-        const answer_code* const column = batch.codes.col(static_cast<Eigen::Index>(item)).data();
-        std::uint32_t* const counts = counts_.data() + item * per_item;
-        if (all_rows) {
-          for (std::size_t r = 0; r < counted; ++r) ++counts[row_slot[r] + column[r]];
-        } else {
-          for (std::size_t r = 0; r < counted; ++r) ++counts[row_slot[r] + column[rows[r]]];
-        }
-      }
+      return false;
+    }
+    if (by_cell_supported(code_rows)) {
+      count_by_cell(batch, items, code_rows, grouped);
+      return true;
+    }
+    counts_.assign(items * per_item, 0);
+    // Two items per pass over the rows: each cell's slot is computed once for both.
+    std::size_t item = 0;
+    for (; item + 1 < items; item += 2) {
+      const answer_code* const first = batch.codes.col(static_cast<Eigen::Index>(item)).data();
+      const answer_code* const second = batch.codes.col(static_cast<Eigen::Index>(item + 1)).data();
+      std::uint32_t* const first_counts = counts_.data() + item * per_item;
+      std::uint32_t* const second_counts = first_counts + per_item;
       for (std::size_t c = 0; c < cells; ++c) {
-        std::int64_t* const into = cells_[c].counts;
-        const std::uint32_t* from = counts_.data() + c * code_rows;
-        for (std::size_t j = 0; j < items; ++j, from += per_item)
-          for (std::size_t code = 0; code < code_rows; ++code) into[j * code_rows + code] += from[code];
+        std::uint32_t* const a = first_counts + c * code_rows;
+        std::uint32_t* const b = second_counts + c * code_rows;
+        for (std::size_t k = cell_start[c]; k < cell_start[c + 1]; ++k) {
+          ++a[first[rows[k]]];
+          ++b[second[rows[k]]];
+        }
       }
     }
-    forget_cells();
-    return pending;
+    if (item < items) {
+      const answer_code* const column = batch.codes.col(static_cast<Eigen::Index>(item)).data();
+      std::uint32_t* const counts = counts_.data() + item * per_item;
+      for (std::size_t c = 0; c < cells; ++c) {
+        std::uint32_t* const a = counts + c * code_rows;
+        for (std::size_t k = cell_start[c]; k < cell_start[c + 1]; ++k) ++a[column[rows[k]]];
+      }
+    }
+    for (std::size_t c = 0; c < cells; ++c) {
+      std::int64_t* const into = cells_[c].counts;
+      const std::uint32_t* from = counts_.data() + c * code_rows;
+      for (std::size_t j = 0; j < items; ++j, from += per_item)
+        for (std::size_t code = 0; code < code_rows; ++code) into[j * code_rows + code] += from[code];
+    }
+    return false;
   }
 
  private:
   // Counting cell by cell with byte compares (SSE2, part of every x86-64): the batch's codes,
   // stored item by item, are first turned into one 16-byte vector per row and 16 items
-  // (a 16 x 16 byte transpose); the counted rows are then sorted by cell, and for each cell,
+  // (a 16 x 16 byte transpose), stored in the order of the rows grouped by cell; for each cell,
   // each block of 16 items and each code c > 0, one compare and one subtract per row add that
   // row's answers "c" to sixteen 8-bit counters at once (blank is what the other codes leave).
   // That is 2 x 4 compares a row for the bench pool (30 items, codes 0..4) where the table
@@ -249,20 +238,16 @@ class batch_option_counts {
     }
   }
 
-  void count_by_cell(const response_batch& batch, std::size_t items, bool all_rows) {
-    const std::size_t code_rows = code_rows_, cells = cells_.size(), counted = rows_.size();
+  void count_by_cell(const response_batch& batch, std::size_t items, std::size_t code_rows,
+                     std::span<const std::uint32_t> grouped) {
+    const std::size_t cells = cells_.size(), counted = grouped.size();
     const std::size_t blocks = (items + 15) / 16;
     const auto batch_rows = static_cast<std::size_t>(batch.rows());
-    // Where each batch row's vectors go: the counted rows cell by cell (a stable counting sort),
-    // each cell's rows in row order, so that a cell's rows are then read one after another; a
-    // row not counted goes to a spare slot past them.
-    cell_start_.assign(cells + 1, 0);
-    for (std::size_t r = 0; r < counted; ++r) ++cell_start_[row_cell_[r] + 1];
-    for (std::size_t c = 0; c < cells; ++c) cell_start_[c + 1] += cell_start_[c];
-    next_.assign(cell_start_.begin(), cell_start_.end() - 1);
+    // Where each batch row's vectors go: its place among the rows grouped by cell, so that a
+    // cell's rows are then read one after another; a row not counted goes to a spare slot past
+    // them.
     slot_of_row_.assign(batch_rows, counted);
-    for (std::size_t r = 0; r < counted; ++r)
-      slot_of_row_[all_rows ? r : static_cast<std::size_t>(rows_[r])] = next_[row_cell_[r]]++;
+    for (std::size_t k = 0; k < counted; ++k) slot_of_row_[grouped[k]] = k;
     // Every row's codes as `blocks` vectors (the rows past the last multiple of 16 one by one).
     row_vectors_.resize((counted + 1) * blocks);
     auto* const vectors = reinterpret_cast<__m128i*>(row_vectors_.data());  // __m128i may alias
@@ -280,10 +265,11 @@ class batch_option_counts {
     }
     const std::size_t codes = code_rows - 1;
     const __m128i zero = _mm_setzero_si128();
+    const std::size_t* const cell_start = cell_start_.data();
     for (std::size_t c = 0; c < cells; ++c) {
       pending_answer_counts& pending = *cells_[c].pending;
       if (pending.lanes.empty()) pending.lanes.assign(blocks * codes * 16, 0);
-      const std::size_t first = cell_start_[c], last = cell_start_[c + 1];
+      const std::size_t first = cell_start[c], last = cell_start[c + 1];
       // Eight-bit counters: at most 255 rows per pass, each pass then added to the 16-bit lanes.
       for (std::size_t from = first; from < last; from += 255) {
         const std::size_t to = std::min(last, from + 255);
@@ -293,7 +279,8 @@ class batch_option_counts {
 #if QSCORE_HAS_AVX2_ANSWER_COUNTS
         if (avx2_)
           for (; block + 1 < blocks; block += 2)
-            count_block_pair_avx2(reinterpret_cast<const std::uint8_t*>(row_vectors_.data()), blocks, block, from, to, code_rows, pending.lanes.data());
+            count_block_pair_avx2(reinterpret_cast<const std::uint8_t*>(row_vectors_.data()), blocks, block, from, to,
+                                  code_rows, pending.lanes.data());
 #endif
         auto* lanes = reinterpret_cast<__m128i*>(pending.lanes.data()) + block * codes * 2;  // __m128i may alias
         for (; block < blocks; ++block) {
@@ -316,36 +303,20 @@ class batch_option_counts {
     std::uint8_t lane[16];
   };
   std::vector<code_vector> row_vectors_;  // per batch row and block of 16 items: its codes
-  std::vector<std::size_t> cell_start_, next_;  // per cell: its first slot; the next free one
-  std::vector<std::size_t> slot_of_row_;        // per batch row: where its vectors go
+  std::vector<std::size_t> slot_of_row_;  // per batch row: where its vectors go
 #else
   static constexpr bool by_cell_supported(std::size_t) { return false; }
-  void count_by_cell(const response_batch&, std::size_t, bool) {}
+  void count_by_cell(const response_batch&, std::size_t, std::size_t, std::span<const std::uint32_t>) {}
 #endif
 
-  struct cell {
-    std::size_t tally_cell = 0;
-    std::int64_t* counts = nullptr;
-    pending_answer_counts* pending = nullptr;
-  };
-  std::size_t code_rows_ = 0;
 #if QSCORE_HAS_AVX2_ANSWER_COUNTS
   bool avx2_ = avx2_answer_counts_available();
 #else
   bool avx2_ = false;
 #endif
-  std::vector<std::uint32_t> number_of_;  // tally cell -> its number in this batch + 1 (0: none)
-  std::vector<cell> cells_;               // the batch's cells, by number
-  std::vector<Eigen::Index> rows_;        // the counted rows
-  std::vector<std::uint32_t> row_cell_;   // per counted row: its cell's number
+  std::vector<cell_counts> cells_;        // the batch's cells, by number
+  std::vector<std::size_t> cell_start_;   // per cell number: where its rows start among the grouped rows
   std::vector<std::uint32_t> counts_;     // [item][cell number][code]
-  std::vector<std::uint32_t> row_slot_;   // per counted row: its cell's number * code_rows
-
-  // Drops the batch's cells, leaving number_of_ all zero again.
-  void forget_cells() {
-    for (const cell& c : cells_) number_of_[c.tally_cell] = 0;
-    cells_.clear();
-  }
 };
 
 }  // namespace qscore::detail

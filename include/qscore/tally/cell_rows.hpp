@@ -52,6 +52,8 @@ class cell_rows {
 
   // Cells with rows, in order of their first row.
   [[nodiscard]] const std::vector<std::uint32_t>& cells() const { return touched_; }
+  // Every valid row, grouped: cells() in turn, each cell's rows ascending (after group()).
+  [[nodiscard]] std::span<const std::uint32_t> grouped() const { return grouped_; }
   // The rows of `cell`, ascending (after group(); only for cells()).
   [[nodiscard]] std::span<const std::uint32_t> rows(std::uint32_t cell) const {
     return {grouped_.data() + end_[cell] - count_[cell], grouped_.data() + end_[cell]};

@@ -619,13 +619,8 @@ inline void accumulate(tally& into, const scoring_plan& plan, const response_bat
   const std::size_t columns = into.score_columns;
   const bool with_formulas = !into.void_by_reason.empty();
   std::vector<row_rejection> failed_checks;  // rows a check rejected, in row order
-  // The option counts are taken after the row loop, item by item: the codes are stored column
-  // by column, and reading a row's 30 codes touches 30 cache lines a batch apart. One table per
-  // thread, kept from batch to batch: a steady state allocates nothing.
-  thread_local detail::batch_option_counts option_counts;
-  option_counts.start(into.units.size() * into.groups, into.code_rows, batch.rows());
-  // First pass, in row order: rejected and void ballots, the answer counts and reliability
-  // pairs of valid ones, and each valid row's cell. The second pass adds the scores cell by cell.
+  // First pass, in row order: rejected and void ballots, the reliability pairs of valid ones,
+  // and each valid row's cell. Then the scores, and the answer counts, are added cell by cell.
   thread_local detail::cell_rows valid_rows;
   valid_rows.start(into.units.size() * into.groups, batch.rows());
   for (Eigen::Index i = 0; i < batch.rows(); ++i) {
@@ -639,8 +634,6 @@ inline void accumulate(tally& into, const scoring_plan& plan, const response_bat
       if (with_formulas) ++into.void_by_reason[static_cast<std::size_t>(scored.reason(i))];
     } else {
       valid_rows.add(static_cast<std::uint32_t>(u * into.groups + g), static_cast<std::uint32_t>(i));
-      option_counts.add_row(i, u * into.groups + g, &into.units[u].option_counts[g * into.items * into.code_rows],
-                            &into.units[u].pending_answers[g]);
       if (!into.reliability.empty()) {
         // Code pairs of the items of each scale (O(k²) per row; only when asked for).
         const std::size_t rows = into.code_rows;
@@ -670,7 +663,18 @@ inline void accumulate(tally& into, const scoring_plan& plan, const response_bat
   valid_rows.group();
   detail::add_valid_rows(into, batch, scored, valid_rows, stratum_slot);
 
-  if (option_counts.finish(batch, into.items)) into.answers_pending = true;
+  // The answer counts of the valid rows, from the same grouping by cell. Taken after the row
+  // loop, item by item: the codes are stored column by column, and reading a row's 30 codes
+  // touches 30 cache lines a batch apart. One counter per thread, kept from batch to batch: a
+  // steady state allocates nothing.
+  thread_local detail::batch_option_counts option_counts;
+  const auto cell_counts = [&](std::uint32_t c) {
+    unit_tally& unit = into.units[c / into.groups];
+    const std::size_t g = c % into.groups;
+    return detail::batch_option_counts::cell_counts{&unit.option_counts[g * into.items * into.code_rows],
+                                                    &unit.pending_answers[g]};
+  };
+  if (option_counts.count(batch, into.items, into.code_rows, valid_rows, cell_counts)) into.answers_pending = true;
 
   into.rows_read += batch.rows_read();
   for (std::size_t f = 0; f < scored.division_by_zero.size() && f < into.division_by_zero.size(); ++f)
