@@ -30,6 +30,9 @@ TEST(cell_rows, groups_rows_by_cell_in_row_order_cells_by_first_row) {
   EXPECT_EQ(rows_of(2), (std::vector<std::uint32_t>{0, 2, 5}));
   EXPECT_EQ(rows_of(0), (std::vector<std::uint32_t>{1, 4}));
   EXPECT_EQ(rows_of(1), (std::vector<std::uint32_t>{3}));
+  // All of them, cell after cell in that order (what the answer counts read).
+  const auto all = grouped.grouped();
+  EXPECT_EQ(std::vector<std::uint32_t>(all.begin(), all.end()), (std::vector<std::uint32_t>{0, 2, 5, 1, 4, 3}));
   // The next batch starts empty: one row of cell 1.
   grouped.start(3, 1);
   grouped.add(1, 0);

@@ -26,17 +26,23 @@ class cell_rows {
       count_.resize(cells, 0);
       end_.resize(cells, 0);
     }
-    cell_of_.clear();
-    row_of_.clear();
+    // Room for every row up front: add() then stores by index, where a push_back per row
+    // checked the capacity and kept the vector's end in memory (two per valid row of a run).
+    if (cell_of_.size() < static_cast<std::size_t>(rows)) {
+      cell_of_.resize(static_cast<std::size_t>(rows));
+      row_of_.resize(static_cast<std::size_t>(rows));
+    }
+    added_ = 0;
     touched_.clear();
   }
 
-  // A valid row of cell `cell`, rows in ascending order.
+  // A valid row of cell `cell`, rows in ascending order; at most the `rows` given to start().
   void add(std::uint32_t cell, std::uint32_t row) {
     if (count_[cell] == 0) touched_.push_back(cell);  // first: a throw leaves the count 0
     ++count_[cell];
-    cell_of_.push_back(cell);
-    row_of_.push_back(row);
+    cell_of_[added_] = cell;
+    row_of_[added_] = row;
+    ++added_;
   }
 
   // Groups the rows added: call once, after the last add().
@@ -46,8 +52,8 @@ class cell_rows {
       end_[cell] = at;  // where the cell's rows start, until the loop below moves it to their end
       at += count_[cell];
     }
-    grouped_.resize(row_of_.size());
-    for (std::size_t r = 0; r < row_of_.size(); ++r) grouped_[end_[cell_of_[r]]++] = row_of_[r];
+    grouped_.resize(added_);
+    for (std::size_t r = 0; r < added_; ++r) grouped_[end_[cell_of_[r]]++] = row_of_[r];
   }
 
   // Cells with rows, in order of their first row.
@@ -62,7 +68,8 @@ class cell_rows {
  private:
   std::vector<std::uint32_t> count_;  // per cell: its rows in this batch (0 for cells not in touched_)
   std::vector<std::uint32_t> end_;    // per cell of touched_: where its rows end in grouped_
-  std::vector<std::uint32_t> cell_of_, row_of_;  // per valid row, in row order
+  std::vector<std::uint32_t> cell_of_, row_of_;  // per valid row, in row order: [0, added_)
+  std::size_t added_ = 0;
   std::vector<std::uint32_t> grouped_;
   std::vector<std::uint32_t> touched_;
 };

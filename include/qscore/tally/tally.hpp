@@ -24,8 +24,9 @@
 #include <Eigen/Core>
 #include <algorithm>
 #include <cmath>
-#include <limits>
+#include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <span>
 #include <stdexcept>
@@ -212,9 +213,14 @@ struct cell_tally {
       stratum_slot(slot_map[stratum.stratum], scores.size(), with_pairs).merge(stratum);
     score_counts.merge(other.score_counts);
     // The other cell's uncounted keys join ours uncounted: counting them here would only be
-    // done again when its table merges into ours.
-    for (const std::int32_t key : other.pending_keys) {
-      pending_keys.push_back(key);
+    // done again when its table merges into ours. Copied a stretch at a time, up to each count
+    // (a push_back per key was an eighth of the merging thread's time).
+    const std::int32_t* key = other.pending_keys.data();
+    const std::int32_t* const keys_end = key + other.pending_keys.size();
+    while (key != keys_end) {
+      const auto take = std::min(static_cast<std::ptrdiff_t>(keys_per_count - pending_keys.size()), keys_end - key);
+      pending_keys.insert(pending_keys.end(), key, key + take);
+      key += take;
       if (pending_keys.size() == keys_per_count) count_pending_keys();
     }
   }
