@@ -940,65 +940,71 @@ std::string ascii_rows(int first_id, int count) {
   return out;
 }
 
-TEST_F(csv_reader_test, bad_byte_after_long_ascii_is_found_with_and_without_the_wide_check) {
-  // Lines 2-46: ids r100..r144, each "r100,u1,staff,4,5," (18 bytes) + 100 x + ",3\n" = 121
-  // bytes. Line 47 starts at 44 + 45 * 121 = 5489; 18 + 60 bytes into it comes FF: byte offset
-  // 5567, column 79.
-  const std::string rows = ascii_rows(100, 45);
-  ASSERT_EQ(rows.size(), 45U * 121U);
-  const std::string text = header + "\n" + rows + "r145,u1,staff,4,5," + std::string(60, 'x') + "\xFF" +
-                           std::string(39, 'x') + ",3\n" + ascii_rows(146, 5);
+// The header, then lines 2-46: ids r100..r144, each "r100,u1,staff,4,5," (18 bytes) + 100 x +
+// ",3\n" = 121 bytes. Line 47 (r145) starts at 44 + 45 * 121 = 5489 and holds `odd` 18 + 60
+// bytes in (byte offset 5567, column 79) within its 100-byte note; lines 48-52 are like 2-46.
+std::string long_ascii_with(std::string_view odd) {
+  return header + "\n" + ascii_rows(100, 45) + "r145,u1,staff,4,5," + std::string(60, 'x') + std::string(odd) +
+         std::string(39, 'x') + ",3\n" + ascii_rows(146, 5);
+}
+
+// The wide check on and off, at chunk sizes of 100 and 1,000 bytes and the default.
+std::vector<csv_options> wide_and_narrow_checks() {
+  std::vector<csv_options> out;
   for (const bool wide : {true, false})
     for (const std::size_t chunk : {std::size_t{100}, std::size_t{1000}, csv_options{}.chunk_bytes}) {
-      SCOPED_TRACE(testing::Message() << "wide " << wide << ", chunk_bytes " << chunk);
       csv_options options;
       options.wide_cells = wide;
       options.chunk_bytes = chunk;
-      // Opening reads and checks at least the first 4 KB, the whole text when one chunk holds
-      // it: the error then comes from open(), else from reading on.
-      auto reader = csv_reader::from_string(text, "t.csv", plan, options);
-      std::vector<diagnostic> problems;
-      if (reader) {
-        EXPECT_LT(chunk, text.size());
-        response_batch batch;
-        while (reader->next(batch)) {
-        }
-        problems = reader->errors();
-      } else {
-        EXPECT_GE(chunk, text.size());
-        problems = reader.diagnostics();
-      }
-      ASSERT_EQ(problems.size(), 1U);
-      const diagnostic& problem = problems[0];
-      EXPECT_EQ(problem.code, errc::invalid_utf8);
-      EXPECT_EQ(problem.where.line, 47);
-      EXPECT_EQ(problem.where.column, 79);
-      EXPECT_NE(problem.message.find("bytes FF at line 47, column 79 (byte offset 5567)"), std::string::npos)
-          << problem.message;
+      out.push_back(options);
     }
+  return out;
+}
+
+TEST_F(csv_reader_test, bad_byte_after_long_ascii_is_found_with_and_without_the_wide_check) {
+  ASSERT_EQ(ascii_rows(100, 45).size(), 45U * 121U);
+  const std::string text = long_ascii_with("\xFF");
+  for (const csv_options& options : wide_and_narrow_checks()) {
+    SCOPED_TRACE(testing::Message() << "wide " << options.wide_cells << ", chunk_bytes " << options.chunk_bytes);
+    // Opening reads and checks at least the first 4 KB, the whole text when one chunk holds
+    // it: the error then comes from open(), else from reading on.
+    auto reader = csv_reader::from_string(text, "t.csv", plan, options);
+    std::vector<diagnostic> problems;
+    if (reader) {
+      EXPECT_LT(options.chunk_bytes, text.size());
+      response_batch batch;
+      while (reader->next(batch)) {
+      }
+      problems = reader->errors();
+    } else {
+      EXPECT_GE(options.chunk_bytes, text.size());
+      problems = reader.diagnostics();
+    }
+    ASSERT_EQ(problems.size(), 1U);
+    const diagnostic& problem = problems[0];
+    EXPECT_EQ(problem.code, errc::invalid_utf8);
+    EXPECT_EQ(problem.where.line, 47);
+    EXPECT_EQ(problem.where.column, 79);
+    EXPECT_NE(problem.message.find("bytes FF at line 47, column 79 (byte offset 5567)"), std::string::npos)
+        << problem.message;
+  }
 }
 
 TEST_F(csv_reader_test, nul_byte_after_long_ascii_is_found_with_and_without_the_wide_check) {
-  // As above, with a NUL where the FF was: line 47 is rejected (R209), the 50 rows around it
-  // (lines 2-46 and 48-52) are read.
+  // A NUL where the FF was: line 47 is rejected (R209), the 50 rows around it are read.
   using namespace std::string_literals;
-  const std::string text = header + "\n" + ascii_rows(100, 45) + "r145,u1,staff,4,5," + std::string(60, 'x') +
-                           "\0"s + std::string(39, 'x') + ",3\n" + ascii_rows(146, 5);
-  for (const bool wide : {true, false})
-    for (const std::size_t chunk : {std::size_t{100}, std::size_t{1000}, csv_options{}.chunk_bytes}) {
-      SCOPED_TRACE(testing::Message() << "wide " << wide << ", chunk_bytes " << chunk);
-      csv_options options;
-      options.wide_cells = wide;
-      options.chunk_bytes = chunk;
-      const collected got = read_text(plan, text, options);
-      ASSERT_EQ(got.rows.size(), 50U);
-      EXPECT_EQ(got.rows.front(), "2 staff u1 1 [5 4 3]");
-      EXPECT_EQ(got.rows[45], "48 staff u1 1 [5 4 3]");
-      ASSERT_EQ(got.rejected.size(), 1U);
-      EXPECT_EQ(got.rejected[0].line, 47);
-      EXPECT_EQ(got.rejected[0].code, errc::nul_byte);
-      EXPECT_EQ(got.rows_read, 51);
-    }
+  const std::string text = long_ascii_with("\0"s);
+  for (const csv_options& options : wide_and_narrow_checks()) {
+    SCOPED_TRACE(testing::Message() << "wide " << options.wide_cells << ", chunk_bytes " << options.chunk_bytes);
+    const collected got = read_text(plan, text, options);
+    ASSERT_EQ(got.rows.size(), 50U);
+    EXPECT_EQ(got.rows.front(), "2 staff u1 1 [5 4 3]");
+    EXPECT_EQ(got.rows[45], "48 staff u1 1 [5 4 3]");
+    ASSERT_EQ(got.rejected.size(), 1U);
+    EXPECT_EQ(got.rejected[0].line, 47);
+    EXPECT_EQ(got.rejected[0].code, errc::nul_byte);
+    EXPECT_EQ(got.rows_read, 51);
+  }
 }
 
 TEST_F(csv_reader_test, utf8_split_across_reads_is_still_valid) {
