@@ -192,7 +192,7 @@ TEST(packed_points, byte_planes_only_where_every_row_fits_sixteen_bits) {
   EXPECT_FALSE(pack_points(many_codes, many_codes, Eigen::MatrixXd::Ones(2, 1)).has_planes());
 }
 
-#if QSCORE_HAS_AVX2_KERNEL
+#if QSCORE_HAS_AVX2
 // The AVX2 blocks against the scalar integer kernel on the same rows, called directly (score()
 // picks one of them): every score column, answered counts, has_score.
 void expect_avx2_equals_scalar(const scoring_plan& plan, const response_batch& batch) {
@@ -222,7 +222,7 @@ void expect_avx2_equals_scalar(const scoring_plan& plan, const response_batch& b
 }
 
 TEST(packed_points, avx2_blocks_equal_the_scalar_kernel) {
-  if (!detail::avx2_kernel_available()) GTEST_SKIP() << "this processor has no AVX2";
+  if (!detail::avx2_available()) GTEST_SKIP() << "this processor has no AVX2";
   // Byte weights, both dimensions, blanks and don't-knows (which leave rows without a score).
   const scoring_plan plan = compile(fixtures::small_appraisal()).value();
   expect_avx2_equals_scalar(plan, random_batch(plan, 640, 3));

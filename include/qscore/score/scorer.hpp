@@ -147,14 +147,14 @@ inline void score(const scoring_plan& plan, const response_batch& batch, score_b
   // Whole points and weights, and no formulas (they read the points matrix): the integer
   // kernel, bit-identical to the double one (plan/packed_points.hpp).
   const bool integer_kernel = plan.packed.usable() && !plan.formulas;
-  const bool wide_kernel = integer_kernel && plan.packed.has_planes() && detail::avx2_kernel_available();
+  const bool wide_kernel = integer_kernel && plan.packed.has_planes() && detail::avx2_available();
   for (Eigen::Index first = 0; first < n; first += tile_rows) {
     const Eigen::Index m = std::min(tile_rows, n - first);
     if (integer_kernel) {
       // Whole blocks of 32 rows through the AVX2 kernel where it runs, the rest as before.
       const Eigen::Index wide_rows =
           wide_kernel ? m / detail::avx2_kernel_rows * detail::avx2_kernel_rows : Eigen::Index{0};
-#if QSCORE_HAS_AVX2_KERNEL
+#if QSCORE_HAS_AVX2
       if (wide_rows > 0) {
         const Eigen::Index blocks = wide_rows / detail::avx2_kernel_rows;
         if (plan.packed.byte_weights)

@@ -25,14 +25,8 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#define QSCORE_HAS_AVX2_ANSWER_COUNTS 1
-#include <immintrin.h>
-#else
-#define QSCORE_HAS_AVX2_ANSWER_COUNTS 0
-#endif
-
 #include "qscore/data/response_batch.hpp"
+#include "qscore/detail/avx2.hpp"
 #include "qscore/tally/cell_rows.hpp"
 
 namespace qscore::detail {
@@ -69,7 +63,7 @@ struct pending_answer_counts {
   [[nodiscard]] bool empty() const noexcept { return rows == 0; }
 };
 
-#if QSCORE_HAS_AVX2_ANSWER_COUNTS
+#if QSCORE_HAS_AVX2
 // count_by_cell's compares for two blocks of 16 items at once (AVX2): rows [from, to) of one
 // cell, whose vectors for blocks `block` and `block + 1` lie side by side (`blocks` vectors a
 // row), one 32-byte compare and subtract per row and code where SSE2 took two. Adds the counts
@@ -100,12 +94,6 @@ struct pending_answer_counts {
     _mm_storeu_si128(b, _mm_add_epi16(_mm_loadu_si128(b), _mm256_extracti128_si256(low, 1)));
     _mm_storeu_si128(b + 1, _mm_add_epi16(_mm_loadu_si128(b + 1), _mm256_extracti128_si256(high, 1)));
   }
-}
-
-// Whether this processor has AVX2 (asked once).
-[[nodiscard]] inline bool avx2_answer_counts_available() noexcept {
-  static const bool available = __builtin_cpu_supports("avx2") != 0;
-  return available;
 }
 #endif
 
@@ -276,7 +264,7 @@ class batch_option_counts {
         if (pending.rows + (to - from) > pending_answer_counts::max_rows)
           pending.fold_into(cells_[c].counts, items, code_rows);
         std::size_t block = 0;
-#if QSCORE_HAS_AVX2_ANSWER_COUNTS
+#if QSCORE_HAS_AVX2
         if (avx2_)
           for (; block + 1 < blocks; block += 2)
             count_block_pair_avx2(reinterpret_cast<const std::uint8_t*>(row_vectors_.data()), blocks, block, from, to,
@@ -309,8 +297,8 @@ class batch_option_counts {
   void count_by_cell(const response_batch&, std::size_t, std::size_t, std::span<const std::uint32_t>) {}
 #endif
 
-#if QSCORE_HAS_AVX2_ANSWER_COUNTS
-  bool avx2_ = avx2_answer_counts_available();
+#if QSCORE_HAS_AVX2
+  bool avx2_ = avx2_available();
 #else
   bool avx2_ = false;
 #endif

@@ -15,32 +15,16 @@
 #include <cstdint>
 
 #include "qscore/data/response_batch.hpp"
+#include "qscore/detail/avx2.hpp"
 #include "qscore/plan/scoring_plan.hpp"
-
-#if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
-#define QSCORE_HAS_AVX2_KERNEL 1
-#include <immintrin.h>
-#else
-#define QSCORE_HAS_AVX2_KERNEL 0
-#endif
 
 namespace qscore::detail {
 
 inline constexpr Eigen::Index avx2_kernel_rows = 32;
 
-// Whether this processor runs the AVX2 kernel (asked once).
-[[nodiscard]] inline bool avx2_kernel_available() noexcept {
-#if QSCORE_HAS_AVX2_KERNEL
-  static const bool available = __builtin_cpu_supports("avx2") != 0;
-  return available;
-#else
-  return false;
-#endif
-}
-
-#if QSCORE_HAS_AVX2_KERNEL
+#if QSCORE_HAS_AVX2
 // Rows [first, first + 32 * blocks) of every item score column, from plan.packed.planes. The
-// caller checks avx2_kernel_available() and plan.packed.has_planes().
+// caller checks avx2_available() and plan.packed.has_planes().
 template <bool ByteWeights, class ScoreBatch>
 [[gnu::target("avx2")]] void score_blocks_packed_avx2(const scoring_plan& plan, const response_batch& batch,
                                                       Eigen::Index first, Eigen::Index blocks, ScoreBatch& out) {
