@@ -297,7 +297,7 @@ struct csv_reader::impl {
     options.batch_rows = std::max<Eigen::Index>(options.batch_rows, 1);
     capacity = options.chunk_bytes;
     buffer = std::make_unique_for_overwrite<char[]>(capacity);
-    wide_utf8_check = options.wide_cells && detail::wide_cells_available();
+    wide = options.wide_cells && detail::wide_cells_available();
     if (options.defer_duplicate_ids && options.numeric_ids != nullptr) numeric_claims.emplace(*options.numeric_ids);
     // The bytes that end an unquoted field.
     stops[static_cast<unsigned char>(options.delimiter)] = true;
@@ -331,7 +331,7 @@ struct csv_reader::impl {
   detail::utf8_state utf8;          // the UTF-8 check, carried from read to read
   std::uint64_t nul_until = 0;      // NUL bytes were read somewhere before this file offset
   bool validating = false;          // check_bytes() is on
-  bool wide_utf8_check = false;     // check_bytes() takes 128 bytes a step (csv_options::wide_cells)
+  bool wide = false;  // the AVX-512 paths are on (csv_options::wide_cells, and the processor has them)
 
   // ---- a byte range of the file (see csv_range) ------------------------------------------------
   std::uint64_t range_end = std::numeric_limits<std::uint64_t>::max();
@@ -451,8 +451,8 @@ struct csv_reader::impl {
     bool nul = false;
     const auto* const bytes = reinterpret_cast<const unsigned char*>(buffer.get() + from);
 #if QSCORE_HAS_WIDE_CELLS
-    const std::uint64_t bad = wide_utf8_check ? detail::check_utf8_wide(bytes, n, offset, utf8, nul)
-                                              : detail::check_utf8(bytes, n, offset, utf8, nul);
+    const std::uint64_t bad =
+        wide ? detail::check_utf8_wide(bytes, n, offset, utf8, nul) : detail::check_utf8(bytes, n, offset, utf8, nul);
 #else
     const std::uint64_t bad = detail::check_utf8(bytes, n, offset, utf8, nul);
 #endif
@@ -1136,7 +1136,7 @@ struct csv_reader::impl {
       item_table[j][static_cast<unsigned char>(options.delimiter)] = code_decoder::invalid;
     }
     wide_table.clear();
-    if (options.wide_cells && detail::wide_cells_available() && static_cast<unsigned char>(options.delimiter) < 128) {
+    if (wide && static_cast<unsigned char>(options.delimiter) < 128) {
       wide_table.resize(plan->item_count());
       for (std::size_t j = 0; j < plan->item_count(); ++j) {
         std::copy_n(item_table[j].begin(), 128, wide_table[j].begin());
@@ -1335,11 +1335,11 @@ struct csv_reader::impl {
         // Up to 32 cells a step while the stretch is long and 64 bytes are there to load; when
         // the bytes do not fit (a longer cell), the word loop below goes on from there.
         if constexpr (Wide) {
-          const answer_code* const wide = wide_table[static_cast<std::size_t>(roles[c])].data();
+          const answer_code* const wide_codes = wide_table[static_cast<std::size_t>(roles[c])].data();
           while (stretch_end - c >= 8 && b + end - p >= 64) {
             const std::size_t count = std::min(stretch_end - c, detail::wide_cells_max);
             const std::ptrdiff_t consumed = detail::decode_wide_cells(
-                p, count, static_cast<std::size_t>(content_end - p), delimiter, wide, out, stride);
+                p, count, static_cast<std::size_t>(content_end - p), delimiter, wide_codes, out, stride);
             if (consumed == detail::wide_cells_invalid) return false;  // as below: includes '"' and '\r'
             if (consumed == detail::wide_cells_none) break;
             p += consumed;

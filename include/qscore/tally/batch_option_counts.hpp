@@ -100,8 +100,8 @@ struct pending_answer_counts {
 class batch_option_counts {
  public:
   // Takes two blocks of 16 items a step with AVX2 where the processor has it (the default);
-  // off, one block a step with SSE2. The counts are the same.
-  void use_avx2(bool on) noexcept { avx2_ = on; }
+  // off, or on a processor without it, one block a step with SSE2. The counts are the same.
+  void use_avx2(bool on) noexcept { avx2_ = on && avx2_available(); }
 
   // Where a tally cell's answer counts go: its int64 counts (by item, then code) and its
   // pending 16-bit counts (the caller adds them to the int64 counts with fold_into before
@@ -117,17 +117,19 @@ class batch_option_counts {
   template <class Where>
   bool count(const response_batch& batch, std::size_t items, std::size_t code_rows, const cell_rows& valid,
              Where&& where) {
+    const std::span<const std::uint32_t> grouped = valid.grouped();
+    const std::uint32_t* const rows = grouped.data();
     cells_.clear();
-    for (const std::uint32_t cell : valid.cells()) cells_.push_back(where(cell));
+    for (const std::uint32_t cell : valid.cells()) {
+      const std::span<const std::uint32_t> its = valid.rows(cell);
+      const auto first = static_cast<std::size_t>(its.data() - rows);
+      cells_.push_back({where(cell), first, first + its.size()});
+    }
     // Locals, not members: the int64 counts written below may alias any std::size_t member,
     // which would then be read again at every step.
     const std::size_t cells = cells_.size(), per_item = cells * code_rows;
-    const std::span<const std::uint32_t> grouped = valid.grouped();
     const std::size_t counted = grouped.size();
-    cell_start_.assign(cells + 1, 0);
-    for (std::size_t c = 0; c < cells; ++c) cell_start_[c + 1] = cell_start_[c] + valid.rows(valid.cells()[c]).size();
-    const std::size_t* const cell_start = cell_start_.data();
-    const std::uint32_t* const rows = grouped.data();
+    const batch_cell* const cell_list = cells_.data();
     if (per_item > counted) {
       // Nearly a cell per row (thousands of units): a table would be mostly zeros to clear and
       // add up, so each count goes straight to its cell. Item by item, so that the column read
@@ -135,8 +137,8 @@ class batch_option_counts {
       for (std::size_t j = 0; j < items; ++j) {
         const answer_code* const column = batch.codes.col(static_cast<Eigen::Index>(j)).data();
         for (std::size_t c = 0; c < cells; ++c) {
-          std::int64_t* const counts = cells_[c].counts + j * code_rows;
-          for (std::size_t k = cell_start[c]; k < cell_start[c + 1]; ++k) ++counts[column[rows[k]]];
+          std::int64_t* const counts = cell_list[c].to.counts + j * code_rows;
+          for (std::size_t k = cell_list[c].first; k < cell_list[c].last; ++k) ++counts[column[rows[k]]];
         }
       }
       return false;
@@ -156,7 +158,7 @@ class batch_option_counts {
       for (std::size_t c = 0; c < cells; ++c) {
         std::uint32_t* const a = first_counts + c * code_rows;
         std::uint32_t* const b = second_counts + c * code_rows;
-        for (std::size_t k = cell_start[c]; k < cell_start[c + 1]; ++k) {
+        for (std::size_t k = cell_list[c].first; k < cell_list[c].last; ++k) {
           ++a[first[rows[k]]];
           ++b[second[rows[k]]];
         }
@@ -167,11 +169,11 @@ class batch_option_counts {
       std::uint32_t* const counts = counts_.data() + item * per_item;
       for (std::size_t c = 0; c < cells; ++c) {
         std::uint32_t* const a = counts + c * code_rows;
-        for (std::size_t k = cell_start[c]; k < cell_start[c + 1]; ++k) ++a[column[rows[k]]];
+        for (std::size_t k = cell_list[c].first; k < cell_list[c].last; ++k) ++a[column[rows[k]]];
       }
     }
     for (std::size_t c = 0; c < cells; ++c) {
-      std::int64_t* const into = cells_[c].counts;
+      std::int64_t* const into = cell_list[c].to.counts;
       const std::uint32_t* from = counts_.data() + c * code_rows;
       for (std::size_t j = 0; j < items; ++j, from += per_item)
         for (std::size_t code = 0; code < code_rows; ++code) into[j * code_rows + code] += from[code];
@@ -253,16 +255,15 @@ class batch_option_counts {
     }
     const std::size_t codes = code_rows - 1;
     const __m128i zero = _mm_setzero_si128();
-    const std::size_t* const cell_start = cell_start_.data();
     for (std::size_t c = 0; c < cells; ++c) {
-      pending_answer_counts& pending = *cells_[c].pending;
+      pending_answer_counts& pending = *cells_[c].to.pending;
       if (pending.lanes.empty()) pending.lanes.assign(blocks * codes * 16, 0);
-      const std::size_t first = cell_start[c], last = cell_start[c + 1];
+      const std::size_t first = cells_[c].first, last = cells_[c].last;
       // Eight-bit counters: at most 255 rows per pass, each pass then added to the 16-bit lanes.
       for (std::size_t from = first; from < last; from += 255) {
         const std::size_t to = std::min(last, from + 255);
         if (pending.rows + (to - from) > pending_answer_counts::max_rows)
-          pending.fold_into(cells_[c].counts, items, code_rows);
+          pending.fold_into(cells_[c].to.counts, items, code_rows);
         std::size_t block = 0;
 #if QSCORE_HAS_AVX2
         if (avx2_)
@@ -297,13 +298,13 @@ class batch_option_counts {
   void count_by_cell(const response_batch&, std::size_t, std::size_t, std::span<const std::uint32_t>) {}
 #endif
 
-#if QSCORE_HAS_AVX2
   bool avx2_ = avx2_available();
-#else
-  bool avx2_ = false;
-#endif
-  std::vector<cell_counts> cells_;        // the batch's cells, by number
-  std::vector<std::size_t> cell_start_;   // per cell number: where its rows start among the grouped rows
+  // A cell of the batch: where its counts go, and its rows' place among the grouped rows.
+  struct batch_cell {
+    cell_counts to;
+    std::size_t first = 0, last = 0;
+  };
+  std::vector<batch_cell> cells_;         // the batch's cells, by number
   std::vector<std::uint32_t> counts_;     // [item][cell number][code]
 };
 
