@@ -429,6 +429,84 @@ TEST(histogram, quantiles_from_counts_walk_the_keys_as_quantile_type7_reads_the_
   }
 }
 
+// The dense table keeps two bytes a slot and the part of a count past 65,535 in a second array:
+// counts that cross 65,536 (and 2^32, and far beyond) must come back exact, however they got
+// there: one by one through add_each (the tally's way), in one add, by a merge of two tables,
+// and when a table turns dense or widens over hashed keys that already hold large counts.
+TEST(histogram, count_map_counts_past_two_bytes_a_slot_exactly) {
+  std::map<std::int64_t, std::int64_t> expected;
+  std::vector<std::int32_t> keys;
+  // 1,000 keys over 0..999 (the table turns dense), then key 500 another 200,000 times: it
+  // passes 65,535 three times (at 65,536, 131,072 and 196,608), each inside a run of add_each.
+  for (std::int32_t k = 0; k < 1000; ++k) keys.push_back(k);
+  for (int i = 0; i < 200000; ++i) keys.push_back(500);
+  for (const auto key : keys) ++expected[key];
+  count_map counts;
+  for (std::size_t i = 0; i < keys.size(); i += 1024)
+    counts.add_each(keys.data() + i, keys.data() + std::min(keys.size(), i + 1024));
+  ASSERT_TRUE(counts.dense());
+  EXPECT_EQ(counts.sorted(), (std::vector<std::pair<std::int64_t, std::int64_t>>(expected.begin(), expected.end())));
+  EXPECT_EQ(counts.size(), 1000U);
+  // After the table turned wide: more keys one by one, a slot that lands on exactly 65,536
+  // (its low part 0: still counted as present) and a count of 2^40 + 3 in one add.
+  std::vector<std::int32_t> more(65535, 7);  // 1 + 65,535 = 65,536
+  counts.add_each(more.data(), more.data() + more.size());
+  expected[7] += 65535;
+  counts.add(7);  // 65,537: not a new key
+  ++expected[7];
+  counts.add(900, (std::int64_t{1} << 40) + 3);
+  expected[900] += (std::int64_t{1} << 40) + 3;
+  const std::vector<std::pair<std::int64_t, std::int64_t>> listed(expected.begin(), expected.end());
+  EXPECT_EQ(counts.sorted(), listed);
+  EXPECT_EQ(counts.size(), 1000U);
+  // By hand: 1,000 + 200,000 + 65,535 + 1 + 2^40 + 3.
+  EXPECT_EQ(counts.total(), 266539 + (std::int64_t{1} << 40));
+
+  // Merged into a narrow table slot by slot: 40,000 + 40,000 of key 3 passes 65,535 in the sum.
+  count_map a, b;
+  for (std::int64_t k = 0; k < 100; ++k) {
+    a.add(k);
+    b.add(k);
+  }
+  std::vector<std::int32_t> threes(40000, 3);
+  a.add_each(threes.data(), threes.data() + threes.size());
+  b.add_each(threes.data(), threes.data() + threes.size());
+  ASSERT_TRUE(a.dense());
+  a.merge(b);
+  EXPECT_EQ(a.size(), 100U);
+  EXPECT_EQ(a.total(), 200 + 80000);
+  // Keys 0..99 twice each, key 3 another 80,000 times: ranks 0-1 are key 0, 2-3 key 1, 4-5
+  // key 2, 6..80,007 key 3, 80,008 key 4.
+  EXPECT_EQ(a.keys_at_ranks({0, 3, 4, 6, 80007, 80008}), (std::vector<std::int64_t>{0, 1, 2, 3, 3, 4}));
+  // Merged the other way too: a wide table into a narrow one, and into an empty one.
+  count_map c;
+  for (std::int64_t k = 50; k < 150; ++k) c.add(k);
+  c.merge(a);
+  EXPECT_EQ(c.size(), 150U);
+  EXPECT_EQ(c.total(), 100 + 200 + 80000);
+  count_map empty;
+  empty.merge(a);
+  EXPECT_EQ(empty.sorted(), a.sorted());
+
+  // Hashed keys holding large counts, then moved into a dense table (densify) and a widened one.
+  count_map hashed;
+  hashed.add(10, 100000);
+  hashed.add(11, std::int64_t{1} << 33);
+  for (std::int64_t k = 0; k < 2000; ++k) hashed.add(k);  // turns dense over 0..1999
+  ASSERT_TRUE(hashed.dense());
+  count_map far;
+  for (std::int64_t k = 2000; k < 3000; ++k) far.add(k);
+  far.add(2500, 70000);
+  hashed.merge(far);  // widens 0..1999 over 2000..2999
+  const auto sorted = hashed.sorted();
+  ASSERT_EQ(sorted.size(), 3000U);
+  EXPECT_EQ(sorted[10].second, 100001);
+  EXPECT_EQ(sorted[11].second, (std::int64_t{1} << 33) + 1);
+  EXPECT_EQ(sorted[2500].second, 70001);
+  EXPECT_EQ(sorted[2999].second, 1);
+  EXPECT_EQ(hashed.total(), 3000 + 100000 + (std::int64_t{1} << 33) + 70000);
+}
+
 TEST(rank_uncertainty, seeded_bootstrap_is_reproducible_and_sensible) {
   // Units 1 and 2 are 0.1 apart with SE 1: either may be first. Unit 3 is 50 below: always 3rd.
   const std::vector<double> totals = {70.1, 70.0, 20.0};

@@ -1,7 +1,7 @@
 // Exact, mergeable counts of values, and quantiles from them.
 //
 // `count_map` counts int64 keys (an open-addressing hash table, and a dense array once the keys
-// fill a narrow range: no allocation per value once a key has been seen). Counts are integers,
+// fill a narrow range, two bytes a key: no allocation per value once a key has been seen). Counts are integers,
 // so merging in any order gives the same counts; the quantiles are read from the keys in sorted
 // order, so they do not depend on the order either.
 //
@@ -19,6 +19,8 @@
 #include <utility>
 #include <vector>
 
+#include "qscore/stats/dense_counts.hpp"
+
 namespace qscore::stats {
 
 class count_map {
@@ -28,9 +30,7 @@ class count_map {
     if (!dense_.empty()) {
       const std::uint64_t at = offset(key, base_);
       if (at < dense_.size()) {
-        std::int64_t& slot = dense_[static_cast<std::size_t>(at)];
-        size_ += slot == 0 ? 1 : 0;
-        slot += count;
+        size_ += dense_.add(static_cast<std::size_t>(at), count) ? 1 : 0;
         return;
       }
     }
@@ -38,33 +38,19 @@ class count_map {
   }
 
   // Adds 1 to each key of [first, last). With the keys counted densely, each add touches a
-  // cache line of a table that a tally of many cells cannot keep in cache: the line of the key
-  // `prefetch_distance` places ahead is asked for early, so the misses overlap (the merging
-  // thread's adds were 3 % of a run, nearly all of it waiting on those lines). The run of keys
-  // inside the dense range is counted with the table's address, range and the count of new keys
-  // in registers: through add(), every key read and wrote size_ in memory, one store-to-load
-  // chain from each add to the next (6.5 % of a one-thread run, bench/RESULTS.md).
+  // cache line of a table that a tally of many cells cannot keep in cache: dense_counts asks
+  // for the lines of keys ahead early, so the misses overlap (the merging thread's adds were 3 %
+  // of a run, nearly all of it waiting on those lines). The run of keys inside the dense range
+  // is counted with the table's address, range and the count of new keys in registers: through
+  // add(), every key read and wrote size_ in memory, one store-to-load chain from each add to
+  // the next (6.5 % of a one-thread run, bench/RESULTS.md).
   // Keys of any integer type (a tally keeps its uncounted keys in 32 bits).
   template <class Key>
   void add_each(const Key* first, const Key* last) {
-    constexpr std::ptrdiff_t prefetch_distance = 16;
     for (const Key* key = first; key != last;) {
       if (!dense_.empty()) {
-        std::int64_t* const slots = dense_.data();
-        const std::uint64_t slot_count = dense_.size();
         const std::int64_t base = base_;
-        std::size_t fresh = 0;
-        for (; key != last; ++key) {
-          if (last - key > prefetch_distance) {
-            const std::uint64_t ahead = offset(key[prefetch_distance], base);
-            if (ahead < slot_count) __builtin_prefetch(slots + ahead, 1);
-          }
-          const std::uint64_t at = offset(*key, base);
-          if (at >= slot_count) break;
-          fresh += slots[at] == 0 ? 1 : 0;
-          ++slots[at];
-        }
-        size_ += fresh;
+        size_ += dense_.add_each(key, last, [base](Key k) { return offset(k, base); });
         if (key == last) return;
       }
       add(*key++);  // outside the dense range (or none yet): may densify or widen the table
@@ -97,14 +83,7 @@ class count_map {
       return;
     }
     if (!other.dense_.empty() && widen_dense_to(other.base_, other.dense_back())) {
-      const auto at = static_cast<std::size_t>(offset(other.base_, base_));
-      std::size_t seen = 0;
-      for (std::size_t i = 0; i < other.dense_.size(); ++i) {
-        std::int64_t& slot = dense_[at + i];
-        seen += static_cast<std::size_t>(slot == 0 && other.dense_[i] != 0);
-        slot += other.dense_[i];
-      }
-      size_ += seen;
+      size_ += dense_.add_all(other.dense_, static_cast<std::size_t>(offset(other.base_, base_)));
       other.for_each_hashed([this](std::int64_t key, std::int64_t count) { add(key, count); });
       return;
     }
@@ -202,13 +181,13 @@ class count_map {
     if (new_low == base_ && new_high == dense_back()) return true;
     const std::uint64_t span = offset(new_high, new_low) + 1;
     if (span == 0 || span > 2 * (dense_.size() + offset(high, low) + 1)) return false;
-    std::vector<std::int64_t> counts(static_cast<std::size_t>(span), 0);
-    std::copy(dense_.begin(), dense_.end(), counts.begin() + static_cast<std::ptrdiff_t>(offset(base_, new_low)));
+    dense_counts counts(static_cast<std::size_t>(span));
+    counts.add_all(dense_, static_cast<std::size_t>(offset(base_, new_low)));
     std::vector<std::pair<std::int64_t, std::int64_t>> outside;
     for_each_hashed([&](std::int64_t key, std::int64_t count) {
       const std::uint64_t at = offset(key, new_low);
       if (at < span)
-        counts[static_cast<std::size_t>(at)] = count;
+        counts.add(static_cast<std::size_t>(at), count);
       else
         outside.emplace_back(key, count);
     });
@@ -255,7 +234,7 @@ class count_map {
     }
   }
 
-  // Moves every key to one dense array over the range of all keys, when that array (8 bytes a
+  // Moves every key to one dense array over the range of all keys, when that array (2 bytes a
   // key in the range) is no larger than the hash table would grow to (16 bytes a slot of
   // `capacity`); false, changing nothing, when it is.
   bool densify(std::size_t capacity) {
@@ -271,13 +250,11 @@ class count_map {
       high = std::max(high, base_ + static_cast<std::int64_t>(dense_.size()) - 1);
     }
     const std::uint64_t span = offset(high, low) + 1;
-    if (span == 0 || span > 2 * static_cast<std::uint64_t>(capacity)) return false;
-    std::vector<std::int64_t> counts(static_cast<std::size_t>(span), 0);
-    for (std::size_t i = 0; i < dense_.size(); ++i)
-      counts[static_cast<std::size_t>(base_ - low) + i] = dense_[i];
+    if (span == 0 || span > 8 * static_cast<std::uint64_t>(capacity)) return false;
+    dense_counts counts(static_cast<std::size_t>(span));
+    if (!dense_.empty()) counts.add_all(dense_, static_cast<std::size_t>(offset(base_, low)));
     for (std::size_t s = 0; s < keys_.size(); ++s)
-      if (keys_[s] != empty_key)
-        counts[static_cast<std::size_t>(offset(keys_[s], low))] = counts_[s];
+      if (keys_[s] != empty_key) counts.add(static_cast<std::size_t>(offset(keys_[s], low)), counts_[s]);
     dense_ = std::move(counts);
     base_ = low;
     keys_.clear();
@@ -307,7 +284,7 @@ class count_map {
   // Keys in [base_, base_ + dense_.size()) are counted in dense_ (0: not seen); the rest in the
   // open-addressing table keys_/counts_.
   std::int64_t base_ = 0;
-  std::vector<std::int64_t> dense_;
+  dense_counts dense_;
   std::vector<std::int64_t> keys_;
   std::vector<std::int64_t> counts_;
   std::size_t size_ = 0;       // distinct keys, both stores
