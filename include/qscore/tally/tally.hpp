@@ -169,8 +169,17 @@ struct cell_tally {
       score_counts.add(key);
       return;
     }
+    if (pending_keys.size() == pending_keys.capacity()) grow_pending_keys();
     pending_keys.push_back(static_cast<std::int32_t>(key));
     if (pending_keys.size() == keys_per_count) count_pending_keys();
+  }
+
+  // Room for more keys, four times as many each time, up to keys_per_count. A segment's tally
+  // starts with every cell empty, and doubling from one key took ten allocations a cell before
+  // the bench pool's 500 or so keys a cell and segment fit: 190,000 allocations for the 10M
+  // pool, with their frees on the merging thread, 3 % of a one-thread run.
+  [[gnu::noinline]] void grow_pending_keys() {
+    pending_keys.reserve(std::min(keys_per_count, std::max<std::size_t>(16, 4 * pending_keys.capacity())));
   }
 
   // Counts the gathered grid keys into score_counts.
