@@ -55,6 +55,7 @@
 #include "qscore/detail/short_text_cache.hpp"
 #include "qscore/detail/text_hash.hpp"
 #include "utf8_check.hpp"
+#include "staged_codes.hpp"
 #include "wide_cells.hpp"
 
 namespace qscore {
@@ -978,11 +979,19 @@ struct csv_reader::impl {
   // detail::decode_wide_cells; empty when that is not used (no AVX-512 here, the option is off,
   // or the delimiter is not ASCII).
   std::vector<std::array<answer_code, 128>> wide_table;
-  // Where the fast path stores column c's code: code_offset[c] = item * stride into the batch's
-  // column-major codes. Every item has a column of its own (a missing one fails the header, and
-  // the definition check D031 forbids two roles on one column), so every code is written.
+  // Where the fast path stores column c's code: code_offset[c] = item * stride, into the batch's
+  // column-major codes (stride: the batch's rows), or with the wide decoder into the stage below
+  // (stride 1). Every item has a column of its own (a missing one fails the header, and the
+  // definition check D031 forbids two roles on one column), so every code is written.
   std::vector<std::size_t> code_offset;
   std::size_t code_offset_stride = 0;
+  // With the wide decoder: the codes of the last `staged` committed rows, row by row (row r's
+  // item j at stage[r * stage_stride + j]), moved into the batch (detail::move_staged_codes)
+  // when staged_rows_max have gathered and before anything else writes codes or the batch is
+  // handed out. Empty otherwise.
+  std::vector<answer_code> stage;
+  std::size_t stage_stride = 0;
+  std::size_t staged = 0;
 
   void set_code_offsets(std::size_t stride) {
     code_offset.assign(column_role.size(), 0);
@@ -1142,6 +1151,8 @@ struct csv_reader::impl {
         std::copy_n(item_table[j].begin(), 128, wide_table[j].begin());
         wide_table[j][static_cast<unsigned char>(options.delimiter)] = blank_code;
       }
+      stage_stride = (plan->item_count() + 63) / 64 * 64;
+      stage.assign(detail::staged_rows_max * stage_stride, 0);
     }
     item_run_end.assign(header.size(), 0);
     for (std::size_t c = header.size(); c-- > 0;) {
@@ -1310,15 +1321,16 @@ struct csv_reader::impl {
     const int* const roles = column_role.data();
     const std::array<answer_code, 256>* const tables = item_table.data();
     // Codes go straight into the batch's column-major matrix (item j of the row sits j * stride
-    // bytes after item 0), not through a row buffer copied over afterwards: code_offset[c] is
-    // column c's item times the stride. A row given up half-way leaves bytes in a slot that is
-    // not committed, and the next row overwrites them.
-    answer_code* const codes = builder.next_row_codes();
-    if (code_offset_stride != builder.code_stride()) set_code_offsets(builder.code_stride());
+    // bytes after item 0), or with the wide decoder into the stage's next row (stride 1):
+    // code_offset[c] is column c's item times the stride. A row given up half-way leaves bytes
+    // in a slot that is not committed, and the next row overwrites them.
+    answer_code* codes = builder.next_row_codes();  // also makes room for the row's other values
+    if constexpr (Wide) codes = stage.data() + staged * stage_stride;
+    const std::size_t stride = Wide ? 1 : builder.code_stride();
+    if (code_offset_stride != stride) set_code_offsets(stride);
     const std::size_t* const offset = code_offset.data();
     const std::size_t* const run_end = item_run_end.data();
     const std::size_t* const same_table = same_table_end.data();
-    const std::size_t stride = code_offset_stride;
     // Four cells "d,d,d,d," in a word: delimiters at bytes 1, 3, 5 and 7 only (little-endian).
     constexpr std::uint64_t delimiters_at_odd_bytes = 0x8000800080008000ULL;
     const std::uint64_t delimiter_bytes = byte_repeated(delimiter);
@@ -1339,12 +1351,12 @@ struct csv_reader::impl {
           while (stretch_end - c >= 8 && b + end - p >= 64) {
             const std::size_t count = std::min(stretch_end - c, detail::wide_cells_max);
             const std::ptrdiff_t consumed = detail::decode_wide_cells(
-                p, count, static_cast<std::size_t>(content_end - p), delimiter, wide_codes, out, stride);
+                p, count, static_cast<std::size_t>(content_end - p), delimiter, wide_codes, out);
             if (consumed == detail::wide_cells_invalid) return false;  // as below: includes '"' and '\r'
             if (consumed == detail::wide_cells_none) break;
             p += consumed;
             c += count;
-            out += count * stride;
+            out += count;
           }
         }
 #endif
@@ -1453,7 +1465,20 @@ struct csv_reader::impl {
     record_line = line++;
     ++rows;
     builder.commit_decoded_row(group, unit, weight, record_line, stratum);
+    if constexpr (Wide)
+      if (++staged == detail::staged_rows_max) move_staged_codes();
     return true;
+  }
+
+  // Moves the staged rows' codes into the batch (they are its last rows).
+  void move_staged_codes() {
+#if QSCORE_HAS_WIDE_CELLS
+    if (staged == 0) return;
+    const std::size_t first = static_cast<std::size_t>(builder.size()) - staged;
+    detail::move_staged_codes(stage.data(), stage_stride, staged, plan->item_count(),
+                              builder.committed_codes() + first, builder.code_stride());
+    staged = 0;
+#endif
   }
 
   // Restarts reading at the first record that starts at or after `offset` (> 0), assuming no
@@ -1493,6 +1518,7 @@ struct csv_reader::impl {
 
   // Hands the finished data record to the builder, which checks every value.
   void take_record() {
+    move_staged_codes();  // the builder writes this row's codes itself
     ++rows;
     const std::size_t rejected_before = builder.rejected();
     check_record();
@@ -1612,6 +1638,7 @@ bool csv_reader::next(response_batch& out) {
     if (!s.next_record()) break;
     s.take_record();
   }
+  s.move_staged_codes();
   if (s.failed) {
     // A read error voids the stream: the rows of the unfinished batch are dropped with it.
     static_cast<void>(s.builder.take());

@@ -8,7 +8,8 @@
 // says where each cell starts (the first byte, and the byte after each delimiter) and that no
 // cell holds two bytes; `vpcompressb` gathers the cells' first bytes (a blank cell's is its
 // delimiter) and `vpermi2b` looks them up in the item's table of the 128 ASCII bytes, where the
-// delimiter reads as a blank. The codes are those the word loop and the general path give.
+// delimiter reads as a blank. The codes are those the word loop and the general path give. They
+// go to a row-major stage, one masked store a run (staged_codes.hpp moves them into the batch).
 #pragma once
 
 #include <bit>
@@ -22,7 +23,7 @@
 #define QSCORE_HAS_WIDE_CELLS 1
 // The instructions the wide code is compiled for: every function with this target, and the
 // run-time check below, name the same set.
-#define QSCORE_WIDE_CELLS_TARGET "avx512f,avx512bw,avx512vbmi,avx512vbmi2,bmi2"
+#define QSCORE_WIDE_CELLS_TARGET "avx512f,avx512bw,avx512vl,avx512vbmi,avx512vbmi2,bmi2"
 #include <immintrin.h>
 #else
 #define QSCORE_HAS_WIDE_CELLS 0
@@ -37,7 +38,7 @@ inline constexpr std::size_t wide_cells_max = 32;
 [[nodiscard]] inline bool wide_cells_available() noexcept {
 #if QSCORE_HAS_WIDE_CELLS
   static const bool available = __builtin_cpu_supports("avx512f") != 0 && __builtin_cpu_supports("avx512bw") != 0 &&
-                                __builtin_cpu_supports("avx512vbmi") != 0 &&
+                                __builtin_cpu_supports("avx512vl") != 0 && __builtin_cpu_supports("avx512vbmi") != 0 &&
                                 __builtin_cpu_supports("avx512vbmi2") != 0 && __builtin_cpu_supports("bmi2") != 0;
   return available;
 #else
@@ -52,7 +53,7 @@ inline constexpr std::ptrdiff_t wide_cells_none = 0, wide_cells_invalid = -1;
 #if QSCORE_HAS_WIDE_CELLS
 // Decodes `cells` (1 .. wide_cells_max) consecutive cells at p, each one byte or blank and each
 // followed by `delimiter`, when all of them are such cells and their last delimiter lies before
-// `line_bytes`; stores cell i's code at out[i * stride] and returns the bytes the cells took,
+// `line_bytes`; stores cell i's code at out[i] and returns the bytes the cells took,
 // the delimiter after the last one included. `table` is the items' shared table of the bytes
 // 0..127 (the delimiter's entry the blank code). 64 bytes from p must be readable. Anything
 // else (a longer cell, too few delimiters in reach, a byte of 128 or more) decodes nothing,
@@ -60,7 +61,7 @@ inline constexpr std::ptrdiff_t wide_cells_none = 0, wide_cells_invalid = -1;
 // a struct was stored and loaded again on every call.
 [[gnu::target(QSCORE_WIDE_CELLS_TARGET)]] inline std::ptrdiff_t decode_wide_cells(
     const char* p, std::size_t cells, std::size_t line_bytes, char delimiter, const answer_code* table,
-    answer_code* out, std::size_t stride) noexcept {
+    answer_code* out) noexcept {
   const __m512i bytes = _mm512_loadu_si512(p);
   const std::uint64_t delimiters = _mm512_cmpeq_epi8_mask(bytes, _mm512_set1_epi8(delimiter));
   if (static_cast<std::size_t>(std::popcount(delimiters)) < cells) return wide_cells_none;
@@ -78,20 +79,7 @@ inline constexpr std::ptrdiff_t wide_cells_none = 0, wide_cells_invalid = -1;
   const __m512i codes = _mm512_permutex2var_epi8(low, first_bytes, high);
   if ((_mm512_cmpeq_epi8_mask(codes, _mm512_set1_epi8(static_cast<char>(code_decoder::invalid))) & used) != 0)
     return wide_cells_invalid;
-  alignas(64) answer_code decoded[64];
-  _mm512_store_si512(decoded, codes);
-  // The batch keeps codes item by item: one byte to each item's column, four a step. The stride
-  // is copied to a local: read through the parameter, it was loaded from the stack for every
-  // byte (a byte store may alias an argument passed in memory).
-  const std::size_t step = stride;
-  std::size_t i = 0;
-  for (; i + 4 <= cells; i += 4, out += 4 * step) {
-    out[0] = decoded[i];
-    out[step] = decoded[i + 1];
-    out[2 * step] = decoded[i + 2];
-    out[3 * step] = decoded[i + 3];
-  }
-  for (; i < cells; ++i, out += step) *out = decoded[i];
+  _mm512_mask_storeu_epi8(out, used, codes);
   return static_cast<std::ptrdiff_t>(last + 1);
 }
 #endif

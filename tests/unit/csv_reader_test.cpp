@@ -430,6 +430,55 @@ TEST(csv_reader_runs, forty_answer_columns_read_the_same_with_and_without_the_wi
     }
 }
 
+// With the wide decoder the fast path stages each row's codes row by row and moves them into
+// the batch 64 rows at a time, 16 rows × 64 items per transpose (src/data/staged_codes.hpp).
+// 70 items (two item groups, the second partial) over 150 rows, with rows the general path
+// reads (a quoted cell) and rows it rejects (a bad code) among them, so that the stage is moved
+// in early, in part and across batch edges (batches of 1, 5, 64 and 100 rows, and the default).
+// Every code is known from the row and item number alone: row r (1-based), item j gives code
+// (r + 3j) mod 7, where 6 is written "9" (the don't-know option's sixth code) and 0 is a blank.
+TEST(csv_reader_runs, staged_codes_reach_every_row_and_item_whatever_the_batch_edges) {
+  constexpr int items = 70, rows = 150;
+  instrument def = survey();
+  def.items.clear();
+  std::string text = "respondent_id,group,unit";
+  for (int j = 1; j <= items; ++j) {
+    def.items.push_back({"q" + std::to_string(j), label("Item " + std::to_string(j)), "sat", 1.0, "", false, ""});
+    text += ",q" + std::to_string(j);
+  }
+  text += "\n";
+  const scoring_plan plan = compile(def).value();
+  const auto code = [](int r, int j) { return (r + 3 * j) % 7; };
+  std::vector<std::string> expected;
+  for (int r = 1; r <= rows; ++r) {
+    const bool quoted = r % 23 == 0, bad = r % 31 == 0;
+    std::string line = "r" + std::to_string(r) + "," + (r % 2 == 0 ? "staff" : "student") + ",u1";
+    std::string codes = "[";
+    for (int j = 1; j <= items; ++j) {
+      const int c = code(r, j);
+      std::string cell = c == 0 ? "" : c == 6 ? "9" : std::to_string(c);
+      if (quoted && j == 40) cell = "\"" + cell + "\"";
+      if (bad && j == 66) cell = "7";  // not an option: the row is rejected
+      line += "," + cell;
+      codes += (j > 1 ? " " : "") + std::to_string(c);
+    }
+    text += line + "\n";
+    if (!bad)
+      expected.push_back(std::to_string(r + 1) + (r % 2 == 0 ? " staff" : " student") + " u1 1 " + codes + "]");
+  }
+  ASSERT_EQ(expected.size(), 146U);  // rows 31, 62, 93 and 124 rejected
+  for (const bool wide_cells : {true, false})
+    for (const Eigen::Index batch : {Eigen::Index{1}, Eigen::Index{5}, Eigen::Index{64}, Eigen::Index{100},
+                                     csv_options{}.batch_rows}) {
+      csv_options options;
+      options.wide_cells = wide_cells;
+      options.batch_rows = batch;
+      const collected c = read_text(plan, text, options);
+      EXPECT_EQ(c.rows, expected) << "wide_cells = " << wide_cells << ", batch_rows = " << batch;
+      EXPECT_EQ(c.rejected.size(), 4U);
+    }
+}
+
 // ---- values ------------------------------------------------------------------------------------
 
 TEST_F(csv_reader_test, labels_instead_of_codes_and_blank_cells) {
