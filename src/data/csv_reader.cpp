@@ -54,8 +54,8 @@
 #include "qscore/data/batch_builder.hpp"
 #include "qscore/detail/short_text_cache.hpp"
 #include "qscore/detail/text_hash.hpp"
-#include "utf8_check.hpp"
 #include "staged_codes.hpp"
+#include "utf8_check.hpp"
 #include "wide_cells.hpp"
 
 namespace qscore {
@@ -1466,12 +1466,12 @@ struct csv_reader::impl {
     ++rows;
     builder.commit_decoded_row(group, unit, weight, record_line, stratum);
     if constexpr (Wide)
-      if (++staged == detail::staged_rows_max) move_staged_codes();
+      if (++staged == detail::staged_rows_max) move_stage_to_batch();
     return true;
   }
 
   // Moves the staged rows' codes into the batch (they are its last rows).
-  void move_staged_codes() {
+  void move_stage_to_batch() {
 #if QSCORE_HAS_WIDE_CELLS
     if (staged == 0) return;
     const std::size_t first = static_cast<std::size_t>(builder.size()) - staged;
@@ -1518,7 +1518,7 @@ struct csv_reader::impl {
 
   // Hands the finished data record to the builder, which checks every value.
   void take_record() {
-    move_staged_codes();  // the builder writes this row's codes itself
+    move_stage_to_batch();  // the builder writes this row's codes itself
     ++rows;
     const std::size_t rejected_before = builder.rejected();
     check_record();
@@ -1638,7 +1638,7 @@ bool csv_reader::next(response_batch& out) {
     if (!s.next_record()) break;
     s.take_record();
   }
-  s.move_staged_codes();
+  s.move_stage_to_batch();
   if (s.failed) {
     // A read error voids the stream: the rows of the unfinished batch are dropped with it.
     static_cast<void>(s.builder.take());

@@ -66,10 +66,11 @@ struct csv_options {
   // reading, once the first has found which id fingerprints repeat. The others are taken in
   // without being checked or recorded.
   const repeated_fingerprints* suspect_ids = nullptr;
-  // Decode runs of one-byte answer cells up to 32 at a time, and check plain ASCII text for
-  // UTF-8 128 bytes at a time, with AVX-512 (VBMI2) where the processor has it. The codes and
-  // the errors are the same either way; off, the fast path takes four cells a word and the
-  // check 32 bytes a step (for tests and comparisons).
+  // Decode runs of one-byte answer cells up to 32 at a time (each row's codes into a row-major
+  // stage, moved into the batch 64 rows at a time), and check plain ASCII text for UTF-8 128
+  // bytes at a time, with AVX-512 (VBMI2) where the processor has it. The codes and the errors
+  // are the same either way; off, the fast path takes four cells a word, stores each code in
+  // the batch itself, and checks 32 bytes a step (for tests and comparisons).
   bool wide_cells = true;
 };
 
