@@ -123,8 +123,9 @@ class batch_builder {
     return batch_.codes.data() + size_;
   }
   [[nodiscard]] std::size_t code_stride() const { return static_cast<std::size_t>(batch_.codes.rows()); }
-  // Item 0's code of the first row, committed or not (row r's item j at r + j * code_stride()):
-  // for a reader that decodes rows elsewhere and moves their codes in after committing them.
+  // The batch's codes from item 0 of row 0 on (row r's item j at r + j * code_stride()), rows
+  // committed or not: for a reader that decodes rows elsewhere and moves their codes in after
+  // committing the rows, as the CSV reader's stage does.
   [[nodiscard]] answer_code* committed_codes() { return batch_.codes.data(); }
   void commit_decoded_row(int group, int unit, double weight, std::int64_t line, int stratum) {
     commit(group, unit, weight, line, stratum);

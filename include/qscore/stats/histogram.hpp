@@ -1,9 +1,9 @@
 // Exact, mergeable counts of values, and quantiles from them.
 //
-// `count_map` counts int64 keys (an open-addressing hash table, and a dense array once the keys
-// fill a narrow range, two bytes a key: no allocation per value once a key has been seen). Counts are integers,
-// so merging in any order gives the same counts; the quantiles are read from the keys in sorted
-// order, so they do not depend on the order either.
+// `count_map` counts int64 keys (an open-addressing hash table, and a dense array of two bytes a
+// key once the keys fill a narrow range: no allocation per value once a key has been seen).
+// Counts are integers, so merging in any order gives the same counts; the quantiles are read
+// from the keys in sorted order, so they do not depend on the order either.
 //
 // For ordinal data (answers to an item) the keys are the answer codes, and the quantiles are
 // exact. For derived scores (a respondent's mean over items) the key is the score rounded to a
