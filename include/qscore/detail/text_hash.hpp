@@ -16,7 +16,7 @@ namespace qscore::detail {
 // The bytes of a text of at most 8 bytes in one word; with the length, this identifies the
 // text: 4..8 bytes are read as two overlapping 4-byte halves that cover every byte, 1..3 bytes
 // as the first, middle and last byte.
-[[nodiscard]] inline std::uint64_t pack_short_text(std::string_view text) noexcept {
+[[nodiscard, gnu::always_inline]] inline std::uint64_t pack_short_text(std::string_view text) noexcept {
   const std::size_t n = text.size();
   const char* const p = text.data();
   if (n >= 4) {
