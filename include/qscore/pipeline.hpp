@@ -157,9 +157,15 @@ inline void drain(const scoring_plan& plan, csv_reader& reader, tally& totals, d
 inline segment_result score_segment(const scoring_plan& plan, const std::filesystem::path& file,
                                     const score_file_options& options, csv_range range,
                                     drain_buffers& buffers, const respondent_id_set* earlier_ids = nullptr,
-                                    bool defer_id_check = false, numeric_id_bitmap* numeric_ids = nullptr) {
+                                    bool defer_id_check = false, numeric_id_bitmap* numeric_ids = nullptr,
+                                    std::optional<tally> recycled = std::nullopt) {
   segment_result out;
-  out.totals = make_tally(plan);
+  if (recycled) {
+    out.totals = std::move(*recycled);
+    out.totals.reset();
+  } else {
+    out.totals = make_tally(plan);
+  }
   csv_options csv = options.csv;
   csv.record_ids = true;
   csv.earlier_ids = earlier_ids;
@@ -297,18 +303,31 @@ inline segmented_run score_segments(const scoring_plan& plan, const std::filesys
   std::vector<std::optional<segment_result>> done(segments);
   std::uint64_t next_segment = 0, merged = 0;
   bool stop = false;
+  // Tallies of merged segments, for workers to start their next segment with (emptied by the
+  // worker, tally::reset, so that the merging thread does not): a fresh tally a segment was
+  // 190,000 allocations for the bench pool's 10M rows, and page faults on every table. Two at
+  // most wait here: each merge hands one back as a worker takes one, so more would only hold
+  // memory (a tally of thousands of units is tens of MB).
+  std::vector<tally> spares;
+  constexpr std::size_t spares_kept = 2;
 
   auto worker = [&] {
     drain_buffers buffers;
     for (;;) {
       std::uint64_t k = 0;
+      std::optional<tally> spare;
       {
         std::unique_lock lock(mutex);
         changed.wait(lock, [&] { return stop || next_segment >= segments || next_segment < merged + window; });
         if (stop || next_segment >= segments) return;
         k = next_segment++;
+        if (!spares.empty()) {
+          spare = std::move(spares.back());
+          spares.pop_back();
+        }
       }
-      segment_result result = score_segment(plan, file, options, range_of(k), buffers, nullptr, deferred, &numbers);
+      segment_result result = score_segment(plan, file, options, range_of(k), buffers, nullptr, deferred, &numbers,
+                                            std::move(spare));
       if (workers_count_keys) score_keys.take_keys(result.totals, static_cast<std::size_t>(k));
       std::lock_guard lock(mutex);
       done[k] = std::move(result);
@@ -363,6 +382,7 @@ inline segmented_run score_segments(const scoring_plan& plan, const std::filesys
     {
       std::lock_guard lock(mutex);
       merged = k + 1;
+      if (spares.size() < spares_kept && k + 1 < segments) spares.push_back(std::move(part.totals));
       changed.notify_all();
     }
     if (options.on_progress) options.on_progress(run.totals.rows_read);

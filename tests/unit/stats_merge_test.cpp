@@ -184,6 +184,59 @@ TEST(stats_merge, cells_tallied_together_keep_the_row_by_row_blocks_and_folds) {
   }
 }
 
+// tally::reset empties a tally for another part, keeping its storage (a parallel run recycles
+// merged segments' tallies that way): parts tallied each into the previous part's tally, reset,
+// merge to the same report, byte for byte, as parts tallied into fresh tallies. With strata of
+// their own and as the groups, units declared and open (a reset tally keeps the units it has
+// seen, empty), rejected rows, and parts of over 1,024 valid ballots a cell, so that the score
+// counts (not just the uncounted keys) have something in them to empty.
+TEST(stats_merge, a_reset_tally_merges_as_a_fresh_one_would) {
+  for (const bool stratified : {true, false})
+    for (const bool open_units : {false, true}) {
+      instrument def = weighted_stratified();
+      if (!stratified) {
+        def.columns.stratum.clear();
+        def.statistics.population.clear();
+      }
+      if (open_units) def.units.clear();
+      const scoring_plan plan = compile(def).value();
+      auto rows = random_rows(20000, 37);
+      for (std::size_t i = 0; i < rows.size(); i += 97) rows[i].answers[1] = "x";  // rejected
+      // Open units: the last part meets a unit of its own, after the ones it shares.
+      if (open_units)
+        for (std::size_t i = 19990; i < rows.size(); ++i) rows[i].unit = "u9";
+      const std::size_t cuts[] = {0, 9000, 9500, 20000};
+      const auto tally_into = [&](tally& t, std::size_t begin, std::size_t end) {
+        batch_builder builder(plan, 1000);
+        for (std::size_t i = begin; i < end; ++i) {
+          builder.add_text_row(rows[i].group, rows[i].unit, rows[i].answers, rows[i].weight, 0,
+                               stratified ? std::string_view(rows[i].stratum) : std::string_view());
+          if (builder.full() || i + 1 == end) {
+            const response_batch batch = builder.take();
+            accumulate(t, plan, batch, score(plan, batch));
+          }
+        }
+        t.close_block();  // as a segment's reader leaves it
+      };
+      tally fresh_parts = make_tally(plan), reset_parts = make_tally(plan);
+      tally recycled = make_tally(plan);
+      for (std::size_t c = 0; c + 1 < std::size(cuts); ++c) {
+        tally fresh = make_tally(plan);
+        tally_into(fresh, cuts[c], cuts[c + 1]);
+        merge(fresh_parts, fresh);
+        recycled.reset();
+        tally_into(recycled, cuts[c], cuts[c + 1]);
+        merge(reset_parts, recycled);
+      }
+      const std::string want = to_json(finalize(plan, fresh_parts)).dump();
+      EXPECT_EQ(to_json(finalize(plan, reset_parts)).dump(), want)
+          << "stratified " << stratified << ", open units " << open_units;
+      if (open_units) {
+        EXPECT_NE(want.find("\"u9\""), std::string::npos);  // the last part's own unit is there
+      }
+    }
+}
+
 TEST(stats_report, hand_worked_standard_errors_and_rank_pairs) {
   // Small appraisal, no weights, strata = groups. Unit u2 (all group g1): scores 275/3 and 75.
   //   mean 250/3; s² = ((275/3 − 250/3)² + (75 − 250/3)²) / 1 = 2 · (25/3)² = 1250/9;

@@ -61,6 +61,11 @@ struct pending_answer_counts {
     rows = 0;
   }
   [[nodiscard]] bool empty() const noexcept { return rows == 0; }
+  // Drops the counts without adding them anywhere, keeping the lanes' storage.
+  void clear() {
+    std::fill(lanes.begin(), lanes.end(), std::uint16_t{0});
+    rows = 0;
+  }
 };
 
 #if QSCORE_HAS_AVX2
