@@ -305,11 +305,12 @@ inline segmented_run score_segments(const scoring_plan& plan, const std::filesys
   bool stop = false;
   // Tallies of merged segments, for workers to start their next segment with (emptied by the
   // worker, tally::reset, so that the merging thread does not): a fresh tally a segment was
-  // 190,000 allocations for the bench pool's 10M rows, and page faults on every table. Two at
-  // most wait here: each merge hands one back as a worker takes one, so more would only hold
-  // memory (a tally of thousands of units is tens of MB).
+  // 190,000 allocations for the bench pool's 10M rows, and page faults on every table. All are
+  // kept: a worker makes a new one only when none waits here, that is when every tally there is
+  // is in flight, so there are never more than the most segments ever in flight at once (the
+  // window), as when each was freed at its merge. Keeping only two, a burst of merges after a
+  // slow segment dropped some, and workers made 18 new tallies for the 96 segments at -j2.
   std::vector<tally> spares;
-  constexpr std::size_t spares_kept = 2;
 
   auto worker = [&] {
     drain_buffers buffers;
@@ -382,7 +383,7 @@ inline segmented_run score_segments(const scoring_plan& plan, const std::filesys
     {
       std::lock_guard lock(mutex);
       merged = k + 1;
-      if (spares.size() < spares_kept && k + 1 < segments) spares.push_back(std::move(part.totals));
+      if (k + 1 < segments) spares.push_back(std::move(part.totals));
       changed.notify_all();
     }
     if (options.on_progress) options.on_progress(run.totals.rows_read);
