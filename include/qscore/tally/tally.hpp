@@ -327,7 +327,8 @@ struct tally {
   // rows, freed again on the merging thread), and page faults on every table.
   // Units seen before stay listed, empty: merging an empty unit changes no count or sum, and a
   // unit already in the tally it merges into keeps its place there, so a tally recycled after
-  // its merge gives that tally exactly what a fresh one would.
+  // its merge gives that tally exactly what a fresh one would. (Merged into a tally without
+  // them, those units would appear there without ballots.)
   void reset() {
     for (auto& unit : units) {
       unit.rejected = 0;
