@@ -57,8 +57,7 @@ struct pending_answer_counts {
       }
       counts[item * code_rows] += static_cast<std::int64_t>(rows) - answered;
     }
-    std::fill(lanes.begin(), lanes.end(), std::uint16_t{0});
-    rows = 0;
+    clear();
   }
   [[nodiscard]] bool empty() const noexcept { return rows == 0; }
   // Drops the counts without adding them anywhere, keeping the lanes' storage.
