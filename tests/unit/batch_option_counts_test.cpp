@@ -2,7 +2,8 @@
 // against a plain count: for each counted row, one increment at (cell, item, code). Random codes
 // in shapes that reach each of its paths: the byte-compare count (blocks of 16 items, a last
 // block part-filled, rows not a multiple of 16, more than 255 rows in a cell, rows left out),
-// the per-item table (more than 16 codes), and the direct count (about a cell per row).
+// the per-item table (more than 16 codes), and the direct count (about a cell per row), where
+// cells without counts keep their rows' codes instead.
 #include "qscore/tally/batch_option_counts.hpp"
 
 #include <gtest/gtest.h>
@@ -18,6 +19,7 @@ using qscore::response_batch;
 using qscore::detail::batch_option_counts;
 using qscore::detail::cell_rows;
 using qscore::detail::pending_answer_counts;
+using qscore::detail::pending_answer_rows;
 
 struct shape {
   Eigen::Index rows;
@@ -50,10 +52,27 @@ void expect_plain_counts(const shape& s, std::uint32_t seed, bool avx2) {
     for (std::size_t j = 0; j < s.items; ++j) ++expected[cell * per_cell + j * s.code_rows + batch.codes(i, static_cast<Eigen::Index>(j))];
   }
   valid.group();
-  under_test.count(batch, s.items, s.code_rows, valid, [&](std::uint32_t cell) {
-    return batch_option_counts::cell_counts{counts.data() + cell * per_cell, &pending[cell]};
+  // Spread thin (about a cell per row), the odd cells keep their rows' codes instead of counts,
+  // as a tally's units without counts do; counted here afterwards.
+  std::vector<pending_answer_rows> kept(s.cells);
+  bool spread_seen = false;
+  under_test.count(batch, s.items, s.code_rows, valid, [&](std::uint32_t cell, bool spread) {
+    spread_seen = spread_seen || spread;
+    const bool keep = spread && cell % 2 == 1;
+    return batch_option_counts::cell_counts{keep ? nullptr : counts.data() + cell * per_cell, &pending[cell],
+                                            &kept[cell], 0};
   });
-  for (std::size_t cell = 0; cell < s.cells; ++cell) pending[cell].fold_into(counts.data() + cell * per_cell, s.items, s.code_rows);
+  std::size_t kept_rows = 0;
+  for (std::size_t cell = 0; cell < s.cells; ++cell) {
+    pending[cell].fold_into(counts.data() + cell * per_cell, s.items, s.code_rows);
+    kept_rows += kept[cell].size();
+    EXPECT_EQ(kept[cell].codes.size(), kept[cell].size() * s.items);
+    kept[cell].count_into(counts.data() + cell * per_cell, s.items, s.code_rows);
+  }
+  EXPECT_EQ(spread_seen, s.cells * s.code_rows > static_cast<std::size_t>(s.rows)) << "the shapes below say which";
+  if (spread_seen) {
+    EXPECT_GT(kept_rows, 0U);
+  }
   EXPECT_EQ(counts, expected) << s.rows << " rows, " << s.items << " items, " << s.code_rows << " codes, "
                               << s.cells << " cells, skip " << s.skip_every << ", avx2 " << avx2;
 }
@@ -100,7 +119,7 @@ TEST(batch_option_counts, a_table_kept_from_batch_to_batch_starts_clean) {
         ++expected[(cell * items + j) * code_rows + batch.codes(i, static_cast<Eigen::Index>(j))];
     }
     valid.group();
-    reused.count(batch, items, code_rows, valid, [&](std::uint32_t cell) {
+    reused.count(batch, items, code_rows, valid, [&](std::uint32_t cell, bool) {
       return batch_option_counts::cell_counts{counts.data() + cell * items * code_rows, &pending[cell]};
     });
     for (std::size_t cell = 0; cell < cells; ++cell)
@@ -128,7 +147,7 @@ TEST(batch_option_counts, pending_lanes_fold_before_they_could_wrap) {
     valid.start(1, rows);
     for (Eigen::Index i = 0; i < rows; ++i) valid.add(0, static_cast<std::uint32_t>(i));
     valid.group();
-    const bool left_pending = counter.count(batch, items, code_rows, valid, [&](std::uint32_t) {
+    const bool left_pending = counter.count(batch, items, code_rows, valid, [&](std::uint32_t, bool) {
       return batch_option_counts::cell_counts{counts.data(), &pending};
     });
 #if defined(__SSE2__)

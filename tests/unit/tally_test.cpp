@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <initializer_list>
+#include <map>
 #include <random>
 
 #include "qscore/data/batch_builder.hpp"
@@ -250,6 +251,14 @@ TEST(tally_counts, answer_counts_are_the_codes_of_valid_ballots_per_cell_item_an
   tally between = make_tally(other);
   accumulate(between, other, spread_batch, spread_scored);
   ASSERT_EQ(between.units.size(), spread_batch.unit_ids.size());
+  // Each unit has one row, too few to be worth its counts: the row's codes wait, uncounted,
+  // until flush.
+  EXPECT_FALSE(between.flushed());
+  for (const auto& unit : between.units) {
+    EXPECT_TRUE(unit.option_counts.empty()) << unit.id;
+    EXPECT_LE(unit.pending_rows.size(), 1U) << unit.id;
+  }
+  between.flush();
   std::int64_t spread_valid = 0;
   for (Eigen::Index i = 0; i < spread_batch.rows(); ++i) {
     const std::size_t u = between.unit_slot(spread_batch.unit_ids[static_cast<std::size_t>(spread_batch.unit(i))]);
@@ -277,6 +286,89 @@ TEST(tally_counts, answer_counts_are_the_codes_of_valid_ballots_per_cell_item_an
   one_by_one.flush();
   for (std::size_t u = 0; u < t.units.size(); ++u)
     EXPECT_EQ(one_by_one.units[u].option_counts, expected[u]) << "unit " << u;
+}
+
+TEST(tally_counts, a_unit_of_few_rows_keeps_their_codes_until_counting_them_pays) {
+  // A batch spread over about a cell per row leaves each unit without counts its rows' codes
+  // (unit_tally::pending_rows) until they take half the room of its counts: here 2 groups × 3
+  // items × 5 code rows (blank and four codes) × 8 bytes = 240 bytes, and a row takes 4 + 3 = 7
+  // bytes, so from 18 rows. Batches of 400 rows: every other row goes to unit "hot", the others
+  // each to a unit of their own (spread: about 205 cells × 5 code rows > 400 rows). Batch 3
+  // gives "hot" two rows only.
+  // Reference: a plain count, row by row, of the valid rows' codes, per unit.
+  instrument open_units = fixtures::small_appraisal();
+  open_units.units.clear();
+  const scoring_plan plan = compile(open_units).value();
+  ASSERT_EQ(plan.code_rows, 5);
+  constexpr std::size_t counts_size = 2 * 3 * 5;
+  std::vector<response_batch> batches;
+  std::map<std::string, std::vector<std::int64_t>> expected;
+  for (unsigned b = 0; b < 3; ++b) {
+    auto rows = random_rows(400, 20 + b);
+    for (std::size_t r = 0; r < rows.size(); ++r)
+      rows[r].unit = (r % 2 == 0 && (b < 2 || r < 4)) ? "hot" : "b" + std::to_string(b) + "r" + std::to_string(r);
+    batch_builder builder(plan);
+    for (const auto& row : rows) builder.add_text_row(row.group, row.unit, row.answers, row.weight);
+    batches.push_back(builder.take());
+    const response_batch& batch = batches.back();
+    const score_batch scored = score(plan, batch);
+    for (Eigen::Index i = 0; i < batch.rows(); ++i) {
+      if (scored.status(i) != ballot_status::valid) continue;
+      auto& counts = expected[batch.unit_ids[static_cast<std::size_t>(batch.unit(i))]];
+      counts.resize(counts_size, 0);
+      for (Eigen::Index j = 0; j < 3; ++j) ++counts[(static_cast<std::size_t>(batch.group(i)) * 3 + j) * 5 + batch.codes(i, j)];
+    }
+  }
+  const auto tally_of_batches = [&](std::initializer_list<std::size_t> which) {
+    tally t = make_tally(plan);
+    for (const std::size_t b : which) accumulate(t, plan, batches[b], score(plan, batches[b]));
+    return t;
+  };
+  const auto expect_counts = [&](tally& t, const char* how) {
+    for (auto& unit : t.units) {
+      const auto want = expected.find(unit.id);
+      // A unit whose rows were all void or rejected has no counts to expect: all zero.
+      EXPECT_EQ(unit.option_counts, want == expected.end() ? std::vector<std::int64_t>(counts_size, 0) : want->second)
+          << how << ", unit " << unit.id;
+      EXPECT_TRUE(unit.pending_rows.empty()) << how;
+    }
+  };
+
+  tally whole = tally_of_batches({0, 1, 2});
+  const unit_tally& hot = whole.units[whole.unit_slot("hot")];
+  EXPECT_EQ(hot.option_counts.size(), counts_size);  // counted once its rows reached 18
+  EXPECT_TRUE(hot.pending_rows.empty());
+  const unit_tally& single = whole.units[whole.unit_slot("b0r1")];
+  EXPECT_TRUE(single.option_counts.empty());
+  EXPECT_LE(single.pending_rows.size(), 1U);
+  EXPECT_FALSE(whole.flushed());
+  whole.flush();
+  EXPECT_TRUE(whole.flushed());
+  expect_counts(whole, "one tally");
+
+  // Merged: "hot" with counts from batches 0 and 1, with two rows waiting from batch 2, into
+  // either; and the single units' rows moved on uncounted, then counted at flush.
+  tally first = tally_of_batches({0, 1});
+  const tally last = tally_of_batches({2});
+  ASSERT_TRUE(last.units[0].id == "hot" && last.units[0].option_counts.empty() && last.units[0].pending_rows.size() <= 2);
+  merge(first, last);  // rows into a unit with counts
+  first.flush();
+  expect_counts(first, "rows merged into counts");
+  tally rows_first = tally_of_batches({2});
+  merge(rows_first, tally_of_batches({0, 1}));  // counts into a unit with rows
+  EXPECT_EQ(rows_first.units[rows_first.unit_slot("hot")].option_counts.size(), counts_size);
+  rows_first.flush();
+  expect_counts(rows_first, "counts merged into rows");
+
+  // Emptied for reuse, a tally keeps no rows.
+  tally reused = tally_of_batches({2});
+  reused.reset();
+  for (const auto& unit : reused.units) EXPECT_TRUE(unit.pending_rows.empty());
+  accumulate(reused, plan, batches[0], score(plan, batches[0]));
+  accumulate(reused, plan, batches[1], score(plan, batches[1]));
+  merge(reused, tally_of_batches({2}));
+  reused.flush();
+  expect_counts(reused, "reset, then all three");
 }
 
 TEST(tally_quartiles, scores_beyond_32_bit_grid_keys_are_counted_with_the_others) {

@@ -9,7 +9,8 @@
 //   - item by item into a table of the batch's cells in 32-bit slots (4 KB for 198 cells of 5
 //     codes), so that the increments stay in L1; added into the tally once per batch;
 //   - straight into the cells, for a batch spread over about as many cells as rows (thousands
-//     of units), where a table would be mostly zeros to clear and add up.
+//     of units), where a table would be mostly zeros to clear and add up; or, for a unit whose
+//     counts the tally has not made yet, kept as rows of codes (pending_answer_rows).
 // Counts are integers: every way gives the same counts. The first way leaves its counts pending
 // in 16-bit lanes per cell (pending_answer_counts), added to the int64 counts only when a cell's
 // lanes could overflow or the tally closes its block (tally::close_block).
@@ -67,6 +68,44 @@ struct pending_answer_counts {
   }
 };
 
+// The codes of valid ballots whose answers are not yet counted, one row per ballot: its group
+// and its codes on every item. A tally of thousands of units sees a few rows of each unit per
+// segment, and counting them took every unit's int64 counts (9 groups × 30 items × 5 codes, 10.8
+// KB a unit for the bench pool) in each segment's tally: 54 MB at 5,000 units, zero-filled page
+// by page, then read again at the merge, where the rows themselves are 31 bytes each. So a unit
+// keeps its rows until they would take half the room of its counts, or until flush(); merge
+// moves them on uncounted, as it does the score keys. Counts are integers: when a row is counted
+// does not change them.
+struct pending_answer_rows {
+  std::vector<std::uint32_t> groups;  // per row
+  std::vector<std::uint8_t> codes;    // per row, its codes on items 0 .. K - 1
+
+  [[nodiscard]] std::size_t size() const noexcept { return groups.size(); }
+  [[nodiscard]] bool empty() const noexcept { return groups.empty(); }
+  // Bytes the rows hold: what decides when they are counted instead.
+  [[nodiscard]] std::size_t bytes() const noexcept {
+    return groups.size() * sizeof(std::uint32_t) + codes.size();
+  }
+  // Adds the rows to counts[(group * items + item) * code_rows + code].
+  void count_into(std::int64_t* counts, std::size_t items, std::size_t code_rows) const {
+    const std::uint8_t* row = codes.data();
+    for (const std::uint32_t group : groups) {
+      std::int64_t* const into = counts + group * items * code_rows;
+      for (std::size_t j = 0; j < items; ++j) ++into[j * code_rows + row[j]];
+      row += items;
+    }
+  }
+  void append(const pending_answer_rows& other) {
+    groups.insert(groups.end(), other.groups.begin(), other.groups.end());
+    codes.insert(codes.end(), other.codes.begin(), other.codes.end());
+  }
+  // Drops the rows, keeping the storage.
+  void clear() noexcept {
+    groups.clear();
+    codes.clear();
+  }
+};
+
 #if QSCORE_HAS_AVX2
 // count_by_cell's compares for two blocks of 16 items at once (AVX2): rows [from, to) of one
 // cell, whose vectors for blocks `block` and `block + 1` lie side by side (`blocks` vectors a
@@ -109,40 +148,56 @@ class batch_option_counts {
 
   // Where a tally cell's answer counts go: its int64 counts (by item, then code) and its
   // pending 16-bit counts (the caller adds them to the int64 counts with fold_into before
-  // reading those).
+  // reading those). For a batch spread thin (see count()) the counts may be null: the cell's
+  // rows then go, uncounted, to `rows` (with `group`), which the caller counts later.
   struct cell_counts {
     std::int64_t* counts = nullptr;
     pending_answer_counts* pending = nullptr;
+    pending_answer_rows* rows = nullptr;
+    std::uint32_t group = 0;
   };
 
   // Counts the codes of `items` items (codes 0 .. code_rows - 1) of the rows `valid` groups by
   // cell, and adds them to each cell's counts, or to its pending counts: true when some were
-  // left there. `where(cell)` gives a cell's cell_counts, for each of valid.cells().
+  // left there. `where(cell, spread)` gives a cell's cell_counts, for each of valid.cells();
+  // `spread`: the batch has nearly a cell per row, and the cell may keep its rows instead
+  // (null counts). Otherwise its counts must not be null.
   template <class Where>
   bool count(const response_batch& batch, std::size_t items, std::size_t code_rows, const cell_rows& valid,
              Where&& where) {
     const std::span<const std::uint32_t> grouped = valid.grouped();
     const std::uint32_t* const rows = grouped.data();
+    const bool spread = valid.cells().size() * code_rows > grouped.size();
     cells_.clear();
     for (const std::uint32_t cell : valid.cells()) {
       const std::span<const std::uint32_t> its = valid.rows(cell);
       const auto first = static_cast<std::size_t>(its.data() - rows);
-      cells_.push_back({where(cell), first, first + its.size()});
+      cells_.push_back({where(cell, spread), first, first + its.size()});
     }
     // Locals, not members: the int64 counts written below may alias any std::size_t member,
     // which would then be read again at every step.
     const std::size_t cells = cells_.size(), per_item = cells * code_rows;
-    const std::size_t counted = grouped.size();
     const batch_cell* const cell_list = cells_.data();
-    if (per_item > counted) {
+    if (spread) {
       // Nearly a cell per row (thousands of units): a table would be mostly zeros to clear and
       // add up, so each count goes straight to its cell. Item by item, so that the column read
       // (a batch's rows, a few KB) stays in cache while the cells' rows are taken in turn.
       for (std::size_t j = 0; j < items; ++j) {
         const answer_code* const column = batch.codes.col(static_cast<Eigen::Index>(j)).data();
         for (std::size_t c = 0; c < cells; ++c) {
+          if (cell_list[c].to.counts == nullptr) continue;
           std::int64_t* const counts = cell_list[c].to.counts + j * code_rows;
           for (std::size_t k = cell_list[c].first; k < cell_list[c].last; ++k) ++counts[column[rows[k]]];
+        }
+      }
+      // The cells without counts keep their rows' codes.
+      for (std::size_t c = 0; c < cells; ++c) {
+        pending_answer_rows* const kept = cell_list[c].to.rows;
+        if (cell_list[c].to.counts != nullptr) continue;
+        for (std::size_t k = cell_list[c].first; k < cell_list[c].last; ++k) {
+          kept->groups.push_back(cell_list[c].to.group);
+          for (std::size_t j = 0; j < items; ++j)
+            kept->codes.push_back(batch.codes(static_cast<Eigen::Index>(rows[k]), static_cast<Eigen::Index>(j)));
         }
       }
       return false;
