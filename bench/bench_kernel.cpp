@@ -153,4 +153,31 @@ void BM_merge_segment(benchmark::State& state) {
 }
 BENCHMARK(BM_merge_segment)->Unit(benchmark::kMicrosecond);
 
+// A segment of a survey of many units (stores, courses), as a worker and the merging thread
+// see it: about 96,000 rows (25 batches of 3,840) spread over `units` units and 9 groups, tallied
+// into a segment's tally emptied for reuse (tally::reset), which is then merged into the file's.
+// With thousands of units each cell gets a few rows a segment: what costs is the tally's size
+// (every unit's cells and answer counts), not the rows (bench/RESULTS.md).
+void BM_segment_of_many_units(benchmark::State& state) {
+  const scoring_plan plan = bench::plan_with_units(static_cast<int>(state.range(0)));
+  constexpr int batches = 25;
+  std::vector<response_batch> segment;
+  std::vector<score_batch> scored;
+  for (int b = 0; b < batches; ++b) {
+    segment.push_back(bench::random_batch(plan, batch_rows_default, 7000 + static_cast<std::uint64_t>(b)));
+    scored.push_back(score(plan, segment.back()));
+  }
+  tally part = make_tally(plan);
+  tally totals = make_tally(plan);
+  for (auto _ : state) {
+    part.reset();
+    for (int b = 0; b < batches; ++b) accumulate(part, plan, segment[static_cast<std::size_t>(b)], scored[static_cast<std::size_t>(b)]);
+    part.close_block();
+    merge(totals, part);
+  }
+  benchmark::DoNotOptimize(totals.rows_read);
+  state.SetItemsProcessed(state.iterations() * batches * batch_rows_default);
+}
+BENCHMARK(BM_segment_of_many_units)->Arg(22)->Arg(1000)->Arg(5000)->Unit(benchmark::kMillisecond);
+
 }  // namespace
