@@ -288,6 +288,38 @@ TEST(tally_counts, answer_counts_are_the_codes_of_valid_ballots_per_cell_item_an
     EXPECT_EQ(one_by_one.units[u].option_counts, expected[u]) << "unit " << u;
 }
 
+TEST(tally_units, a_batch_finds_its_units_by_id_whatever_order_the_tally_lists_them_in) {
+  // accumulate guesses each batch unit's place in the tally from where it was last time (on this
+  // thread) and checks the guess by id. Two readers' dictionaries list the units in different
+  // orders (a, b, c and c, a), and each tally meets them in a different order: every ballot must
+  // still land in its own unit. Each row is a valid ballot of group g1.
+  instrument open_units = fixtures::small_appraisal();
+  open_units.units.clear();
+  const scoring_plan plan = compile(open_units).value();
+  const auto batch_of = [&](std::initializer_list<const char*> units) {
+    batch_builder builder(plan);
+    const std::vector<std::string_view> answers = {"1", "2", "3"};
+    for (const char* unit : units) builder.add_text_row("g1", unit, answers, "1");
+    return builder.take();
+  };
+  const response_batch abc = batch_of({"a", "b", "c"}), ca = batch_of({"c", "a"});
+  const auto valid_of = [](const tally& t) {
+    std::vector<std::pair<std::string, std::int64_t>> out;
+    for (const auto& unit : t.units) out.emplace_back(unit.id, unit.groups[0].valid);
+    return out;
+  };
+  using listing = std::vector<std::pair<std::string, std::int64_t>>;
+  tally first = make_tally(plan);
+  accumulate(first, plan, abc, score(plan, abc));
+  accumulate(first, plan, ca, score(plan, ca));
+  EXPECT_EQ(valid_of(first), (listing{{"a", 2}, {"b", 1}, {"c", 2}}));
+  tally second = make_tally(plan);
+  accumulate(second, plan, ca, score(plan, ca));
+  accumulate(second, plan, abc, score(plan, abc));
+  accumulate(second, plan, ca, score(plan, ca));
+  EXPECT_EQ(valid_of(second), (listing{{"c", 3}, {"a", 3}, {"b", 1}}));
+}
+
 TEST(tally_counts, a_unit_of_few_rows_keeps_their_codes_until_counting_them_pays) {
   // A batch spread over about a cell per row leaves each unit without counts its rows' codes
   // (unit_tally::pending_rows) until they take half the room of its counts: here 2 groups × 3
