@@ -72,10 +72,10 @@ struct pending_answer_counts {
 // and its codes on every item. A tally of thousands of units sees a few rows of each unit per
 // segment, and counting them took every unit's int64 counts (9 groups × 30 items × 5 codes, 10.8
 // KB a unit for the bench pool) in each segment's tally: 54 MB at 5,000 units, zero-filled page
-// by page, then read again at the merge, where the rows themselves are 31 bytes each. So a unit
-// keeps its rows until they would take half the room of its counts, or until flush(); merge
-// moves them on uncounted, as it does the score keys. Counts are integers: when a row is counted
-// does not change them.
+// by page, then read again at the merge, where the rows themselves are 34 bytes each (a group
+// and 30 codes). So a unit keeps its rows until they would take half the room of its counts, or
+// until flush(); merge moves them on uncounted, as it does the score keys. Counts are integers:
+// when a row is counted does not change them.
 struct pending_answer_rows {
   std::vector<std::uint32_t> groups;  // per row
   std::vector<std::uint8_t> codes;    // per row, its codes on items 0 .. K - 1
