@@ -1,5 +1,6 @@
 // detail::batch_option_counts, the per-batch answer counts behind the report's option counts,
-// against a plain count: for each counted row, one increment at (cell, item, code). Random codes
+// against a plain count: for each counted row, one increment at (unit, item, code), a unit's
+// cells (one per group) sharing its counts as in a tally. Random codes
 // in shapes that reach each of its paths: the byte-compare count (blocks of 16 items, a last
 // block part-filled, rows not a multiple of 16, more than 255 rows in a cell, rows left out),
 // the per-item table (more than 16 codes), and the direct count (about a cell per row), where
@@ -25,6 +26,7 @@ struct shape {
   Eigen::Index rows;
   std::size_t items, code_rows, cells;
   int skip_every;  // every skip_every-th row is not counted (0: all are)
+  std::size_t groups = 1;  // cells a unit: cells g * groups .. + groups - 1 share their unit's counts
 };
 
 // Counts one batch both ways; the tally's counts start non-zero, as after earlier batches.
@@ -36,8 +38,8 @@ void expect_plain_counts(const shape& s, std::uint32_t seed, bool avx2) {
   std::uniform_int_distribution<int> code(0, static_cast<int>(s.code_rows) - 1);
   for (Eigen::Index j = 0; j < batch.codes.cols(); ++j)
     for (Eigen::Index i = 0; i < s.rows; ++i) batch.codes(i, j) = static_cast<answer_code>(code(random));
-  const std::size_t per_cell = s.items * s.code_rows;
-  std::vector<std::int64_t> counts(s.cells * per_cell, 7), expected = counts;
+  const std::size_t per_unit = s.items * s.code_rows, units = (s.cells + s.groups - 1) / s.groups;
+  std::vector<std::int64_t> counts(units * per_unit, 7), expected = counts;
   std::uniform_int_distribution<std::size_t> cell_of(0, s.cells - 1);
 
   batch_option_counts under_test;
@@ -49,32 +51,36 @@ void expect_plain_counts(const shape& s, std::uint32_t seed, bool avx2) {
     const std::size_t cell = cell_of(random);
     if (s.skip_every > 0 && i % s.skip_every == 0) continue;
     valid.add(static_cast<std::uint32_t>(cell), static_cast<std::uint32_t>(i));
-    for (std::size_t j = 0; j < s.items; ++j) ++expected[cell * per_cell + j * s.code_rows + batch.codes(i, static_cast<Eigen::Index>(j))];
+    const std::size_t unit = cell / s.groups;
+    for (std::size_t j = 0; j < s.items; ++j) ++expected[unit * per_unit + j * s.code_rows + batch.codes(i, static_cast<Eigen::Index>(j))];
   }
   valid.group();
-  // Spread thin (about a cell per row), the odd cells keep their rows' codes instead of counts,
+  // Spread thin (about a cell per row), the odd units keep their rows' codes instead of counts,
   // as a tally's units without counts do; counted here afterwards.
-  std::vector<pending_answer_rows> kept(s.cells);
+  std::vector<pending_answer_rows> kept(units);
   bool spread_seen = false;
   under_test.count(batch, s.items, s.code_rows, valid, [&](std::uint32_t cell, bool spread) {
     spread_seen = spread_seen || spread;
-    const bool keep = spread && cell % 2 == 1;
-    return batch_option_counts::cell_counts{keep ? nullptr : counts.data() + cell * per_cell, &pending[cell],
-                                            &kept[cell], 0};
+    const std::size_t unit = cell / s.groups;
+    const bool keep = spread && unit % 2 == 1;
+    return batch_option_counts::cell_counts{keep ? nullptr : counts.data() + unit * per_unit, &pending[cell],
+                                            &kept[unit]};
   });
   std::size_t kept_rows = 0;
-  for (std::size_t cell = 0; cell < s.cells; ++cell) {
-    pending[cell].fold_into(counts.data() + cell * per_cell, s.items, s.code_rows);
-    kept_rows += kept[cell].size();
-    EXPECT_EQ(kept[cell].codes.size(), kept[cell].size() * s.items);
-    kept[cell].count_into(counts.data() + cell * per_cell, s.items, s.code_rows);
+  for (std::size_t cell = 0; cell < s.cells; ++cell)
+    pending[cell].fold_into(counts.data() + cell / s.groups * per_unit, s.items, s.code_rows);
+  for (std::size_t unit = 0; unit < units; ++unit) {
+    kept_rows += kept[unit].size();
+    EXPECT_EQ(kept[unit].codes.size(), kept[unit].size() * s.items);
+    kept[unit].count_into(counts.data() + unit * per_unit, s.items, s.code_rows);
   }
   EXPECT_EQ(spread_seen, s.cells * s.code_rows > static_cast<std::size_t>(s.rows)) << "the shapes below say which";
   if (spread_seen) {
     EXPECT_GT(kept_rows, 0U);
   }
   EXPECT_EQ(counts, expected) << s.rows << " rows, " << s.items << " items, " << s.code_rows << " codes, "
-                              << s.cells << " cells, skip " << s.skip_every << ", avx2 " << avx2;
+                              << s.cells << " cells, skip " << s.skip_every << ", " << s.groups
+                              << " groups, avx2 " << avx2;
 }
 
 TEST(batch_option_counts, equal_a_plain_count_in_every_shape) {
@@ -83,12 +89,14 @@ TEST(batch_option_counts, equal_a_plain_count_in_every_shape) {
       {1000, 37, 5, 3, 7},     // the same with every 7th row left out
       {1000, 20, 2, 1, 0},     // ~500 answers "1" an item in one cell: 8-bit counters must not wrap
       {1000, 64, 4, 5, 2},     // four whole blocks: two pairs
-      {3840, 30, 5, 198, 0},   // the bench pool's shape
+      {3840, 30, 5, 198, 0, 9},  // the bench pool's shape: 22 units of 9 groups
       {3840, 16, 16, 20, 3},   // one whole block, codes up to 15
       {17, 1, 2, 2, 0},        // one item, one row past a multiple of 16
       {15, 40, 3, 1, 0},       // fewer rows than one block of 16
       {600, 12, 17, 4, 5},     // 17 codes: the per-item table
+      {600, 12, 17, 4, 5, 2},  // the same, two cells a unit
       {300, 8, 6, 1000, 0},    // more cells than rows: counted straight into the cells
+      {300, 8, 6, 1000, 0, 4},  // the same, four cells a unit
   };
   std::uint32_t seed = 1;
   for (const auto& s : shapes) {

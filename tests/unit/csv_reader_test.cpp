@@ -909,14 +909,16 @@ TEST_F(csv_file_test, score_file_tallies_a_file) {
   EXPECT_DOUBLE_EQ(u1_staff.scores[0].weighted.value(), 137.5);
   EXPECT_EQ(t.units[0].groups[1].void_ballots, 1);  // r2
   EXPECT_EQ(t.units[1].groups[0].void_ballots, 1);  // r3
-  // Option counts of valid ballots, u1 / staff: counts[(g * K + j) * code_rows + c], K = 3,
-  // code_rows = 7. q1: code 5 (r1) and code 4 (r6); q3: code 3 (r1) and blank (r6).
+  // Option counts of u1's valid ballots (r1 and r6, both staff), all groups together:
+  // counts[j * code_rows + c], K = 3 items, code_rows = 7. q1: code 5 (r1) and code 4 (r6); q3:
+  // code 3 (r1) and blank (r6).
   const auto& counts = t.units[0].option_counts;
-  const auto at = [](std::size_t g, std::size_t j, std::size_t c) { return (g * 3 + j) * 7 + c; };
-  EXPECT_EQ(counts[at(0, 0, 5)], 1);
-  EXPECT_EQ(counts[at(0, 0, 4)], 1);
-  EXPECT_EQ(counts[at(0, 2, 3)], 1);
-  EXPECT_EQ(counts[at(0, 2, 0)], 1);
+  ASSERT_EQ(counts.size(), 3U * 7U);
+  const auto at = [](std::size_t j, std::size_t c) { return j * 7 + c; };
+  EXPECT_EQ(counts[at(0, 5)], 1);
+  EXPECT_EQ(counts[at(0, 4)], 1);
+  EXPECT_EQ(counts[at(2, 3)], 1);
+  EXPECT_EQ(counts[at(2, 0)], 1);
   // Batches of 2 accepted rows: r1 r2 | r3 r4(R204) r5(R203) r6 -> progress 2, then 6.
   EXPECT_EQ(progress, (std::vector<std::int64_t>{2, 6}));
 }

@@ -205,7 +205,7 @@ TEST(tally_merge, split_in_chunks_and_merged_in_any_order_matches_one_pass) {
   }
 }
 
-TEST(tally_counts, answer_counts_are_the_codes_of_valid_ballots_per_cell_item_and_code) {
+TEST(tally_counts, answer_counts_are_the_codes_of_valid_ballots_per_unit_item_and_code) {
   // The tally counts answers a batch at a time, in a table of the cells the batch touches
   // (detail::batch_option_counts). Reference: a plain count, row by row, of the valid rows'
   // codes. One batch of 3,000 rows (with void ballots, so not every row is counted), then
@@ -217,7 +217,7 @@ TEST(tally_counts, answer_counts_are_the_codes_of_valid_ballots_per_cell_item_an
   const score_batch scored = score(plan, batch);
   tally t = make_tally(plan);
   const std::size_t k = t.items, codes = t.code_rows;
-  std::vector<std::vector<std::int64_t>> expected(t.units.size(), std::vector<std::int64_t>(t.groups * k * codes, 0));
+  std::vector<std::vector<std::int64_t>> expected(t.units.size(), std::vector<std::int64_t>(k * codes, 0));
   std::int64_t voids = 0;
   for (Eigen::Index i = 0; i < batch.rows(); ++i) {
     if (scored.status(i) != ballot_status::valid) {
@@ -225,8 +225,7 @@ TEST(tally_counts, answer_counts_are_the_codes_of_valid_ballots_per_cell_item_an
       continue;
     }
     const std::size_t u = t.unit_slot(batch.unit_ids[static_cast<std::size_t>(batch.unit(i))]);
-    const auto g = static_cast<std::size_t>(batch.group(i));
-    for (std::size_t j = 0; j < k; ++j) ++expected[u][(g * k + j) * codes + batch.codes(i, static_cast<Eigen::Index>(j))];
+    for (std::size_t j = 0; j < k; ++j) ++expected[u][j * codes + batch.codes(i, static_cast<Eigen::Index>(j))];
   }
   ASSERT_GT(voids, 0);
   accumulate(t, plan, batch, scored);
@@ -262,12 +261,11 @@ TEST(tally_counts, answer_counts_are_the_codes_of_valid_ballots_per_cell_item_an
   std::int64_t spread_valid = 0;
   for (Eigen::Index i = 0; i < spread_batch.rows(); ++i) {
     const std::size_t u = between.unit_slot(spread_batch.unit_ids[static_cast<std::size_t>(spread_batch.unit(i))]);
-    const auto g = static_cast<std::size_t>(spread_batch.group(i));
-    std::vector<std::int64_t> row_counts(between.groups * k * codes, 0);
+    std::vector<std::int64_t> row_counts(k * codes, 0);
     if (spread_scored.status(i) == ballot_status::valid) {
       ++spread_valid;
       for (std::size_t j = 0; j < k; ++j)
-        ++row_counts[(g * k + j) * codes + spread_batch.codes(i, static_cast<Eigen::Index>(j))];
+        ++row_counts[j * codes + spread_batch.codes(i, static_cast<Eigen::Index>(j))];
     }
     EXPECT_EQ(between.units[u].option_counts, row_counts) << "row " << i;  // one row per unit
   }
@@ -322,9 +320,9 @@ TEST(tally_units, a_batch_finds_its_units_by_id_whatever_order_the_tally_lists_t
 
 TEST(tally_counts, a_unit_of_few_rows_keeps_their_codes_until_counting_them_pays) {
   // A batch spread over about a cell per row leaves each unit without counts its rows' codes
-  // (unit_tally::pending_rows) until they take half the room of its counts: here 2 groups × 3
-  // items × 5 code rows (blank and four codes) × 8 bytes = 240 bytes, and a row takes 4 + 3 = 7
-  // bytes, so from 18 rows. Batches of 400 rows: every other row goes to unit "hot", the others
+  // (unit_tally::pending_rows) until they take half the room of its counts: here 3 items × 5
+  // code rows (blank and four codes) × 8 bytes = 120 bytes, and a row takes 3 bytes (a code an
+  // item), so from 20 rows (20 × 3 × 2 = 120). Batches of 400 rows: every other row goes to unit "hot", the others
   // each to a unit of their own (spread: about 205 cells × 5 code rows > 400 rows). Batch 3
   // gives "hot" two rows only.
   // Reference: a plain count, row by row, of the valid rows' codes, per unit.
@@ -332,7 +330,7 @@ TEST(tally_counts, a_unit_of_few_rows_keeps_their_codes_until_counting_them_pays
   open_units.units.clear();
   const scoring_plan plan = compile(open_units).value();
   ASSERT_EQ(plan.code_rows, 5);
-  constexpr std::size_t counts_size = 2 * 3 * 5;
+  constexpr std::size_t counts_size = 3 * 5;
   std::vector<response_batch> batches;
   std::map<std::string, std::vector<std::int64_t>> expected;
   for (unsigned b = 0; b < 3; ++b) {
@@ -348,7 +346,7 @@ TEST(tally_counts, a_unit_of_few_rows_keeps_their_codes_until_counting_them_pays
       if (scored.status(i) != ballot_status::valid) continue;
       auto& counts = expected[batch.unit_ids[static_cast<std::size_t>(batch.unit(i))]];
       counts.resize(counts_size, 0);
-      for (Eigen::Index j = 0; j < 3; ++j) ++counts[(static_cast<std::size_t>(batch.group(i)) * 3 + j) * 5 + batch.codes(i, j)];
+      for (Eigen::Index j = 0; j < 3; ++j) ++counts[static_cast<std::size_t>(j) * 5 + batch.codes(i, j)];
     }
   }
   const auto tally_of_batches = [&](std::initializer_list<std::size_t> which) {
@@ -368,7 +366,7 @@ TEST(tally_counts, a_unit_of_few_rows_keeps_their_codes_until_counting_them_pays
 
   tally whole = tally_of_batches({0, 1, 2});
   const unit_tally& hot = whole.units[whole.unit_slot("hot")];
-  EXPECT_EQ(hot.option_counts.size(), counts_size);  // counted once its rows reached 18
+  EXPECT_EQ(hot.option_counts.size(), counts_size);  // counted once its rows reached 20
   EXPECT_TRUE(hot.pending_rows.empty());
   const unit_tally& single = whole.units[whole.unit_slot("b0r1")];
   EXPECT_TRUE(single.option_counts.empty());

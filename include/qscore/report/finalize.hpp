@@ -294,9 +294,7 @@ inline unit_outcome unit_report(const unit_context& context, const unit_tally& u
     ir.options.reserve(item.options.size());
     ir.id = item.id;
     ir.label = item.text.get(lang, item.id);
-    std::vector<std::int64_t> counts(rows, 0);
-    for (std::size_t g = 0; g < def.groups.size(); ++g)
-      for (std::size_t c = 0; c < rows; ++c) counts[c] += unit.option_counts[(g * k + j) * rows + c];
+    const std::int64_t* const counts = unit.option_counts.data() + j * rows;  // blank, then each option
     ir.blank = counts[0];
     std::int64_t positive = 0;
     double points_sum = 0.0;

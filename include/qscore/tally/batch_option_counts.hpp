@@ -1,10 +1,11 @@
 // The answer counts of one batch (how many valid ballots of each cell gave each code on each
 // item), taken once the batch's rows are known and then added to the tally's counts.
 //
-// The tally keeps a unit's counts as int64 per (group, item, code), 10.8 KB a unit for the
-// bench pool. The batch's valid rows come grouped by cell (detail::cell_rows, which the tally
-// builds anyway for its sums): the cells numbered 0, 1, 2, ... in order of first appearance,
-// each cell's rows in row order. The counts are taken one of three ways (count()):
+// The tally keeps a unit's counts as int64 per (item, code), all its groups together (the report
+// shows them per unit): 1.2 KB a unit for the bench pool. The batch's valid rows come grouped by
+// cell (detail::cell_rows, which the tally builds anyway for its sums): the cells numbered 0, 1,
+// 2, ... in order of first appearance, each cell's rows in row order. The counts are taken one
+// of three ways (count()):
 //   - cell by cell with byte compares (up to 16 codes, on x86-64): see count_by_cell();
 //   - item by item into a table of the batch's cells in 32-bit slots (4 KB for 198 cells of 5
 //     codes), so that the increments stay in L1; added into the tally once per batch;
@@ -68,41 +69,36 @@ struct pending_answer_counts {
   }
 };
 
-// The codes of valid ballots whose answers are not yet counted, one row per ballot: its group
-// and its codes on every item. A tally of thousands of units sees a few rows of each unit per
-// segment, and counting them took every unit's int64 counts (9 groups × 30 items × 5 codes, 10.8
-// KB a unit for the bench pool) in each segment's tally: 54 MB at 5,000 units, zero-filled page
-// by page, then read again at the merge, where the rows themselves are 34 bytes each (a group
-// and 30 codes). So a unit keeps its rows until they would take half the room of its counts, or
-// until flush(); merge moves them on uncounted, as it does the score keys. Counts are integers:
-// when a row is counted does not change them.
+// The codes of valid ballots whose answers are not yet counted, one row per ballot: its codes
+// on every item. A tally of thousands of units sees a few rows of each unit per segment, and
+// counting them took every unit's int64 counts in each segment's tally (when the counts were
+// kept per group as well, 10.8 KB a unit for the bench pool, 54 MB at 5,000 units), zero-filled
+// page by page, then read again at the merge, where the rows themselves are 30 bytes each. So a
+// unit keeps its rows until they would take half the room of its counts, or until flush();
+// merge moves them on uncounted, as it does the score keys. Counts are integers: when a row is
+// counted does not change them.
 struct pending_answer_rows {
-  std::vector<std::uint32_t> groups;  // per row
-  std::vector<std::uint8_t> codes;    // per row, its codes on items 0 .. K - 1
+  std::vector<std::uint8_t> codes;  // per row, its codes on items 0 .. K - 1
+  std::size_t rows = 0;
 
-  [[nodiscard]] std::size_t size() const noexcept { return groups.size(); }
-  [[nodiscard]] bool empty() const noexcept { return groups.empty(); }
+  [[nodiscard]] std::size_t size() const noexcept { return rows; }
+  [[nodiscard]] bool empty() const noexcept { return rows == 0; }
   // Bytes the rows hold: what decides when they are counted instead.
-  [[nodiscard]] std::size_t bytes() const noexcept {
-    return groups.size() * sizeof(std::uint32_t) + codes.size();
-  }
-  // Adds the rows to counts[(group * items + item) * code_rows + code].
+  [[nodiscard]] std::size_t bytes() const noexcept { return codes.size(); }
+  // Adds the rows to counts[item * code_rows + code].
   void count_into(std::int64_t* counts, std::size_t items, std::size_t code_rows) const {
     const std::uint8_t* row = codes.data();
-    for (const std::uint32_t group : groups) {
-      std::int64_t* const into = counts + group * items * code_rows;
-      for (std::size_t j = 0; j < items; ++j) ++into[j * code_rows + row[j]];
-      row += items;
-    }
+    for (std::size_t r = 0; r < rows; ++r, row += items)
+      for (std::size_t j = 0; j < items; ++j) ++counts[j * code_rows + row[j]];
   }
   void append(const pending_answer_rows& other) {
-    groups.insert(groups.end(), other.groups.begin(), other.groups.end());
     codes.insert(codes.end(), other.codes.begin(), other.codes.end());
+    rows += other.rows;
   }
   // Drops the rows, keeping the storage.
   void clear() noexcept {
-    groups.clear();
     codes.clear();
+    rows = 0;
   }
 };
 
@@ -146,15 +142,15 @@ class batch_option_counts {
   // off, or on a processor without it, one block a step with SSE2. The counts are the same.
   void use_avx2(bool on) noexcept { avx2_ = on && avx2_available(); }
 
-  // Where a tally cell's answer counts go: its int64 counts (by item, then code) and its
-  // pending 16-bit counts (the caller adds them to the int64 counts with fold_into before
-  // reading those). For a batch spread thin (see count()) the counts may be null: the cell's
-  // rows then go, uncounted, to `rows` (with `group`), which the caller counts later.
+  // Where a tally cell's answer counts go: its unit's int64 counts (by item, then code; the
+  // cells of one unit share them) and the cell's pending 16-bit counts (the caller adds them to
+  // the int64 counts with fold_into before reading those). For a batch spread thin (see
+  // count()) the counts may be null: the cell's rows then go, uncounted, to `rows`, which the
+  // caller counts later.
   struct cell_counts {
     std::int64_t* counts = nullptr;
     pending_answer_counts* pending = nullptr;
     pending_answer_rows* rows = nullptr;
-    std::uint32_t group = 0;
   };
 
   // Counts the codes of `items` items (codes 0 .. code_rows - 1) of the rows `valid` groups by
@@ -195,7 +191,7 @@ class batch_option_counts {
         pending_answer_rows* const kept = cell_list[c].to.rows;
         if (cell_list[c].to.counts != nullptr) continue;
         for (std::size_t k = cell_list[c].first; k < cell_list[c].last; ++k) {
-          kept->groups.push_back(cell_list[c].to.group);
+          ++kept->rows;
           for (std::size_t j = 0; j < items; ++j)
             kept->codes.push_back(batch.codes(static_cast<Eigen::Index>(rows[k]), static_cast<Eigen::Index>(j)));
         }

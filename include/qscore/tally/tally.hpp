@@ -1,12 +1,13 @@
 // Tallies: the only state that grows while scoring, and the only state that merges.
 //
 // A tally holds, per evaluated unit and respondent group (a "cell"): ballot counts, sums of
-// sampling weights and of weighted scores per score column, exact per-option answer counts per
-// item, and the statistics state of include/qscore/stats/: per sampling stratum within the cell,
-// weighted moments (and, with sampling weights, the co-moments of w·y and w) per score column;
-// respondent scores (whole questionnaire) counted on a 0.01-point grid (for quartiles). With
-// `statistics.reliability`, each respondent group also counts the code pairs of every two items
-// of a scale (exact integer cross tabulations), from which finalize computes Cronbach's alpha.
+// sampling weights and of weighted scores per score column, and the statistics state of
+// include/qscore/stats/: per sampling stratum within the cell, weighted moments (and, with
+// sampling weights, the co-moments of w·y and w) per score column; respondent scores (whole
+// questionnaire) counted on a 0.01-point grid (for quartiles). Per unit, all its groups
+// together, it holds exact per-option answer counts per item. With `statistics.reliability`,
+// each respondent group also counts the code pairs of every two items of a scale (exact integer
+// cross tabulations), from which finalize computes Cronbach's alpha.
 // Counts are integers and merge exactly. Three kinds wait before they join the tables above (so
 // that the work of adding them is done once per many rows): the score keys
 // (cell_tally::pending_keys, counted at flush), the answer counts taken cell by cell
@@ -267,12 +268,14 @@ struct unit_tally {
   std::string id;
   std::int64_t rejected = 0;            // rejected rows attributed to this unit
   std::vector<cell_tally> groups;       // G cells
-  // Answer counts of valid ballots: counts[(g * K + j) * code_rows + c] = ballots of group g that
-  // gave code c (0 = blank) on item j. Empty until the unit's first counts are taken: a unit
-  // with few rows keeps them in pending_rows instead (see tally::unit_counts).
+  // Answer counts of valid ballots: counts[j * code_rows + c] = ballots, of any group, that gave
+  // code c (0 = blank) on item j. Per unit only: the report shows items per unit, and counts
+  // per group as well were nine times the memory for the bench pool (54 MB a tally at 5,000
+  // units), zero-filled and merged for nothing. Empty until the unit's first counts are taken:
+  // a unit with few rows keeps them in pending_rows instead (see tally::unit_counts).
   std::vector<std::int64_t> option_counts;
-  // Per group: answer counts not yet in option_counts (detail::batch_option_counts), added at the
-  // tally's close_block. Kept here rather than in the cells, which accumulate reads per row.
+  // Per group (one per cell): answer counts not yet in option_counts
+  // (detail::batch_option_counts), added at the tally's close_block. Kept here rather than in the cells, which accumulate reads per row.
   std::vector<detail::pending_answer_counts> pending_answers;
   // Valid ballots whose codes are not yet in option_counts, while the unit has no counts
   // (detail::pending_answer_rows): counted at flush, or once they would take half the room of
@@ -387,8 +390,7 @@ struct tally {
     if (!answers_pending) return;
     for (auto& unit : units) {
       if (unit.option_counts.empty()) continue;  // lanes are filled only for units given counts
-      for (std::size_t g = 0; g < unit.pending_answers.size(); ++g)
-        unit.pending_answers[g].fold_into(unit.option_counts.data() + g * items * code_rows, items, code_rows);
+      for (auto& answers : unit.pending_answers) answers.fold_into(unit.option_counts.data(), items, code_rows);
     }
     answers_pending = false;
   }
@@ -427,7 +429,7 @@ struct tally {
   void count_rows_if_many(unit_tally& unit) {
     if (unit.pending_rows.bytes() * 2 >= answer_count_size() * sizeof(std::int64_t)) unit_counts(unit);
   }
-  [[nodiscard]] std::size_t answer_count_size() const noexcept { return groups * items * code_rows; }
+  [[nodiscard]] std::size_t answer_count_size() const noexcept { return items * code_rows; }
   [[nodiscard]] bool block_closed() const { return open_cells.empty() && moment_cells.empty() && !answers_pending; }
 
   [[nodiscard]] std::int64_t valid() const { return sum([](const cell_tally& c) { return c.valid; }); }
@@ -796,15 +798,12 @@ inline void accumulate(tally& into, const scoring_plan& plan, const response_bat
   // line of each of a batch's thousands of units (15 % of BM_score_and_tally_units/1000).
   const auto cell_counts = [&](std::uint32_t c, bool spread) {
     unit_tally& unit = into.units[c / into.groups];
-    const std::size_t g = c % into.groups;
     std::int64_t* counts = nullptr;
     if (!unit.option_counts.empty())
       counts = unit.option_counts.data();
     else if (!spread)
       counts = into.unit_counts(unit);
-    return detail::batch_option_counts::cell_counts{counts == nullptr ? nullptr : counts + g * into.items * into.code_rows,
-                                                    &unit.pending_answers[g], &unit.pending_rows,
-                                                    static_cast<std::uint32_t>(g)};
+    return detail::batch_option_counts::cell_counts{counts, &unit.pending_answers[c % into.groups], &unit.pending_rows};
   };
   if (option_counts.count(batch, into.items, into.code_rows, valid_rows, cell_counts)) into.answers_pending = true;
   for (const std::uint32_t c : valid_rows.cells())
