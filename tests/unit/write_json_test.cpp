@@ -344,13 +344,20 @@ TEST(WriteJson, WithheldCells) {
 // write_json writes the document a unit at a time (io/json_stream.hpp) rather than dumping
 // to_json(r) whole; nlohmann's own dump of the whole document is the reference, byte for byte,
 // for every layout: one line (-1), line breaks without indentation (0), 2 and 4 spaces; with
-// units, withheld entries, text that needs escaping (quotes, a newline, a byte that is not
-// UTF-8) and with no unit at all.
+// units, withheld entries, text that needs escaping (quotes, a newline, a control byte, bytes
+// that are not UTF-8, well-formed UTF-8 that is not ASCII) and with no unit at all. The units are
+// written straight to text (detail::json_text_writer), to_json builds nlohmann values from the
+// same calls: the dump of those is what the text must be.
 TEST(WriteJson, WrittenUnitByUnitAsTheWholeDocumentDumps) {
   std::vector<qscore::report> reports{qscore::test::writer_report(), qscore::test::writer_report("en", 2)};
   qscore::report escaped = qscore::test::writer_report();
   escaped.units[0].label = "a \"quoted\"\nlabel with a bad \xFF byte";
   escaped.units[1].id = "u\t2";
+  ASSERT_FALSE(escaped.units[0].items.empty());
+  ASSERT_FALSE(escaped.units[0].items[0].options.empty());
+  escaped.units[0].items[0].label = "服务态度 \x01";  // well-formed UTF-8, and a control byte
+  escaped.units[0].items[0].options[0].label = "cut \xe6\xbb";  // ill-formed: nlohmann replaces it
+  escaped.units[0].groups[0].label = "\xed\xa0\x80 surrogate";
   reports.push_back(escaped);
   qscore::report no_units = qscore::test::writer_report();
   no_units.units.clear();

@@ -1,7 +1,8 @@
 // Writing a JSON document piece by piece, byte for byte as nlohmann::json::dump would write it
 // whole. A report's units array grows with units x items x options (53 MB of JSON for 1,000
 // units of the bench pool), and nlohmann's tree of it took five times that in memory; written a
-// unit at a time, only one unit's tree exists at once.
+// unit at a time (each unit straight to text, io/json_writer.hpp), only one unit's text exists
+// at once.
 //
 // How dump lays a value out, which these functions follow: with indent >= 0, an object is "{",
 // then each member on a line of its own, indented one level deeper than the object, as

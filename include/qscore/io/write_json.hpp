@@ -86,6 +86,7 @@
 #include "qscore/core/diagnostic.hpp"
 #include "qscore/detail/ordered_parallel.hpp"
 #include "qscore/io/json_stream.hpp"
+#include "qscore/io/json_writer.hpp"
 #include "qscore/io/scorecard_json.hpp"
 #include "qscore/io/write_options.hpp"
 #include "qscore/report/report.hpp"
@@ -94,11 +95,199 @@
 namespace qscore {
 namespace detail {
 
-// An empty JSON object with room for `keys` keys. An ordered_json object keeps its keys in a
-// vector of pair<const std::string, json>, whose move constructor may throw (the const key is
-// copied), so a growing vector copies every value the object holds, nested arrays and all: a
-// unit's items, with their options, were copied twice over, and building the 1.2 MB report of
-// the bench pool took longer than writing it out.
+// A value, or null when `withheld`.
+template <class T>
+std::optional<T> unless_withheld(bool withheld, T value) {
+  if (withheld) return std::nullopt;
+  return value;
+}
+
+// Text, or null when empty.
+inline std::optional<std::string_view> text_or_null(std::string_view text) {
+  if (text.empty()) return std::nullopt;
+  return text;
+}
+
+// The parts of the report written once for both kinds of output (io/json_writer.hpp): `Json` is
+// json_text_writer (write_json) or json_value_builder (to_json).
+
+template <class Json>
+void json_summary(Json& j, const value_summary& s) {
+  j.member("sd", s.sd);
+  j.member("se", s.se);
+  j.member("ci_low", s.ci_low);
+  j.member("ci_high", s.ci_high);
+  j.member("min", s.min);
+  j.member("q1", s.q1);
+  j.member("median", s.median);
+  j.member("q3", s.q3);
+  j.member("max", s.max);
+}
+
+inline const char* suppression_name(suppression s) {
+  switch (s) {
+    case suppression::below_min_cell: return "below_min_cell";
+    case suppression::complement: return "complement";
+    case suppression::none: break;
+  }
+  return "";
+}
+
+template <class Json>
+void json_suppression(Json& j, suppression s, std::int64_t min_cell) {
+  j.member("suppressed", text_or_null(suppression_name(s)));
+  j.member("n_below", unless_withheld(s != suppression::below_min_cell, min_cell));
+}
+
+template <class Json>
+void json_group(Json& j, const group_result& g, bool with_shares, std::int64_t min_cell = 1) {
+  const bool withheld = g.suppressed != suppression::none;
+  j.begin_object(32);
+  j.member("id", g.id);
+  j.member("label", g.label);
+  j.member("n", unless_withheld(withheld, g.n));
+  j.member("weighted_n", unless_withheld(withheld, g.weighted_n));
+  j.member("mean", g.mean);
+  if (with_shares) {
+    j.member("share", g.share);
+    j.member("share_used", g.share_used);
+  }
+  j.member("void", g.void_ballots);
+  json_summary(j, g.stats);
+  json_suppression(j, g.suppressed, min_cell);
+  j.end_object();
+}
+
+template <class Json>
+void json_item(Json& j, const item_result& item, bool withheld = false) {
+  j.begin_object(32);
+  j.member("id", item.id);
+  j.member("label", item.label);
+  j.member("answered", unless_withheld(withheld, item.answered));
+  j.member("non_answers", unless_withheld(withheld, item.non_answers));
+  j.member("blank", unless_withheld(withheld, item.blank));
+  j.member("mean_points", item.mean_points);
+  j.member("satisfaction_rate", item.satisfaction_rate);
+  j.member("dont_know_rate", item.dont_know_rate);
+  j.key("options");
+  j.begin_array();
+  for (const auto& o : item.options) {
+    j.begin_object(6);
+    j.member("code", o.code);
+    j.member("label", o.label);
+    j.member("count", unless_withheld(withheld, o.count));
+    j.member("share", unless_withheld(withheld, o.share));
+    j.member("non_answer", o.non_answer);
+    j.member("positive", o.positive);
+    j.end_object();
+  }
+  j.end_array();
+  json_summary(j, item.stats);
+  j.member("satisfaction_ci_low", item.satisfaction_ci_low);
+  j.member("satisfaction_ci_high", item.satisfaction_ci_high);
+  j.end_object();
+}
+
+// The standard error, interval and spread of a dimension's or a derived score's mean, in the
+// order both report them.
+template <class Json, class Score>
+void json_precision(Json& j, const Score& s) {
+  j.member("se", s.se);
+  j.member("ci_low", s.ci_low);
+  j.member("ci_high", s.ci_high);
+  j.member("lonely_strata", s.lonely_strata);
+  j.member("sd", s.stats.sd);
+  j.member("min", s.stats.min);
+  j.member("max", s.stats.max);
+}
+
+template <class Json>
+void json_unit(Json& j, const unit_result& u, std::int64_t min_cell, bool with_derived) {
+  const bool withheld = u.suppressed != suppression::none;
+  j.begin_object(64);
+  j.member("id", u.id);
+  j.member("label", u.label);
+  j.member("rank", u.rank);
+  j.member("ranked", u.rank.has_value());
+  j.member("not_ranked_reason", text_or_null(u.not_ranked_reason));
+  j.member("total", u.total);
+  j.member("score", u.score);
+  j.member("valid", unless_withheld(withheld, u.valid));
+  j.member("void", u.void_ballots);
+  j.member("rejected", u.rejected);
+  j.member("shares_renormalised", u.shares_renormalised);
+  j.key("groups");
+  j.begin_array();
+  for (const auto& g : u.groups) json_group(j, g, true, min_cell);
+  j.end_array();
+  j.key("dimensions");
+  j.begin_array();
+  for (const auto& d : u.dimensions) {
+    j.begin_object(16);
+    j.member("id", d.id);
+    j.member("label", d.label);
+    j.member("score", d.score);
+    j.member("points", d.points);
+    j.member("n", unless_withheld(withheld, d.n));
+    j.member("weighted_n", unless_withheld(withheld, d.weighted_n));
+    json_precision(j, d);
+    j.end_object();
+  }
+  j.end_array();
+  j.key("items");
+  j.begin_array();
+  for (const auto& item : u.items) json_item(j, item, withheld);
+  j.end_array();
+  j.member("weighted_n", unless_withheld(withheld, u.weighted_n));
+  j.member("score_se", u.score_se);
+  j.member("score_ci_low", u.score_ci_low);
+  j.member("score_ci_high", u.score_ci_high);
+  j.member("total_se", u.total_se);
+  j.member("total_ci_low", u.total_ci_low);
+  j.member("total_ci_high", u.total_ci_high);
+  j.member("rank_low", u.rank_low);
+  j.member("rank_high", u.rank_high);
+  j.member("distinct_from_next", u.distinct_from_next);
+  j.member("p_next", u.p_next);
+  j.member("lonely_strata", u.lonely_strata);
+  j.member("sd", u.stats.sd);
+  j.member("min", u.stats.min);
+  j.member("q1", u.stats.q1);
+  j.member("median", u.stats.median);
+  j.member("q3", u.stats.q3);
+  j.member("max", u.stats.max);
+  json_suppression(j, u.suppressed, min_cell);
+  if (with_derived) {
+    j.key("derived");
+    j.begin_array();
+    for (const auto& d : u.derived) {
+      j.begin_object(16);
+      j.member("id", d.id);
+      j.member("label", d.label);
+      j.member("score", d.score);
+      j.member("n", d.n);
+      j.member("weighted_n", d.weighted_n);
+      json_precision(j, d);
+      j.end_object();
+    }
+    j.end_array();
+  }
+  j.end_object();
+}
+
+// A unit, or a group, as a JSON value.
+inline nlohmann::ordered_json json_unit_value(const unit_result& u, std::int64_t min_cell, bool with_derived) {
+  json_value_builder j;
+  json_unit(j, u, min_cell, with_derived);
+  return j.take();
+}
+inline nlohmann::ordered_json json_group_value(const group_result& g, std::int64_t min_cell) {
+  json_value_builder j;
+  json_group(j, g, false, min_cell);
+  return j.take();
+}
+
+// An empty JSON object with room for `keys` keys (see json_value_builder::begin_object).
 inline nlohmann::ordered_json object_with_room(std::size_t keys) {
   nlohmann::ordered_json out = nlohmann::ordered_json::object();
   out.get_ref<nlohmann::ordered_json::object_t&>().reserve(keys);
@@ -114,166 +303,6 @@ nlohmann::ordered_json json_or_null(const std::optional<T>& value) {
 inline nlohmann::ordered_json json_text_or_null(const std::string& text) {
   if (text.empty()) return nullptr;
   return text;
-}
-
-inline void json_summary(nlohmann::ordered_json& out, const value_summary& s) {
-  out["sd"] = json_or_null(s.sd);
-  out["se"] = json_or_null(s.se);
-  out["ci_low"] = json_or_null(s.ci_low);
-  out["ci_high"] = json_or_null(s.ci_high);
-  out["min"] = json_or_null(s.min);
-  out["q1"] = json_or_null(s.q1);
-  out["median"] = json_or_null(s.median);
-  out["q3"] = json_or_null(s.q3);
-  out["max"] = json_or_null(s.max);
-}
-
-inline const char* suppression_name(suppression s) {
-  switch (s) {
-    case suppression::below_min_cell: return "below_min_cell";
-    case suppression::complement: return "complement";
-    case suppression::none: break;
-  }
-  return "";
-}
-
-// A count, or null when withheld.
-inline nlohmann::ordered_json json_count(std::int64_t count, bool withheld) {
-  if (withheld) return nullptr;
-  return count;
-}
-
-inline void json_suppression(nlohmann::ordered_json& out, suppression s, std::int64_t min_cell) {
-  out["suppressed"] = json_text_or_null(suppression_name(s));
-  out["n_below"] = s == suppression::below_min_cell ? nlohmann::ordered_json(min_cell) : nlohmann::ordered_json(nullptr);
-}
-
-inline nlohmann::ordered_json json_group(const group_result& g, bool with_shares, std::int64_t min_cell = 1) {
-  const bool withheld = g.suppressed != suppression::none;
-  nlohmann::ordered_json out = object_with_room(32);
-  out["id"] = g.id;
-  out["label"] = g.label;
-  out["n"] = json_count(g.n, withheld);
-  out["weighted_n"] = withheld ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(g.weighted_n);
-  out["mean"] = json_or_null(g.mean);
-  if (with_shares) {
-    out["share"] = g.share;
-    out["share_used"] = g.share_used;
-  }
-  out["void"] = g.void_ballots;
-  json_summary(out, g.stats);
-  json_suppression(out, g.suppressed, min_cell);
-  return out;
-}
-
-inline nlohmann::ordered_json json_item(const item_result& item, bool withheld = false) {
-  nlohmann::ordered_json out = object_with_room(32);
-  out["id"] = item.id;
-  out["label"] = item.label;
-  out["answered"] = json_count(item.answered, withheld);
-  out["non_answers"] = json_count(item.non_answers, withheld);
-  out["blank"] = json_count(item.blank, withheld);
-  out["mean_points"] = json_or_null(item.mean_points);
-  out["satisfaction_rate"] = json_or_null(item.satisfaction_rate);
-  out["dont_know_rate"] = json_or_null(item.dont_know_rate);
-  nlohmann::ordered_json options = nlohmann::ordered_json::array();
-  for (const auto& o : item.options) {
-    nlohmann::ordered_json option;
-    option["code"] = o.code;
-    option["label"] = o.label;
-    option["count"] = json_count(o.count, withheld);
-    option["share"] = withheld ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(o.share);
-    option["non_answer"] = o.non_answer;
-    option["positive"] = o.positive;
-    options.push_back(std::move(option));
-  }
-  out["options"] = std::move(options);
-  json_summary(out, item.stats);
-  out["satisfaction_ci_low"] = json_or_null(item.satisfaction_ci_low);
-  out["satisfaction_ci_high"] = json_or_null(item.satisfaction_ci_high);
-  return out;
-}
-
-// The standard error, interval and spread of a dimension's or a derived score's mean, in the
-// order both report them.
-template <class Score>
-void json_precision(nlohmann::ordered_json& out, const Score& s) {
-  out["se"] = json_or_null(s.se);
-  out["ci_low"] = json_or_null(s.ci_low);
-  out["ci_high"] = json_or_null(s.ci_high);
-  out["lonely_strata"] = s.lonely_strata;
-  out["sd"] = json_or_null(s.stats.sd);
-  out["min"] = json_or_null(s.stats.min);
-  out["max"] = json_or_null(s.stats.max);
-}
-
-inline nlohmann::ordered_json json_unit(const unit_result& u, std::int64_t min_cell, bool with_derived) {
-  const bool withheld = u.suppressed != suppression::none;
-  nlohmann::ordered_json out = object_with_room(64);
-  out["id"] = u.id;
-  out["label"] = u.label;
-  out["rank"] = json_or_null(u.rank);
-  out["ranked"] = u.rank.has_value();
-  out["not_ranked_reason"] = json_text_or_null(u.not_ranked_reason);
-  out["total"] = json_or_null(u.total);
-  out["score"] = json_or_null(u.score);
-  out["valid"] = json_count(u.valid, withheld);
-  out["void"] = u.void_ballots;
-  out["rejected"] = u.rejected;
-  out["shares_renormalised"] = u.shares_renormalised;
-  nlohmann::ordered_json groups = nlohmann::ordered_json::array();
-  for (const auto& g : u.groups) groups.push_back(json_group(g, true, min_cell));
-  out["groups"] = std::move(groups);
-  nlohmann::ordered_json dimensions = nlohmann::ordered_json::array();
-  for (const auto& d : u.dimensions) {
-    nlohmann::ordered_json dim;
-    dim["id"] = d.id;
-    dim["label"] = d.label;
-    dim["score"] = json_or_null(d.score);
-    dim["points"] = json_or_null(d.points);
-    dim["n"] = json_count(d.n, withheld);
-    dim["weighted_n"] = withheld ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(d.weighted_n);
-    json_precision(dim, d);
-    dimensions.push_back(std::move(dim));
-  }
-  out["dimensions"] = std::move(dimensions);
-  nlohmann::ordered_json items = nlohmann::ordered_json::array();
-  for (const auto& item : u.items) items.push_back(json_item(item, withheld));
-  out["items"] = std::move(items);
-  out["weighted_n"] = withheld ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(u.weighted_n);
-  out["score_se"] = json_or_null(u.score_se);
-  out["score_ci_low"] = json_or_null(u.score_ci_low);
-  out["score_ci_high"] = json_or_null(u.score_ci_high);
-  out["total_se"] = json_or_null(u.total_se);
-  out["total_ci_low"] = json_or_null(u.total_ci_low);
-  out["total_ci_high"] = json_or_null(u.total_ci_high);
-  out["rank_low"] = json_or_null(u.rank_low);
-  out["rank_high"] = json_or_null(u.rank_high);
-  out["distinct_from_next"] = json_or_null(u.distinct_from_next);
-  out["p_next"] = json_or_null(u.p_next);
-  out["lonely_strata"] = u.lonely_strata;
-  out["sd"] = json_or_null(u.stats.sd);
-  out["min"] = json_or_null(u.stats.min);
-  out["q1"] = json_or_null(u.stats.q1);
-  out["median"] = json_or_null(u.stats.median);
-  out["q3"] = json_or_null(u.stats.q3);
-  out["max"] = json_or_null(u.stats.max);
-  json_suppression(out, u.suppressed, min_cell);
-  if (with_derived) {
-    nlohmann::ordered_json derived = nlohmann::ordered_json::array();
-    for (const auto& d : u.derived) {
-      nlohmann::ordered_json f;
-      f["id"] = d.id;
-      f["label"] = d.label;
-      f["score"] = json_or_null(d.score);
-      f["n"] = d.n;
-      f["weighted_n"] = d.weighted_n;
-      json_precision(f, d);
-      derived.push_back(std::move(f));
-    }
-    out["derived"] = std::move(derived);
-  }
-  return out;
 }
 
 inline nlohmann::ordered_json json_statistics(const statistics_info& s) {
@@ -386,11 +415,11 @@ namespace detail {
 
   nlohmann::ordered_json units = nlohmann::ordered_json::array();
   if (with_units)
-    for (const auto& u : r.units) units.push_back(json_unit(u, r.min_cell, r.respondent_formulas));
+    for (const auto& u : r.units) units.push_back(json_unit_value(u, r.min_cell, r.respondent_formulas));
   doc["units"] = std::move(units);
 
   nlohmann::ordered_json groups = nlohmann::ordered_json::array();
-  for (const auto& g : r.groups) groups.push_back(json_group(g, false, r.min_cell));
+  for (const auto& g : r.groups) groups.push_back(json_group_value(g, r.min_cell));
   doc["groups"] = std::move(groups);
 
   doc["statistics"] = json_statistics(r.statistics);
@@ -411,8 +440,8 @@ namespace detail {
 [[nodiscard]] inline nlohmann::ordered_json to_json(const report& r) { return detail::json_report(r, true); }
 
 // Writes the report as JSON, followed by a newline: the bytes of to_json(r).dump(indent) and
-// '\n', written a unit at a time so that only one unit's JSON value is in memory at once
-// (io/json_stream.hpp). Check `out` afterwards for write errors.
+// '\n', written a unit at a time, each unit straight to text without a JSON value
+// (io/json_stream.hpp, io/json_writer.hpp). Check `out` afterwards for write errors.
 inline void write_json(std::ostream& out, const report& r, const write_options& options = {}) {
   const nlohmann::ordered_json doc = detail::json_report(r, false);
   detail::json_stream json(out, options.json_indent);
@@ -432,7 +461,12 @@ inline void write_json(std::ostream& out, const report& r, const write_options& 
     const unsigned threads = detail::resolved_threads(options.threads);
     detail::render_in_order(
         r.units.size(), threads, 8 * std::size_t{threads},
-        [&](std::size_t i) { return json.rendered(detail::json_unit(r.units[i], r.min_cell, r.respondent_formulas), 2); },
+        [&](std::size_t i) {
+          std::string text;
+          detail::json_text_writer unit(text, options.json_indent, 2);
+          detail::json_unit(unit, r.units[i], r.min_cell, r.respondent_formulas);
+          return text;
+        },
         [&](std::size_t i, std::string&& text) {
           json.next(i == 0, 1);
           json.write(text);
