@@ -15,6 +15,7 @@
 // a double that is not finite, are written as null, as nlohmann writes them.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
@@ -170,6 +171,18 @@ class json_text_writer {
   // that is not well-formed UTF-8 goes through nlohmann itself, which replaces the bad bytes
   // with U+FFFD in its own way.
   void string_text(std::string_view text) {
+    // Most text (keys, ids, codes, most labels) is printable ASCII without a quote or a
+    // backslash: copied whole after one look at each byte.
+    const auto plain_ascii = [](char ch) {
+      const auto c = static_cast<unsigned char>(ch);
+      return c >= 0x20U && c < 0x80U && c != '"' && c != '\\';
+    };
+    if (std::all_of(text.begin(), text.end(), plain_ascii)) {
+      out_ += '"';
+      out_ += text;
+      out_ += '"';
+      return;
+    }
     if (!well_formed_utf8(text)) {
       out_ += nlohmann::ordered_json(text).dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
       return;
