@@ -19,6 +19,7 @@
 #include "qscore/core/diagnostic.hpp"
 #include "qscore/model/formulas.hpp"
 #include "qscore/model/instrument.hpp"
+#include "qscore/plan/key_index.hpp"
 #include "qscore/plan/packed_points.hpp"
 
 namespace qscore {
@@ -93,21 +94,6 @@ struct item_plan {
   std::size_t dimension = 0;          // 0 = none, else 1 + index into dimensions
   double weight = 1.0;
   std::vector<option_info> options;   // options[c - 1] describes code c
-};
-
-// Lookup of a group or unit by id (or by any of its labels).
-class key_index {
- public:
-  // The first registration of a key wins.
-  void add(std::string_view key, int index) { map_.emplace(std::string(key), index); }
-  [[nodiscard]] std::optional<int> find(std::string_view key) const {
-    const auto it = map_.find(key);
-    if (it == map_.end()) return std::nullopt;
-    return it->second;
-  }
-
- private:
-  std::unordered_map<std::string, int, transparent_string_hash, std::equal_to<>> map_;
 };
 
 struct scoring_plan {
