@@ -587,11 +587,14 @@ void expect_count_table_intervals(const random_rank_tables& shape) {
       if (rng.next() % 4 != 0) se[u] = static_cast<double>(rng.next() % static_cast<std::uint64_t>(shape.se_levels)) * 0.5;
     }
     const auto expected = rank_intervals_by_count_table(totals, se, replicates, trial);
-    const auto got = bootstrap_rank_intervals(totals, se, replicates, static_cast<std::uint64_t>(trial));
-    ASSERT_EQ(got.size(), units);
-    for (std::size_t u = 0; u < units; ++u) {
-      ASSERT_EQ(got[u].low, expected[u].low) << "trial " << trial << ", unit " << u;
-      ASSERT_EQ(got[u].high, expected[u].high) << "trial " << trial << ", unit " << u;
+    // Ranked on one thread and on three (waves of 48 replicates, more than some trials have).
+    for (const unsigned threads : {1U, 3U}) {
+      const auto got = bootstrap_rank_intervals(totals, se, replicates, static_cast<std::uint64_t>(trial), threads);
+      ASSERT_EQ(got.size(), units);
+      for (std::size_t u = 0; u < units; ++u) {
+        ASSERT_EQ(got[u].low, expected[u].low) << "trial " << trial << ", unit " << u << ", threads " << threads;
+        ASSERT_EQ(got[u].high, expected[u].high) << "trial " << trial << ", unit " << u << ", threads " << threads;
+      }
     }
   }
 }

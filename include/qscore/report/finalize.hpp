@@ -556,7 +556,7 @@ inline unit_outcome unit_report(const unit_context& context, const unit_tally& u
       rank_se.push_back(out.units[u].total_se);
     }
     const auto intervals = stats::bootstrap_rank_intervals(rank_totals, rank_se, def.statistics.rank_replicates,
-                                                           def.statistics.rank_seed);
+                                                           def.statistics.rank_seed, threads);
     for (std::size_t u = 0; u < ranked; ++u) {
       if (!out.units[u].total_se) continue;  // no SE: no honest interval for this unit
       out.units[u].rank_low = intervals[u].low;
