@@ -1,9 +1,11 @@
-// The serial end of a run: finalize (the report from the file's tally) and write_json. They run
-// once per file on one thread after every segment is merged, so at 16 threads they are a larger
-// share of the wall time than on 2 (bench/RESULTS.md, fourteenth round):
+// The end of a run: finalize (the report from the file's tally) and write_json, for the bench
+// pool's 22 units and for a survey of 5,000. They run once per file after every segment is
+// merged, so at 16 threads they are a larger share of the wall time than on 2 (bench/RESULTS.md,
+// fourteenth round):
 //   build/bench/bench_report --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 #include <benchmark/benchmark.h>
 
+#include <map>
 #include <sstream>
 
 #include "bench_support.hpp"
@@ -63,5 +65,60 @@ void BM_write_json(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(bytes));
 }
 BENCHMARK(BM_write_json)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// A survey of many units (stores, courses): `units` units of about 40 respondents each (200,000
+// rows for 5,000 units), flushed. There the report, not the scoring, takes most of a run: each
+// unit's 30 items with their options, its groups and its rank interval (bench/RESULTS.md,
+// twentieth round). The plan lives as long as the tally (finalize reads both).
+struct many_unit_survey {
+  scoring_plan plan;
+  tally totals;
+};
+const many_unit_survey& survey_of(int units) {
+  static std::map<int, many_unit_survey> made;
+  auto found = made.find(units);
+  if (found == made.end()) {
+    scoring_plan plan = bench::plan_with_units(units);
+    tally t = make_tally(plan);
+    const std::int64_t rows = 40 * std::int64_t{units};
+    constexpr Eigen::Index batch_rows = default_batch_rows;
+    for (std::int64_t done = 0, seed = 1; done < rows; done += batch_rows, ++seed) {
+      const response_batch batch = bench::random_batch(plan, batch_rows, static_cast<std::uint64_t>(seed));
+      accumulate(t, plan, batch, score(plan, batch));
+    }
+    t.flush();
+    found = made.emplace(units, many_unit_survey{std::move(plan), std::move(t)}).first;
+  }
+  return found->second;
+}
+
+// state.range(0): units; state.range(1): threads.
+void BM_finalize_many_units(benchmark::State& state) {
+  const many_unit_survey& survey = survey_of(static_cast<int>(state.range(0)));
+  report_options options;
+  options.threads = static_cast<unsigned>(state.range(1));
+  for (auto _ : state) {
+    report r = finalize(survey.plan, survey.totals, options);
+    benchmark::DoNotOptimize(r.units.data());
+  }
+}
+BENCHMARK(BM_finalize_many_units)->Args({5000, 1})->Args({5000, 2})->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// state.range(0): units; state.range(1): threads. The JSON of 5,000 units is about 270 MB.
+void BM_write_json_many_units(benchmark::State& state) {
+  const many_unit_survey& survey = survey_of(static_cast<int>(state.range(0)));
+  const report r = finalize(survey.plan, survey.totals);
+  write_options options;
+  options.threads = static_cast<unsigned>(state.range(1));
+  std::size_t bytes = 0;
+  for (auto _ : state) {
+    std::ostringstream out;
+    write_json(out, r, options);
+    bytes = out.str().size();
+    benchmark::DoNotOptimize(bytes);
+  }
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(bytes));
+}
+BENCHMARK(BM_write_json_many_units)->Args({5000, 1})->Args({5000, 2})->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
