@@ -71,22 +71,14 @@ void render_in_order(std::size_t n, unsigned threads, std::size_t wave, Render r
     const std::size_t count = std::min(wave, n - first);
     results.assign(count, result{});
     failures.assign(count, nullptr);
-    std::atomic<std::size_t> next{0};
-    auto work = [&] {
-      for (std::size_t k = next.fetch_add(1); k < count; k = next.fetch_add(1)) {
-        try {
-          results[k] = render(first + k);
-        } catch (...) {
-          failures[k] = std::current_exception();
-        }
+    // Each item's failure is kept with it, so that the items before it are still consumed.
+    parallel_for(count, threads, [&](std::size_t k) {
+      try {
+        results[k] = render(first + k);
+      } catch (...) {
+        failures[k] = std::current_exception();
       }
-    };
-    std::vector<std::thread> helpers;
-    const std::size_t helper_count = std::min<std::size_t>(threads, count) - 1;
-    helpers.reserve(helper_count);
-    for (std::size_t t = 0; t < helper_count; ++t) helpers.emplace_back(work);
-    work();
-    for (auto& helper : helpers) helper.join();
+    });
     for (std::size_t k = 0; k < count; ++k) {
       if (failures[k]) std::rethrow_exception(failures[k]);
       consume(first + k, std::move(results[k]));

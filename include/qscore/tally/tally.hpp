@@ -275,7 +275,8 @@ struct unit_tally {
   // a unit with few rows keeps them in pending_rows instead (see tally::unit_counts).
   std::vector<std::int64_t> option_counts;
   // Per group (one per cell): answer counts not yet in option_counts
-  // (detail::batch_option_counts), added at the tally's close_block. Kept here rather than in the cells, which accumulate reads per row.
+  // (detail::batch_option_counts), added at the tally's close_block. Kept here rather than in
+  // the cells, which accumulate reads per row.
   std::vector<detail::pending_answer_counts> pending_answers;
   // Valid ballots whose codes are not yet in option_counts, while the unit has no counts
   // (detail::pending_answer_rows): counted at flush, or once they would take half the room of
