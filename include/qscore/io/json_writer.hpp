@@ -7,7 +7,7 @@
 // Why text directly: a report of 5,000 units is 270 MB of JSON, and building each unit's
 // nlohmann tree (an allocation per value and per key, a vector of members per object), dumping
 // it and freeing it took most of the time of writing it: 200,000 rows over 5,000 units took
-// 3.1 s as JSON against 2.0 s as CSV (bench/RESULTS.md, twentieth round).
+// 3.1–3.6 s as JSON against 2.0 s as CSV at -j1 (bench/RESULTS.md, twentieth round).
 //
 // The calls: begin_object() / begin_array(), then for each member key(name) and one value (a
 // scalar, or a nested begin ... end), for each element one value; then end_object() /
@@ -30,8 +30,8 @@
 
 namespace qscore::detail {
 
-// Whether `text` is well-formed UTF-8 (Unicode 15, table 3-7: no overlong forms, no surrogates,
-// nothing above U+10FFFF), the sequences nlohmann's dump copies as they are.
+// Whether `text` is well-formed UTF-8 (the Unicode Standard's table 3-7: no overlong forms, no
+// surrogates, nothing above U+10FFFF), the sequences nlohmann's dump copies as they are.
 [[nodiscard]] inline bool well_formed_utf8(std::string_view text) noexcept {
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   const unsigned char* const end = p + text.size();

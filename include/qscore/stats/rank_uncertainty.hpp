@@ -120,9 +120,9 @@ struct rank_interval {
   normal_variates rng(seed);
   // ranks[r * units + u] = unit u's rank in replicate r: R x units ranks of 4 bytes. (A table of
   // how often each unit held each rank took units^2 x 8 bytes: 200 MB for 5,000 units, 3.2 GB
-  // for 20,000.) A replicate's ranks are one row, written by one thread as its sorted draws give
-  // them; kept unit by unit instead, each rank landed R x 4 bytes from the last (a page apart
-  // at R = 1,000), and writing them took longer than drawing and sorting.
+  // for 20,000.) A replicate's ranks are one row, written by the one thread that sorted its
+  // draws, so threads never write the same cache line; the quantiles below gather each unit's
+  // ranks 16 units at a time.
   const auto r_count = static_cast<std::size_t>(replicates);
   // Not zero-filled: each row is a permutation of 1 .. units, so every entry is written.
   const auto ranks = std::make_unique_for_overwrite<std::uint32_t[]>(r_count * units);
