@@ -3,7 +3,8 @@
 // values are the edge cases of each kind: strings (escapes, control bytes, DEL, well-formed
 // multi-byte UTF-8 at the edges of table 3-7, and ill-formed sequences of each kind), doubles
 // (zeros, signs, exponents either side of the fixed range, the extremes, NaN and infinities),
-// integers at their limits, empty and nested containers; at every layout and at a depth.
+// integers at their limits, empty and nested containers; at every layout and at a depth. And
+// detail::valid_utf8 (detail/utf8.hpp), which decides what the writer copies as it is.
 #include "qscore/io/json_writer.hpp"
 
 #include <gtest/gtest.h>
@@ -18,7 +19,7 @@ namespace {
 
 using qscore::detail::json_text_writer;
 using qscore::detail::json_value_builder;
-using qscore::detail::well_formed_utf8;
+using qscore::detail::valid_utf8;
 
 const std::vector<std::string>& strings() {
   static const std::vector<std::string> all = {
@@ -132,19 +133,19 @@ TEST(json_text_writer, a_value_at_a_depth_is_indented_as_inside_its_document) {
   }
 }
 
-TEST(json_text_writer, well_formed_utf8_is_table_3_7) {
-  EXPECT_TRUE(well_formed_utf8(""));
-  EXPECT_TRUE(well_formed_utf8("满意"));
-  EXPECT_TRUE(well_formed_utf8("\xf4\x8f\xbf\xbf"));
-  EXPECT_TRUE(well_formed_utf8("\xed\x9f\xbf"));
-  EXPECT_FALSE(well_formed_utf8("\xc1\xbf"));      // overlong
-  EXPECT_FALSE(well_formed_utf8("\xe0\x9f\xbf"));  // overlong
-  EXPECT_FALSE(well_formed_utf8("\xed\xa0\x80"));  // surrogate
-  EXPECT_FALSE(well_formed_utf8("\xf0\x8f\xbf\xbf"));  // overlong
-  EXPECT_FALSE(well_formed_utf8("\xf4\x90\x80\x80"));  // above U+10FFFF
-  EXPECT_FALSE(well_formed_utf8("\xe6\xbb"));      // cut short
-  EXPECT_FALSE(well_formed_utf8("\xe6\x3b\xa1"));  // an ASCII byte inside
-  EXPECT_FALSE(well_formed_utf8("\xbb"));          // a lone continuation byte
+TEST(valid_utf8, accepts_the_sequences_of_table_3_7_and_nothing_else) {
+  EXPECT_TRUE(valid_utf8(""));
+  EXPECT_TRUE(valid_utf8("满意"));
+  EXPECT_TRUE(valid_utf8("\xf4\x8f\xbf\xbf"));
+  EXPECT_TRUE(valid_utf8("\xed\x9f\xbf"));
+  EXPECT_FALSE(valid_utf8("\xc1\xbf"));      // overlong
+  EXPECT_FALSE(valid_utf8("\xe0\x9f\xbf"));  // overlong
+  EXPECT_FALSE(valid_utf8("\xed\xa0\x80"));  // surrogate
+  EXPECT_FALSE(valid_utf8("\xf0\x8f\xbf\xbf"));  // overlong
+  EXPECT_FALSE(valid_utf8("\xf4\x90\x80\x80"));  // above U+10FFFF
+  EXPECT_FALSE(valid_utf8("\xe6\xbb"));      // cut short
+  EXPECT_FALSE(valid_utf8("\xe6\x3b\xa1"));  // an ASCII byte inside
+  EXPECT_FALSE(valid_utf8("\xbb"));          // a lone continuation byte
 }
 
 }  // namespace

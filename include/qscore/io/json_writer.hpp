@@ -28,41 +28,9 @@
 
 #include <nlohmann/json.hpp>
 
-namespace qscore::detail {
+#include "qscore/detail/utf8.hpp"
 
-// Whether `text` is well-formed UTF-8 (the Unicode Standard's table 3-7: no overlong forms, no
-// surrogates, nothing above U+10FFFF), the sequences nlohmann's dump copies as they are.
-[[nodiscard]] inline bool well_formed_utf8(std::string_view text) noexcept {
-  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-  const unsigned char* const end = p + text.size();
-  const auto continuation = [](unsigned char c) { return (c & 0xC0U) == 0x80U; };
-  while (p < end) {
-    const unsigned char c = *p;
-    if (c < 0x80U) {
-      ++p;
-      continue;
-    }
-    std::size_t length = 0;
-    unsigned char low = 0x80U, high = 0xBFU;  // the range of the second byte
-    if (c >= 0xC2U && c <= 0xDFU) length = 2;
-    else if (c >= 0xE0U && c <= 0xEFU) {
-      length = 3;
-      if (c == 0xE0U) low = 0xA0U;         // no overlong forms
-      else if (c == 0xEDU) high = 0x9FU;   // no surrogates
-    } else if (c >= 0xF0U && c <= 0xF4U) {
-      length = 4;
-      if (c == 0xF0U) low = 0x90U;         // no overlong forms
-      else if (c == 0xF4U) high = 0x8FU;   // nothing above U+10FFFF
-    } else {
-      return false;
-    }
-    if (static_cast<std::size_t>(end - p) < length || p[1] < low || p[1] > high) return false;
-    for (std::size_t i = 2; i < length; ++i)
-      if (!continuation(p[i])) return false;
-    p += length;
-  }
-  return true;
-}
+namespace qscore::detail {
 
 class json_text_writer {
  public:
@@ -183,7 +151,7 @@ class json_text_writer {
       out_ += '"';
       return;
     }
-    if (!well_formed_utf8(text)) {
+    if (!valid_utf8(text)) {
       out_ += nlohmann::ordered_json(text).dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
       return;
     }

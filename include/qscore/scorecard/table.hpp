@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "qscore/core/diagnostic.hpp"
+#include "qscore/detail/utf8.hpp"
 
 namespace qscore::scorecard_detail {
 
@@ -49,32 +50,6 @@ inline diagnostic input_problem(errc code, const std::string& file, std::int64_t
   return d;
 }
 
-// Whether `text` is valid UTF-8 (no overlong forms, no surrogates); `bad_at` gets the byte offset
-// of the first bad sequence.
-inline bool valid_utf8(std::string_view text, std::size_t& bad_at) {
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    std::size_t n = 0;
-    std::uint32_t cp = 0;
-    if (c < 0x80) { ++i; continue; }
-    if ((c & 0xE0U) == 0xC0) { n = 1; cp = c & 0x1FU; }
-    else if ((c & 0xF0U) == 0xE0) { n = 2; cp = c & 0x0FU; }
-    else if ((c & 0xF8U) == 0xF0) { n = 3; cp = c & 0x07U; }
-    else { bad_at = i; return false; }
-    for (std::size_t k = 1; k <= n; ++k) {
-      if (i + k >= text.size()) { bad_at = i; return false; }
-      const auto d = static_cast<unsigned char>(text[i + k]);
-      if ((d & 0xC0U) != 0x80) { bad_at = i; return false; }
-      cp = (cp << 6U) | (d & 0x3FU);
-    }
-    const bool overlong = (n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000);
-    if (overlong || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) { bad_at = i; return false; }
-    i += n + 1;
-  }
-  return true;
-}
-
 // Reads the whole text. Fails (F111) on text that is not UTF-8 or has no header line, and
 // (F115) on a quoted field that never closes.
 [[nodiscard]] inline result<table> read_table(std::string_view text, const std::string& file) {
@@ -85,7 +60,7 @@ inline bool valid_utf8(std::string_view text, std::size_t& bad_at) {
                                                  "the file is not UTF-8 text (it looks like UTF-16 or UTF-32); "
                                                  "save it as UTF-8")};
   if (text.size() >= 3 && byte(0) == 0xEF && byte(1) == 0xBB && byte(2) == 0xBF) text.remove_prefix(3);
-  if (std::size_t bad = 0; !valid_utf8(text, bad)) {
+  if (std::size_t bad = 0; !detail::valid_utf8(text, bad)) {
     std::int64_t line = 1, column = 1;
     for (std::size_t i = 0; i < bad; ++i) {
       if (text[i] == '\n') {
