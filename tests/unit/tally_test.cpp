@@ -531,6 +531,37 @@ TEST(tally_blocks, any_batch_size_gives_bit_identical_sums) {
     expect_bit_identical(finalize(plan, tally_in_batches(plan, rows, batch)), one_batch);
 }
 
+TEST(tally_blocks, a_cell_quiet_for_many_blocks_closes_them_as_one_pass_would) {
+  // Unit u3 has a row only every 3,000 rows: its cells sit out several blocks (1,024 rows) and
+  // folds (8,192 rows) at a time. A cell crosses the edges since its last row when it is next
+  // given rows, in whatever batch that is, or when the tally closes (detail::add_valid_rows);
+  // fed one row a batch, every crossing happens in a later batch than the cell's last row, fed
+  // in one batch none does. The sums, and the standard errors that the folds feed, must agree
+  // to the bit.
+  const scoring_plan plan = compile(fixtures::small_appraisal()).value();
+  auto rows = random_rows(20000, 13);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (i % 3000 == 0) rows[i].unit = "u3";
+    else if (rows[i].unit == "u3") rows[i].unit = "u1";
+  }
+  const report one_batch = finalize(plan, tally_in_batches(plan, rows, rows.size()));
+  for (const std::size_t batch : {1UL, 7UL, 1000UL, 5000UL}) {
+    const report got = finalize(plan, tally_in_batches(plan, rows, batch));
+    expect_bit_identical(got, one_batch);
+    for (std::size_t u = 0; u < got.units.size(); ++u)
+      for (std::size_t g = 0; g < got.units[u].groups.size(); ++g) {
+        EXPECT_EQ(got.units[u].groups[g].stats.se, one_batch.units[u].groups[g].stats.se);
+        EXPECT_EQ(got.units[u].groups[g].stats.sd, one_batch.units[u].groups[g].stats.sd);
+      }
+  }
+  // u3 has its 7 rows (0, 3000, ..., 18000), whatever their status.
+  const auto u3 = std::find_if(one_batch.units.begin(), one_batch.units.end(), [](const unit_result& u) { return u.id == "u3"; });
+  ASSERT_NE(u3, one_batch.units.end());
+  std::int64_t u3_ballots = u3->rejected;
+  for (const auto& g : u3->groups) u3_ballots += g.n + g.void_ballots;
+  EXPECT_EQ(u3_ballots, 7);
+}
+
 TEST(tally_blocks, parts_of_whole_blocks_merge_to_the_single_pass_exactly) {
   // Parts cut at multiples of block_rows accepted rows merge, in order, to the one-pass sums.
   const scoring_plan plan = compile(fixtures::small_appraisal()).value();

@@ -150,6 +150,12 @@ struct cell_tally {
   static constexpr std::size_t keys_per_count = 1024;
 
   bool moments_open = false;  // rows added to the strata's moment blocks since the last fold
+  // The tally block (tally::rows_since_close / block_rows) that the open sums and moment blocks
+  // belong to: the block edges passed since then are crossed when the cell is next given rows,
+  // or when the tally closes (detail::add_valid_rows). Meaningful while pending.active or
+  // moments_open.
+  std::int64_t open_block = 0;
+  bool listed = false;  // in tally::open_cells
 
   // Moves the open block's sums into the compensated sums.
   void close_block() {
@@ -238,6 +244,7 @@ struct cell_tally {
     if (score_counts.size() != 0) score_counts = stats::count_map{};
     pending_keys.clear();
     moments_open = false;
+    listed = false;
   }
 
   // Merges a cell whose block is closed into this one (whose block is closed too); `slot_map`
@@ -307,10 +314,12 @@ struct tally {
   std::int64_t rejected_without_unit = 0;
   std::map<errc, std::int64_t> rejected_by_reason;
   std::vector<row_rejection> rejection_samples;  // the first kept_rejections, by merge order
-  std::int64_t rows_in_block = 0;                // batch rows in the open block (any status)
-  std::vector<std::pair<std::size_t, std::size_t>> open_cells;  // (unit, group) with pending sums
-  std::int64_t blocks_since_fold = 0;            // block edges since the strata's moments folded
-  std::vector<std::pair<std::size_t, std::size_t>> moment_cells;  // (unit, group) with moments to fold
+  // Batch rows (any status) since the tally last closed: row r of the tally is in block
+  // r / block_rows and in fold r / (block_rows * moment_fold_blocks).
+  std::int64_t rows_since_close = 0;
+  // (unit, group) of the cells given rows since the tally last closed (cell_tally::listed),
+  // each once: the cells that may hold open sums or moments.
+  std::vector<std::pair<std::size_t, std::size_t>> open_cells;
   bool answers_pending = false;  // some cell's pending_answers may hold counts
 
   // Sampling design: the strata are the respondent groups (slot = group index), or the values
@@ -352,10 +361,8 @@ struct tally {
     rejected_without_unit = 0;
     rejected_by_reason.clear();
     rejection_samples.clear();
-    rows_in_block = 0;
+    rows_since_close = 0;
     open_cells.clear();
-    blocks_since_fold = 0;
-    moment_cells.clear();
     answers_pending = false;
     if (!strata_are_groups) {
       stratum_ids.clear();
@@ -373,19 +380,15 @@ struct tally {
   // Closes everything open, the block's sums and the moments alike: at the end of a part, and
   // before a merge or finalize. The next row starts a fresh block and a fresh fold.
   void close_block() {
-    close_open_cells();
-    fold_moments();
-    fold_pending_answers();
-  }
-  void close_open_cells() {
-    for (const auto& [u, g] : open_cells) units[u].groups[g].close_block();
+    for (const auto& [u, g] : open_cells) {
+      cell_tally& cell = units[u].groups[g];
+      cell.close_block();
+      if (cell.moments_open) cell.fold_moments();
+      cell.listed = false;
+    }
     open_cells.clear();
-    rows_in_block = 0;
-  }
-  void fold_moments() {
-    for (const auto& [u, g] : moment_cells) units[u].groups[g].fold_moments();
-    moment_cells.clear();
-    blocks_since_fold = 0;
+    rows_since_close = 0;
+    fold_pending_answers();
   }
   void fold_pending_answers() {
     if (!answers_pending) return;
@@ -431,7 +434,7 @@ struct tally {
     if (unit.pending_rows.bytes() * 2 >= answer_count_size() * sizeof(std::int64_t)) unit_counts(unit);
   }
   [[nodiscard]] std::size_t answer_count_size() const noexcept { return items * code_rows; }
-  [[nodiscard]] bool block_closed() const { return open_cells.empty() && moment_cells.empty() && !answers_pending; }
+  [[nodiscard]] bool block_closed() const { return open_cells.empty() && !answers_pending; }
 
   [[nodiscard]] std::int64_t valid() const { return sum([](const cell_tally& c) { return c.valid; }); }
   [[nodiscard]] std::int64_t void_ballots() const {
@@ -584,72 +587,34 @@ inline void add_run_by_stratum(cell_tally& cell, std::span<const std::uint32_t> 
   }
 }
 
-// add_valid_rows' marks per tally cell: the block of its last row in the batch (0, the open
-// block, when it has none) and whether it is settled. A batch clears the marks the previous one
-// set, so that it costs what its own cells cost, not what the tally's do (a tally of thousands of
-// units has cells by the hundred thousand, a batch a few thousand rows).
-class batch_cell_marks {
- public:
-  void start(std::size_t cells) {
-    for (const std::size_t c : marked_) {
-      last_block_[c] = 0;
-      settled_[c] = 0;
-    }
-    marked_.clear();
-    if (last_block_.size() < cells) {
-      last_block_.resize(cells, 0);
-      settled_.resize(cells, 0);
-    }
-  }
-  void set_last_block(std::size_t cell, std::int64_t block) {
-    marked_.push_back(cell);
-    last_block_[cell] = block;
-  }
-  [[nodiscard]] std::int64_t last_block(std::size_t cell) const { return last_block_[cell]; }
-  // Marks the cell settled: false when it already was.
-  bool settle(std::size_t cell) {
-    if (settled_[cell] != 0) return false;
-    marked_.push_back(cell);
-    settled_[cell] = 1;
-    return true;
-  }
-
- private:
-  std::vector<std::int64_t> last_block_;
-  std::vector<std::uint8_t> settled_;
-  std::vector<std::size_t> marked_;  // cells whose marks are set
-};
-
 // accumulate's second pass: the scores of a batch's valid rows, cell by cell, each cell's rows
 // in row order. Adding them row by row visited the 198 cells of the bench pool in turn, with
 // about ten cache lines of state each (sums, moments, keys): a sixth of a run's time. Block
-// edges still fall every block_rows rows of the batch (valid or not, counted on from
-// into.rows_in_block), and a cell closes its block, or folds its moments, at the first of its
-// rows past an edge, or at the end of the batch when the edge comes after its last row. So
-// every cell's sums see the same rows in the same blocks and folds, in the same order, as they
-// did row by row: the same operations on the same values. Only the order in which different
-// cells are updated changes, and cells share no sums.
+// edges still fall every block_rows rows (valid or not, counted from the tally's last close:
+// into.rows_since_close), and a cell closes its block, or folds its moments, at the first of its
+// rows past an edge, or when the tally closes. So every cell's sums see the same rows in the same
+// blocks and folds, in the same order, as they did row by row: the same operations on the same
+// values. Only the order in which different cells are updated changes, and cells share no sums.
+// A cell crosses the edges after its last row only when it is next given rows (or the tally
+// closes), not at the end of each batch: a batch then costs what its own cells cost. Settling
+// every open cell at the end of each batch visited each of them again, a cache miss apiece: with
+// 5,000 units (45,000 cells, thousands open) that was a tenth of a run.
 inline void add_valid_rows(tally& into, const response_batch& batch, const score_batch& scored,
                            const cell_rows& valid, const std::vector<std::size_t>& stratum_slot) {
-  const std::int64_t rows_before = into.rows_in_block, blocks_before = into.blocks_since_fold;
-  // The block of batch row i, counted from the open one (0), and the fold period of a block.
+  const std::int64_t rows_before = into.rows_since_close;
+  // The block of batch row i, and the fold period of a block, counted from the tally's last close.
   const auto block_of = [&](std::int64_t row) { return (rows_before + row) / block_rows; };
-  const auto fold_of = [&](std::int64_t block) { return (blocks_before + block) / moment_fold_blocks; };
-  const std::int64_t next_block = block_of(batch.rows());  // the block open after this batch
-  // A cell whose open sums belong to block `from` moves on to block `to` (>= from): what the
-  // edges between would have done to it row by row.
-  const auto cross_edges = [&](cell_tally& cell, std::int64_t from, std::int64_t to) {
-    if (from < to) cell.close_block();
-    if (fold_of(from) != fold_of(to)) cell.fold_moments();
-  };
+  const auto fold_of = [](std::int64_t block) { return block / moment_fold_blocks; };
   const bool pairs = into.sampling_weights;
-  thread_local batch_cell_marks marks;
-  marks.start(into.units.size() * into.groups);
 
   for (const std::uint32_t c : valid.cells()) {
-    cell_tally& cell = into.units[c / into.groups].groups[c % into.groups];
+    const std::size_t u = c / into.groups, g = c % into.groups;
+    cell_tally& cell = into.units[u].groups[g];
+    if (!cell.listed) {
+      cell.listed = true;
+      into.open_cells.emplace_back(u, g);
+    }
     const std::span<const std::uint32_t> rows = valid.rows(c);
-    std::int64_t block = 0;  // sums the cell holds open belong to the open block
     for (std::size_t first = 0; first < rows.size();) {
       // The cell's rows in one block: rows[first, last).
       const std::int64_t b = block_of(rows[first]);
@@ -657,8 +622,10 @@ inline void add_valid_rows(tally& into, const response_batch& batch, const score
       while (last < rows.size() && block_of(rows[last]) == b) ++last;
       const std::span<const std::uint32_t> run = rows.subspan(first, last - first);
       first = last;
-      cross_edges(cell, block, b);
-      block = b;
+      // What the edges since the cell's open block would have done to it row by row.
+      if (cell.open_block < b) cell.close_block();
+      if (cell.moments_open && fold_of(cell.open_block) != fold_of(b)) cell.fold_moments();
+      cell.open_block = b;
       block_partial& p = cell.pending;
       if (!p.active) {
         p.active = true;
@@ -669,35 +636,14 @@ inline void add_valid_rows(tally& into, const response_batch& batch, const score
       cell.valid += static_cast<std::int64_t>(run.size());
       for (const std::uint32_t row : run) p.weight += batch.weight(row);
       if (into.strata_are_groups)
-        add_run_one_stratum(cell, c % into.groups, run, batch, scored, pairs);
+        add_run_one_stratum(cell, g, run, batch, scored, pairs);
       else
         add_run_by_stratum(cell, run, batch, scored, stratum_slot, pairs);
       for (const std::uint32_t row : run)
         if (scored.has_score(row, 0)) cell.add_score_key(stats::grid_key(scored.score(row, 0)));
     }
-    marks.set_last_block(c, block);
   }
-
-  // The edges after a cell's last row: close and fold what a pass row by row would have closed
-  // and folded by now, and list the cells still open (each once).
-  thread_local std::vector<std::pair<std::size_t, std::size_t>> open, unfolded;
-  open.clear();
-  unfolded.clear();
-  const auto settle = [&](std::size_t u, std::size_t g) {
-    const std::size_t c = u * into.groups + g;
-    if (!marks.settle(c)) return;
-    cell_tally& cell = into.units[u].groups[g];
-    cross_edges(cell, marks.last_block(c), next_block);
-    if (cell.pending.active) open.emplace_back(u, g);
-    if (cell.moments_open) unfolded.emplace_back(u, g);
-  };
-  for (const auto& [u, g] : into.open_cells) settle(u, g);
-  for (const auto& [u, g] : into.moment_cells) settle(u, g);
-  for (const std::uint32_t c : valid.cells()) settle(c / into.groups, c % into.groups);
-  into.open_cells.assign(open.begin(), open.end());
-  into.moment_cells.assign(unfolded.begin(), unfolded.end());
-  into.rows_in_block = (rows_before + batch.rows()) % block_rows;
-  into.blocks_since_fold = (blocks_before + next_block) % moment_fold_blocks;
+  into.rows_since_close = rows_before + batch.rows();
 }
 
 }  // namespace detail
