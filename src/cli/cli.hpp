@@ -60,6 +60,7 @@ struct score_args {
   std::string output;     // empty = standard output
   std::string language;   // empty = the definition's default
   std::int64_t batch_rows = default_batch_rows;
+  const CLI::Option* batch_rows_option = nullptr;  // given on the command line when count() > 0
   std::size_t chunk_bytes = default_chunk_bytes;
   unsigned threads = 0;   // 0 = every hardware thread
   std::optional<int> decimals;

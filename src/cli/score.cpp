@@ -95,7 +95,10 @@ CLI::App* add_score_command(CLI::App& app, score_args& args) {
                       "the ranking decimals, CSV writes numbers in full)")
       ->type_name("N")
       ->check(CLI::Range(0, 17));
-  command->add_option("--batch-rows", args.batch_rows, "Rows scored per batch")
+  args.batch_rows_option =
+      command->add_option("--batch-rows", args.batch_rows,
+                          "Rows scored per batch (default 3840, doubled up to 57600 while a batch's rows "
+                          "spread over many units; a size given here is kept)")
       ->type_name("N")
       ->check(CLI::Range(std::int64_t{1}, max_batch_rows))
       ->capture_default_str();
@@ -217,6 +220,8 @@ int run_score(const score_args& args) {
     file_options.on_rejected = [&rejected_rows](const row_rejection& r) { rejected_rows.push_back(r); };
   }
   file_options.csv.batch_rows = static_cast<Eigen::Index>(args.batch_rows);
+  // A size asked for is kept; by default batches grow while their rows spread over many units.
+  file_options.csv.grow_spread_batches = args.batch_rows_option == nullptr || args.batch_rows_option->count() == 0;
   file_options.csv.chunk_bytes = args.chunk_bytes;
   file_options.threads = args.threads;
   progress_bar progress(args.responses, !args.quiet);

@@ -1479,6 +1479,23 @@ struct csv_reader::impl {
     return true;
   }
 
+  // Whether a batch's rows lie in more cells (unit and group) than half its rows: each cell then
+  // gets a row or two a batch, and a larger batch would give it more at a time.
+  [[nodiscard]] bool rows_spread_thin(const response_batch& batch) {
+    const std::size_t groups = plan->group_count();
+    cell_seen.assign(batch.unit_ids.size() * groups, 0);
+    std::size_t cells_named = 0;
+    for (Eigen::Index i = 0; i < batch.rows(); ++i) {
+      if (batch.unit(i) < 0 || batch.group(i) < 0) continue;
+      const auto cell = static_cast<std::size_t>(batch.unit(i)) * groups + static_cast<std::size_t>(batch.group(i));
+      std::uint8_t& seen = cell_seen[cell];
+      cells_named += seen == 0 ? 1 : 0;
+      seen = 1;
+    }
+    return 2 * cells_named > static_cast<std::size_t>(batch.rows());
+  }
+  std::vector<std::uint8_t> cell_seen;  // rows_spread_thin's marks, kept from batch to batch
+
   // Moves the staged rows' codes into the batch (they are its last rows).
   void move_stage_to_batch() {
 #if QSCORE_HAS_WIDE_CELLS
@@ -1638,6 +1655,15 @@ csv_reader::csv_reader(csv_reader&&) noexcept = default;
 csv_reader& csv_reader::operator=(csv_reader&&) noexcept = default;
 csv_reader::~csv_reader() = default;
 
+void csv_reader::set_batch_rows(Eigen::Index rows) {
+  impl& s = *impl_;
+  s.move_stage_to_batch();  // staged rows sit at the batch's current stride
+  s.options.batch_rows = std::max<Eigen::Index>(rows, 1);
+  s.builder.set_capacity(s.options.batch_rows);
+}
+
+Eigen::Index csv_reader::batch_rows() const { return impl_->options.batch_rows; }
+
 bool csv_reader::next(response_batch& out) {
   impl& s = *impl_;
   const auto batch_rows = static_cast<std::size_t>(s.options.batch_rows);
@@ -1656,6 +1682,9 @@ bool csv_reader::next(response_batch& out) {
   }
   const bool any = s.builder.size() > 0 || s.builder.rejected() > 0;
   s.builder.take_into(out);
+  if (s.options.grow_spread_batches && out.rows() == s.options.batch_rows && s.options.batch_rows < spread_batch_rows &&
+      s.rows_spread_thin(out))
+    set_batch_rows(std::min(2 * s.options.batch_rows, spread_batch_rows));
   return any;
 }
 

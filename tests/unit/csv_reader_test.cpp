@@ -561,6 +561,34 @@ TEST(csv_reader_open_units, units_are_taken_from_the_data_when_not_declared) {
   EXPECT_EQ(c.unit_ids, (std::vector<std::string>{"B-7", "A-1"}));
 }
 
+TEST(csv_reader_batches, batches_double_while_their_rows_spread_over_many_units) {
+  // Batches of 30 rows to start. 600 rows, each of its own unit, over 2 groups: every full batch
+  // names more cells (units x groups) than half its rows, so each next batch is twice as large:
+  // 30 + 60 + 120 + 240 = 450 rows, then the last 150 in a batch of room 480.
+  const scoring_plan open_plan = compile(survey(false)).value();
+  std::string spread = header + "\n", one_unit = header + "\n";
+  for (int r = 1; r <= 600; ++r) {
+    const std::string group = r % 2 == 0 ? "staff" : "student";
+    spread += "r" + std::to_string(r) + ",u" + std::to_string(r) + "," + group + ",4,5,,3\n";
+    one_unit += "r" + std::to_string(r) + ",u1," + group + ",4,5,,3\n";
+  }
+  csv_options options;
+  options.batch_rows = 30;
+  const auto grown = read_text(open_plan, spread, options);
+  EXPECT_EQ(grown.batches, (std::vector<std::string>{"30+0", "60+0", "120+0", "240+0", "150+0"}));
+  // Asked not to grow (as --batch-rows asks), every batch has 30 rows; the rows are the same.
+  options.grow_spread_batches = false;
+  const auto fixed = read_text(open_plan, spread, options);
+  EXPECT_EQ(fixed.batches.size(), 20U);
+  EXPECT_EQ(fixed.batches.front(), "30+0");
+  EXPECT_EQ(fixed.rows, grown.rows);
+  ASSERT_EQ(grown.rows.size(), 600U);
+  // One unit: 2 cells against 30 rows, not spread, so the batches keep their size.
+  options.grow_spread_batches = true;
+  const auto concentrated = read_text(open_plan, one_unit, options);
+  EXPECT_EQ(concentrated.batches, std::vector<std::string>(20, "30+0"));
+}
+
 TEST(csv_reader_weights, weights_are_read_and_bad_ones_rejected) {
   const scoring_plan weighted = compile(survey(true, "w")).value();
   const auto c = read_text(weighted, "respondent_id,group,unit,q1,q2,overall,w\n"
@@ -755,6 +783,7 @@ TEST_F(csv_reader_test, every_chunk_size_gives_the_same_batches) {
       "r9,u1,staff,1,1,,1\r\n";                                               // 14 resumes [1 1 1]
   csv_options options;
   options.batch_rows = 2;
+  options.grow_spread_batches = false;  // fixed batch edges (two cells in two rows is spread)
   options.chunk_bytes = std::size_t{1} << 20;
   const auto reference = read_text(plan, text, options);
   EXPECT_EQ(reference.rows,

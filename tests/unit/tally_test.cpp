@@ -555,7 +555,8 @@ TEST(tally_blocks, a_cell_quiet_for_many_blocks_closes_them_as_one_pass_would) {
       }
   }
   // u3 has its 7 rows (0, 3000, ..., 18000), whatever their status.
-  const auto u3 = std::find_if(one_batch.units.begin(), one_batch.units.end(), [](const unit_result& u) { return u.id == "u3"; });
+  const auto u3 =
+      std::find_if(one_batch.units.begin(), one_batch.units.end(), [](const unit_result& u) { return u.id == "u3"; });
   ASSERT_NE(u3, one_batch.units.end());
   std::int64_t u3_ballots = u3->rejected;
   for (const auto& g : u3->groups) u3_ballots += g.n + g.void_ballots;

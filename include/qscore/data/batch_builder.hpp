@@ -148,6 +148,13 @@ class batch_builder {
 
   [[nodiscard]] Eigen::Index size() const { return size_; }
   [[nodiscard]] bool full() const { return size_ >= capacity_; }
+  [[nodiscard]] Eigen::Index capacity() const { return capacity_; }
+  // Rows a batch holds before full() from now on (at least 1). Rows already added stay; a
+  // larger capacity makes room at once, a smaller one keeps the storage.
+  void set_capacity(Eigen::Index rows) {
+    capacity_ = std::max<Eigen::Index>(rows, 1);
+    if (capacity_ > batch_.codes.rows()) resize_rows(capacity_);
+  }
   [[nodiscard]] std::size_t rejected() const { return batch_.rejected.size(); }
 
   // Hands over what has been added so far and starts a new, empty batch. Unit ids seen so far
@@ -299,14 +306,15 @@ class batch_builder {
     ++size_;
   }
 
-  void grow() {
-    const Eigen::Index bigger = std::max<Eigen::Index>(16, 2 * batch_.codes.rows());
-    batch_.codes.conservativeResize(bigger, batch_.codes.cols());
-    batch_.group.conservativeResize(bigger);
-    batch_.unit.conservativeResize(bigger);
-    batch_.weight.conservativeResize(bigger);
-    batch_.stratum.conservativeResize(bigger);
-    batch_.lines.resize(static_cast<std::size_t>(bigger));
+  void grow() { resize_rows(std::max<Eigen::Index>(16, 2 * batch_.codes.rows())); }
+  // Room for `rows` rows in every column, the rows added so far kept.
+  void resize_rows(Eigen::Index rows) {
+    batch_.codes.conservativeResize(rows, static_cast<Eigen::Index>(plan_->item_count()));
+    batch_.group.conservativeResize(rows);
+    batch_.unit.conservativeResize(rows);
+    batch_.weight.conservativeResize(rows);
+    batch_.stratum.conservativeResize(rows);
+    batch_.lines.resize(static_cast<std::size_t>(rows));
   }
 
   const scoring_plan* plan_;
