@@ -1662,8 +1662,6 @@ void csv_reader::set_batch_rows(Eigen::Index rows) {
   s.builder.set_capacity(s.options.batch_rows);
 }
 
-Eigen::Index csv_reader::batch_rows() const { return impl_->options.batch_rows; }
-
 bool csv_reader::next(response_batch& out) {
   impl& s = *impl_;
   const auto batch_rows = static_cast<std::size_t>(s.options.batch_rows);

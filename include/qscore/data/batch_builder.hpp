@@ -148,7 +148,6 @@ class batch_builder {
 
   [[nodiscard]] Eigen::Index size() const { return size_; }
   [[nodiscard]] bool full() const { return size_ >= capacity_; }
-  [[nodiscard]] Eigen::Index capacity() const { return capacity_; }
   // Rows a batch holds before full() from now on (at least 1). Rows already added stay; a
   // larger capacity makes room at once, a smaller one keeps the storage.
   void set_capacity(Eigen::Index rows) {

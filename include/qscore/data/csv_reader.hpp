@@ -121,9 +121,9 @@ class csv_reader {
   // stream and is reported by errors().
   bool next(response_batch& out);
   // Rows handed out per batch from the next batch on (csv_options::batch_rows; at least 1).
-  // Results do not depend on it (pipeline.hpp grows it for rows spread over many units).
+  // Results do not depend on it. next() calls it itself to grow batches whose rows spread over
+  // many cells (csv_options::grow_spread_batches).
   void set_batch_rows(Eigen::Index rows);
-  [[nodiscard]] Eigen::Index batch_rows() const;
 
   // Data rows read so far (blank lines are not rows).
   [[nodiscard]] std::int64_t rows_read() const;
