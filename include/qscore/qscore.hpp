@@ -30,6 +30,7 @@
 #include "qscore/report/finalize.hpp"
 #include "qscore/report/privacy.hpp"
 #include "qscore/report/report.hpp"
+#include "qscore/report/unit_items.hpp"
 #include "qscore/score/scorer.hpp"
 #include "qscore/scorecard/check.hpp"
 #include "qscore/scorecard/compute.hpp"

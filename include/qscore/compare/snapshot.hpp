@@ -6,12 +6,14 @@
 // taken as 0.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "qscore/report/report.hpp"
+#include "qscore/report/unit_items.hpp"
 
 namespace qscore {
 
@@ -96,7 +98,9 @@ struct report_snapshot {
   s.title = r.title;
   s.language = r.language;
   s.points = r.points;
-  for (const auto& u : r.units) {
+  std::vector<item_result> scratch;
+  for (std::size_t n = 0; n < r.units.size(); ++n) {
+    const unit_result& u = r.units[n];
     snapshot_unit su;
     su.id = u.id;
     su.label = u.label;
@@ -107,7 +111,7 @@ struct report_snapshot {
     su.valid = u.valid;
     for (const auto& g : u.groups) su.groups.push_back({g.id, g.label, g.n, g.mean, g.share_used});
     for (const auto& d : u.dimensions) su.dimensions.push_back({d.id, d.label, d.score});
-    for (const auto& i : u.items) su.items.push_back({i.id, i.label, i.mean_points, i.satisfaction_rate});
+    for (const auto& i : items_of(r, n, scratch)) su.items.push_back({i.id, i.label, i.mean_points, i.satisfaction_rate});
     s.units.push_back(std::move(su));
   }
   return s;

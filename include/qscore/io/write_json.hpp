@@ -80,6 +80,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -90,6 +91,7 @@
 #include "qscore/io/scorecard_json.hpp"
 #include "qscore/io/write_options.hpp"
 #include "qscore/report/report.hpp"
+#include "qscore/report/unit_items.hpp"
 #include "qscore/version.hpp"
 
 namespace qscore {
@@ -201,8 +203,10 @@ void json_precision(Json& j, const Score& s) {
   j.member("max", s.stats.max);
 }
 
+// `items`: the unit's items (items_of: its own, or made from a report's deferred counts).
 template <class Json>
-void json_unit(Json& j, const unit_result& u, std::int64_t min_cell, bool with_derived) {
+void json_unit(Json& j, const unit_result& u, const std::vector<item_result>& items, std::int64_t min_cell,
+               bool with_derived) {
   const bool withheld = u.suppressed != suppression::none;
   j.begin_object(64);
   j.member("id", u.id);
@@ -236,7 +240,7 @@ void json_unit(Json& j, const unit_result& u, std::int64_t min_cell, bool with_d
   j.end_array();
   j.key("items");
   j.begin_array();
-  for (const auto& item : u.items) json_item(j, item, withheld);
+  for (const auto& item : items) json_item(j, item, withheld);
   j.end_array();
   j.member("weighted_n", unless_withheld(withheld, u.weighted_n));
   j.member("score_se", u.score_se);
@@ -276,9 +280,10 @@ void json_unit(Json& j, const unit_result& u, std::int64_t min_cell, bool with_d
 }
 
 // A unit, or a group, as a JSON value.
-inline nlohmann::ordered_json json_unit_value(const unit_result& u, std::int64_t min_cell, bool with_derived) {
+inline nlohmann::ordered_json json_unit_value(const unit_result& u, const std::vector<item_result>& items,
+                                              std::int64_t min_cell, bool with_derived) {
   json_value_builder j;
-  json_unit(j, u, min_cell, with_derived);
+  json_unit(j, u, items, min_cell, with_derived);
   return j.take();
 }
 inline nlohmann::ordered_json json_group_value(const group_result& g, std::int64_t min_cell) {
@@ -414,8 +419,11 @@ namespace detail {
   ranking["decimals"] = json_or_null(r.rank_decimals);
 
   nlohmann::ordered_json units = nlohmann::ordered_json::array();
-  if (with_units)
-    for (const auto& u : r.units) units.push_back(json_unit_value(u, r.min_cell, r.respondent_formulas));
+  if (with_units) {
+    std::vector<item_result> scratch;
+    for (std::size_t i = 0; i < r.units.size(); ++i)
+      units.push_back(json_unit_value(r.units[i], items_of(r, i, scratch), r.min_cell, r.respondent_formulas));
+  }
   doc["units"] = std::move(units);
 
   nlohmann::ordered_json groups = nlohmann::ordered_json::array();
@@ -464,7 +472,8 @@ inline void write_json(std::ostream& out, const report& r, const write_options& 
         [&](std::size_t i) {
           std::string text;
           detail::json_text_writer unit(text, options.json_indent, 2);
-          detail::json_unit(unit, r.units[i], r.min_cell, r.respondent_formulas);
+          std::vector<item_result> scratch;  // a report with deferred items: this unit's, made here
+          detail::json_unit(unit, r.units[i], items_of(r, i, scratch), r.min_cell, r.respondent_formulas);
           return text;
         },
         [&](std::size_t i, std::string&& text) {

@@ -46,6 +46,7 @@
 #include "qscore/detail/number_format.hpp"
 #include "qscore/io/write_options.hpp"
 #include "qscore/report/report.hpp"
+#include "qscore/report/unit_items.hpp"
 
 namespace qscore {
 namespace detail {
@@ -151,8 +152,9 @@ struct text_format {
   }
 };
 
-inline void write_unit_details(std::ostream& out, const unit_result& u, const report& r,
-                               const text_format& fmt) {
+// `items`: the unit's items (items_of: its own, or made from a report's deferred counts).
+inline void write_unit_details(std::ostream& out, const unit_result& u, const std::vector<item_result>& unit_items,
+                               const report& r, const text_format& fmt) {
   const std::string indent = "  ";
   std::string heading = "Unit " + text_cell(u.label, 0);
   if (u.label != u.id) heading += " (" + text_cell(u.id, 0) + ")";
@@ -194,11 +196,11 @@ inline void write_unit_details(std::ostream& out, const unit_result& u, const re
     derived.render(out, indent + "Derived scores", indent);
   }
 
-  if (!u.items.empty()) {
+  if (!unit_items.empty()) {
     text_table items({{"item", align::left}, {"satisfaction", align::right},
                       {"don't know", align::right}, {"mean points", align::right},
                       {"satisfaction 95% CI", align::right}, {"sd", align::right}, {"median", align::right}});
-    for (const auto& item : u.items)
+    for (const auto& item : unit_items)
       items.add_row({fmt.label(item.label), fmt.percent(item.satisfaction_rate),
                      fmt.percent(item.dont_know_rate), fmt.number(item.mean_points),
                      fmt.percent_range(item.satisfaction_ci_low, item.satisfaction_ci_high),
@@ -387,8 +389,11 @@ inline void write_text(std::ostream& out, const report& r, const write_options& 
 
   if (r.scorecard) detail::write_scorecard_text(out, *r.scorecard, fmt);
 
-  if (options.text_details)
-    for (const auto& u : r.units) detail::write_unit_details(out, u, r, fmt);
+  if (options.text_details) {
+    std::vector<item_result> scratch;
+    for (std::size_t i = 0; i < r.units.size(); ++i)
+      detail::write_unit_details(out, r.units[i], items_of(r, i, scratch), r, fmt);
+  }
 
   // Groups pooled over all units.
   detail::text_table pooled({{"group", align::left}, {"n", align::right}, {"void", align::right},

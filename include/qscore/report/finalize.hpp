@@ -16,6 +16,7 @@
 #include "qscore/plan/scoring_plan.hpp"
 #include "qscore/report/privacy.hpp"
 #include "qscore/report/report.hpp"
+#include "qscore/report/unit_items.hpp"
 #include "qscore/report/unit_strata.hpp"
 #include "qscore/stats/design.hpp"
 #include "qscore/stats/histogram.hpp"
@@ -32,6 +33,11 @@ struct report_options {
   // count: each unit's results rest on its own tally, and everything pooled across units is
   // added in unit order on the calling thread.
   unsigned threads = 1;
+  // Leave each unit's `items` empty and keep their answer counts in report::deferred instead:
+  // items_of(report, i) and the writers make a unit's items when they need them. The report of
+  // 5,000 units of 30 items then holds 6 MB of counts instead of 100 MB of item results. The
+  // written report is byte for byte the same either way.
+  bool defer_items = false;
 };
 
 namespace detail {
@@ -153,8 +159,8 @@ struct unit_context {
   const std::string& lang;
   const stratum_order& strata_order;
   const std::unordered_map<std::string_view, const evaluated_unit*>& declared_unit;  // by id
-  std::size_t items;      // the tally's items
-  std::size_t code_rows;  // and answer-code rows per item
+  std::size_t code_rows;  // answer-code rows per item
+  bool build_items;       // false: report_options::defer_items
 };
 
 // A unit's strata in id order (kept for the pooled groups' standard errors) and its results:
@@ -170,7 +176,6 @@ inline unit_outcome unit_report(const unit_context& context, const unit_tally& u
   const instrument& def = *plan.definition;
   const std::string& lang = context.lang;
   const auto& declared_unit = context.declared_unit;
-  const std::size_t k = context.items;
   const std::size_t rows = context.code_rows;
   unit_outcome outcome{unit_strata_of(context.strata_order, unit), {}};
   const unit_strata& strata = outcome.strata;
@@ -287,80 +292,7 @@ inline unit_outcome unit_report(const unit_context& context, const unit_tally& u
     r.derived.push_back(std::move(dr));
   }
 
-  r.items.reserve(k);
-  for (std::size_t j = 0; j < k; ++j) {
-    const item_plan& item = plan.items[j];
-    item_result ir;
-    ir.options.reserve(item.options.size());
-    ir.id = item.id;
-    ir.label = item.text.get(lang, item.id);
-    const std::int64_t* const counts = unit.option_counts.data() + j * rows;  // blank, then each option
-    ir.blank = counts[0];
-    std::int64_t positive = 0;
-    double points_sum = 0.0;
-    for (std::size_t o = 0; o < item.options.size(); ++o) {
-      const option_info& option = item.options[o];
-      const std::int64_t count = counts[o + 1];
-      if (option.non_answer) ir.non_answers += count;
-      else {
-        ir.answered += count;
-        points_sum += static_cast<double>(count) * option.points;
-        if (option.positive) positive += count;
-      }
-    }
-    const std::int64_t base = ir.answered + ir.non_answers;
-    for (std::size_t o = 0; o < item.options.size(); ++o) {
-      const option_info& option = item.options[o];
-      option_result opt;
-      opt.code = option.code;
-      opt.label = option.text.get(lang, option.code);
-      opt.count = counts[o + 1];
-      opt.share = base > 0 ? static_cast<double>(opt.count) / static_cast<double>(base) : 0.0;
-      opt.non_answer = option.non_answer;
-      opt.positive = option.positive;
-      ir.options.push_back(std::move(opt));
-    }
-    if (ir.answered > 0) {
-      ir.mean_points = points_sum / static_cast<double>(ir.answered);
-      ir.satisfaction_rate = static_cast<double>(positive) / static_cast<double>(ir.answered);
-      if (const auto wilson = stats::wilson_interval(positive, ir.answered)) {
-        ir.satisfaction_ci_low = wilson->low;
-        ir.satisfaction_ci_high = wilson->high;
-      }
-      // Exact statistics of the answers' points from the option counts (unweighted, simple
-      // random sample: se = sd / √n).
-      std::vector<std::pair<double, std::int64_t>> values;
-      stats::dd sum;
-      for (std::size_t o = 0; o < item.options.size(); ++o)
-        if (!item.options[o].non_answer && counts[o + 1] > 0) {
-          values.emplace_back(item.options[o].points, counts[o + 1]);
-          sum += stats::dd(static_cast<double>(counts[o + 1])) * stats::dd(item.options[o].points);
-        }
-      std::sort(values.begin(), values.end());
-      const stats::dd mean = sum / stats::dd(static_cast<double>(ir.answered));
-      stats::dd m2;
-      for (const auto& [value, count] : values) {
-        const stats::dd d = stats::dd(value) - mean;
-        m2 += stats::dd(static_cast<double>(count)) * d * d;
-      }
-      value_summary& vs = ir.stats;
-      vs.min = values.front().first;
-      vs.max = values.back().first;
-      vs.q1 = stats::quantile_type7(values, 0.25);
-      vs.median = stats::quantile_type7(values, 0.5);
-      vs.q3 = stats::quantile_type7(values, 0.75);
-      if (ir.answered > 1) {
-        const double n = static_cast<double>(ir.answered);
-        vs.sd = std::sqrt((m2 / stats::dd(n - 1.0)).value());
-        vs.se = *vs.sd / std::sqrt(n);
-        const stats::interval ci = stats::normal_interval(*ir.mean_points, *vs.se);
-        vs.ci_low = ci.low;
-        vs.ci_high = ci.high;
-      }
-    }
-    if (base > 0) ir.dont_know_rate = static_cast<double>(ir.non_answers) / static_cast<double>(base);
-    r.items.push_back(std::move(ir));
-  }
+  if (context.build_items) items_of_counts(plan.items, unit.option_counts.data(), rows, lang, r.items);
 
   // The respondents' distribution in the unit, all groups pooled (score column s).
   const auto pooled_summary = [&](std::size_t s, const std::optional<double>& estimate,
@@ -458,7 +390,7 @@ inline unit_outcome unit_report(const unit_context& context, const unit_tally& u
   // on options.threads threads; the groups' pooled sums, whose floating-point order matters,
   // are added on this thread in unit order, as is every result. The report is the same for any
   // thread count.
-  const detail::unit_context context{plan, lang, strata_order, declared_unit, totals.items, totals.code_rows};
+  const detail::unit_context context{plan, lang, strata_order, declared_unit, totals.code_rows, !options.defer_items};
   const auto unit_report = [&](std::size_t unit_index) { return detail::unit_report(context, totals.units[unit_index]); };
   out.units.reserve(totals.units.size());
   const unsigned threads = detail::resolved_threads(options.threads);
@@ -525,6 +457,16 @@ inline unit_outcome unit_report(const unit_context& context, const unit_tally& u
   sorted.reserve(out.units.size());
   for (const std::size_t u : order) sorted.push_back(std::move(out.units[u]));
   out.units = std::move(sorted);
+  if (options.defer_items) {
+    auto deferred = std::make_shared<deferred_items>();
+    deferred->items = plan.items;
+    deferred->language = lang;
+    deferred->code_rows = totals.code_rows;
+    deferred->counts.reserve(totals.units.size() * totals.answer_count_size());
+    deferred->unit_position.reserve(totals.units.size());
+    for (const unit_tally& unit : totals.units) deferred->add_unit(unit.id, unit.option_counts);
+    out.deferred = std::move(deferred);
+  }
 
   // Rank uncertainty over the ranked units (they come first, in rank order).
   std::size_t ranked = 0;

@@ -251,6 +251,21 @@ inline void withhold(group_result& g) {
   withhold(g.stats);
 }
 
+// An item of a withheld unit: its id, label and options stay; counts are 0, values none.
+inline void withhold(item_result& item) {
+  item.answered = item.non_answers = item.blank = 0;
+  for (option_result& o : item.options) {
+    o.count = 0;
+    o.share = 0.0;
+  }
+  item.mean_points.reset();
+  item.satisfaction_rate.reset();
+  item.dont_know_rate.reset();
+  withhold(item.stats);
+  item.satisfaction_ci_low.reset();
+  item.satisfaction_ci_high.reset();
+}
+
 inline void withhold(unit_result& u) {
   u.score.reset();
   u.total.reset();
@@ -281,19 +296,7 @@ inline void withhold(unit_result& u) {
     d.id = id;
     d.label = label;
   }
-  for (item_result& item : u.items) {
-    item.answered = item.non_answers = item.blank = 0;
-    for (option_result& o : item.options) {
-      o.count = 0;
-      o.share = 0.0;
-    }
-    item.mean_points.reset();
-    item.satisfaction_rate.reset();
-    item.dont_know_rate.reset();
-    withhold(item.stats);
-    item.satisfaction_ci_low.reset();
-    item.satisfaction_ci_high.reset();
-  }
+  for (item_result& item : u.items) withhold(item);
 }
 
 }  // namespace detail

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -230,6 +231,8 @@ struct accounting {
   [[nodiscard]] bool reconciles() const { return rows_read == scored + void_ballots + rejected; }
 };
 
+struct deferred_items;  // report/unit_items.hpp
+
 struct report {
   std::string questionnaire_id;
   std::string questionnaire_version;
@@ -251,6 +254,9 @@ struct report {
   std::vector<reliability_result> reliability;
   std::int64_t min_cell = 1;          // the privacy rule applied (README "Privacy")
   std::optional<scorecard_result> scorecard;  // the composite total, when the definition has one
+  // Set when finalize deferred the units' items (report_options::defer_items): each unit's
+  // `items` is then empty, and items_of(report, i) (report/unit_items.hpp) makes them from this.
+  std::shared_ptr<const deferred_items> deferred;
 };
 
 }  // namespace qscore
