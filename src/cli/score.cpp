@@ -239,6 +239,9 @@ int run_score(const score_args& args) {
   report_options report_opts;
   report_opts.language = args.language;
   report_opts.threads = args.threads;
+  // The writers make each unit's items as they write it (on their threads, for JSON): a report
+  // of thousands of units then never holds all their item results at once.
+  report_opts.defer_items = true;
   report r = finalize(*plan, *totals, report_opts);
   if (const int code = add_scorecard(*plan->definition, r, args.inputs); code != exit_ok) return code;
 
