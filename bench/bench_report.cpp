@@ -144,4 +144,31 @@ void BM_write_json_many_units(benchmark::State& state) {
 }
 BENCHMARK(BM_write_json_many_units)->Args({5000, 1})->Args({5000, 2})->Unit(benchmark::kMillisecond)->UseRealTime();
 
+// finalize and write_json together, the units' items made by finalize or deferred to the writer
+// (report_options::defer_items, as `qscore score` does): the same bytes, and deferred, the
+// report never holds the 5,000 units' item results (about 100 MB) at once.
+// state.range(0): units; state.range(1): threads; state.range(2): 1 = items deferred.
+void BM_report_many_units(benchmark::State& state) {
+  const many_unit_survey& survey = survey_of(static_cast<int>(state.range(0)));
+  report_options report_opts;
+  report_opts.threads = static_cast<unsigned>(state.range(1));
+  report_opts.defer_items = state.range(2) != 0;
+  write_options write_opts;
+  write_opts.threads = report_opts.threads;
+  for (auto _ : state) {
+    const report r = finalize(survey.plan, survey.totals, report_opts);
+    counting_buffer counted;
+    std::ostream out(&counted);
+    write_json(out, r, write_opts);
+    benchmark::DoNotOptimize(counted.bytes());
+  }
+}
+BENCHMARK(BM_report_many_units)
+    ->Args({5000, 1, 0})
+    ->Args({5000, 1, 1})
+    ->Args({5000, 2, 0})
+    ->Args({5000, 2, 1})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
 }  // namespace
