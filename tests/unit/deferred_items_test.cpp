@@ -10,10 +10,10 @@
 #include <gtest/gtest.h>
 
 #include "qscore/compare/snapshot.hpp"
-#include "qscore/data/batch_builder.hpp"
 #include "qscore/io/write_json.hpp"
 #include "qscore/io/write_text.hpp"
 #include "qscore/report/finalize.hpp"
+#include "support/report_of_rows.hpp"
 #include "support/small_appraisal.hpp"
 
 namespace {
@@ -21,15 +21,9 @@ namespace {
 using namespace qscore;
 
 report score_rows(const std::vector<fixtures::text_row>& rows, instrument def, bool defer_items) {
-  const scoring_plan plan = compile(std::move(def)).value();
-  batch_builder builder(plan);
-  for (const auto& row : rows) builder.add_text_row(row.group, row.unit, row.answers, row.weight);
-  const response_batch batch = builder.take();
-  tally totals = make_tally(plan);
-  accumulate(totals, plan, batch, score(plan, batch));
   report_options options;
   options.defer_items = defer_items;
-  return finalize(plan, totals, options);
+  return fixtures::report_of_rows(rows, std::move(def), options);
 }
 
 std::size_t position_of(const report& r, const std::string& id) {

@@ -4,8 +4,8 @@
 
 #include <gtest/gtest.h>
 
-#include "qscore/data/batch_builder.hpp"
 #include "qscore/io/write_json.hpp"
+#include "support/report_of_rows.hpp"
 #include "support/small_appraisal.hpp"
 
 namespace {
@@ -14,15 +14,9 @@ using namespace qscore;
 
 report score_rows(const std::vector<fixtures::text_row>& rows, instrument def = fixtures::small_appraisal(),
                   unsigned threads = 1) {
-  const scoring_plan plan = compile(std::move(def)).value();
-  batch_builder builder(plan);
-  for (const auto& row : rows) builder.add_text_row(row.group, row.unit, row.answers, row.weight);
-  const response_batch batch = builder.take();
-  tally totals = make_tally(plan);
-  accumulate(totals, plan, batch, score(plan, batch));
   report_options options;
   options.threads = threads;
-  return finalize(plan, totals, options);
+  return fixtures::report_of_rows(rows, std::move(def), options);
 }
 
 const unit_result& unit(const report& r, const std::string& id) {
