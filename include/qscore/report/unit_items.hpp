@@ -35,7 +35,7 @@ struct deferred_items {
 
   // Appends a unit's answer counts (items.size() * code_rows of them).
   void add_unit(const std::string& id, const std::vector<std::int64_t>& unit_counts) {
-    unit_position.emplace(id, unit_position.size());
+    unit_position.emplace(id, counts.size() / (items.size() * code_rows));
     counts.insert(counts.end(), unit_counts.begin(), unit_counts.end());
   }
 };
