@@ -439,6 +439,39 @@ TEST(tally_quartiles, scores_beyond_32_bit_grid_keys_are_counted_with_the_others
   EXPECT_EQ(quartiles_of(true), expected);
 }
 
+TEST(tally_quartiles, a_cell_of_few_ballots_keeps_its_score_keys_listed_and_reads_them_counted) {
+  // Few ballots: three keys, never keys_per_count of them, so none is counted, flush or not.
+  cell_tally few;
+  for (const std::int64_t key : {7500, 2500, 7500}) few.add_score_key(key);
+  few.settle_score_keys();
+  EXPECT_TRUE(few.score_keys_settled());
+  EXPECT_EQ(few.score_counts.size(), 0U);  // no table made
+  EXPECT_EQ(few.pending_keys.size(), 3U);
+  using pairs = std::vector<std::pair<std::int64_t, std::int64_t>>;
+  EXPECT_EQ(few.score_distribution().sorted(), (pairs{{2500, 1}, {7500, 2}}));
+
+  // Many: keys 0..1023 once each are counted when the 1,024th gathers; then key 5 three times
+  // more waits, unsettled, until settle counts it in: key 5 has 1 + 3 = 4 ballots, 1,027 in all.
+  cell_tally many;
+  for (std::int64_t key = 0; key < static_cast<std::int64_t>(cell_tally::keys_per_count); ++key) many.add_score_key(key);
+  EXPECT_EQ(many.score_counts.size(), cell_tally::keys_per_count);
+  for (int i = 0; i < 3; ++i) many.add_score_key(5);
+  EXPECT_FALSE(many.score_keys_settled());
+  EXPECT_EQ(many.score_distribution().total(), 1027);  // read before settling: the same counts
+  many.settle_score_keys();
+  EXPECT_TRUE(many.score_keys_settled());
+  EXPECT_TRUE(many.pending_keys.empty());
+  EXPECT_EQ(many.score_counts.total(), 1027);
+  EXPECT_EQ(many.score_distribution().keys_at_ranks({5, 6, 8, 9}), (std::vector<std::int64_t>{5, 5, 5, 6}));
+
+  // Pooled: the few cell's keys join the many cell's counts.
+  stats::count_map pooled;
+  many.add_score_distribution_to(pooled);
+  few.add_score_distribution_to(pooled);
+  EXPECT_EQ(pooled.total(), 1030);
+  EXPECT_EQ(pooled.size(), 1024U + 2U);  // 0..1023, 2500, 7500
+}
+
 TEST(tally_units, unit_slot_finds_ids_by_index_and_notices_units_added_around_it) {
   // The small appraisal declares u1, u2, u3: slots 0, 1, 2; a new id is appended once.
   const scoring_plan plan = compile(fixtures::small_appraisal()).value();

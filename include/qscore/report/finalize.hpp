@@ -241,7 +241,7 @@ inline unit_outcome unit_report(const unit_context& context, const unit_tally& u
       unit_design(strata, 0, coef, centre, design);
       se = standard_error(design);
     }
-    gr.stats = summarise(cell_moments(strata, g, 0), cell.score_counts, gr.mean, se);
+    gr.stats = summarise(cell_moments(strata, g, 0), cell.score_distribution(), gr.mean, se);
     r.weighted_n += gr.weighted_n;
     r.valid += cell.valid;
     r.void_ballots += cell.void_ballots;
@@ -301,7 +301,7 @@ inline unit_outcome unit_report(const unit_context& context, const unit_tally& u
     stats::count_map counts;
     for (std::size_t g = 0; g < unit.groups.size(); ++g) {
       m.merge(cell_moments(strata, g, s));
-      if (s == 0) counts.merge(unit.groups[g].score_counts);  // quartiles of the whole score only
+      if (s == 0) unit.groups[g].add_score_distribution_to(counts);  // quartiles of the whole score only
     }
     return summarise(m, counts, estimate, se);
   };
@@ -529,7 +529,7 @@ inline unit_outcome unit_report(const unit_context& context, const unit_tally& u
     stats::design_strata design;
     for (std::size_t u = 0; u < totals.units.size(); ++u) {
       m.merge(detail::cell_moments(strata_of_unit[u], g, 0));
-      counts.merge(totals.units[u].groups[g].score_counts);
+      totals.units[u].groups[g].add_score_distribution_to(counts);
       if (gr.mean) detail::unit_design(strata_of_unit[u], 0, coef, centre, design);
     }
     gr.stats = detail::summarise(m, counts, gr.mean, gr.mean ? detail::standard_error(design) : std::nullopt);

@@ -10,7 +10,8 @@
 // cross tabulations), from which finalize computes Cronbach's alpha.
 // Counts are integers and merge exactly. Three kinds wait before they join the tables above (so
 // that the work of adding them is done once per many rows): the score keys
-// (cell_tally::pending_keys, counted at flush), the answer counts taken cell by cell
+// (cell_tally::pending_keys, counted at flush, or in a cell of few ballots kept as a list: read
+// them through cell_tally::score_distribution), the answer counts taken cell by cell
 // (unit_tally::pending_answers, added at close_block), and the codes of a unit with too few
 // rows to be worth its answer counts yet (unit_tally::pending_rows, counted at flush). Read a
 // tally's counts after flush().
@@ -195,6 +196,36 @@ struct cell_tally {
   // pool, with their frees on the merging thread, 3 % of a one-thread run.
   [[gnu::noinline]] void grow_pending_keys() {
     pending_keys.reserve(std::min(keys_per_count, std::max<std::size_t>(16, 4 * pending_keys.capacity())));
+  }
+
+  // The cell's respondent scores (column 0) on the grid, counted: score_counts with the keys
+  // still gathered added in. What finalize reads; a flushed cell may keep its keys listed.
+  [[nodiscard]] stats::count_map score_distribution() const {
+    stats::count_map out = score_counts;
+    add_listed_keys_to(out);
+    return out;
+  }
+  // Adds score_distribution() to `into` (pooling cells), without the copy of this cell's table.
+  void add_score_distribution_to(stats::count_map& into) const {
+    into.merge(score_counts);
+    add_listed_keys_to(into);
+  }
+
+  // Counts the gathered keys at flush, but only in a cell that has counts already. A cell that
+  // never gathered keys_per_count keys keeps them as a list (4 bytes a ballot, under 4 KB): a
+  // count table is 16 bytes a slot at most three quarters full, doubling as it grows, so 32 to
+  // 43 bytes for each distinct score. Counting them all at the end of a run of 4 million rows
+  // over 5,000 units (45,000 cells of about 90 ballots, nearly every score distinct) made 110 MB
+  // of tables, the run's peak (bench/RESULTS.md, twenty-third round); the keys themselves were
+  // 16 MB, and already held.
+  void settle_score_keys() {
+    if (score_counts.size() != 0) count_pending_keys();
+  }
+  [[nodiscard]] bool score_keys_settled() const { return pending_keys.empty() || score_counts.size() == 0; }
+  // Adds the keys still gathered to `into`.
+  void add_listed_keys_to(stats::count_map& into) const {
+    into.reserve(into.size() + pending_keys.size() / 4);  // as count_pending_keys
+    into.add_each(pending_keys.data(), pending_keys.data() + pending_keys.size());
   }
 
   // Counts the gathered grid keys into score_counts.
@@ -398,13 +429,14 @@ struct tally {
     }
     answers_pending = false;
   }
-  // Closes the open block, counts every gathered grid key, and gives every unit its answer
-  // counts, with its waiting rows counted in. finalize works on flushed tallies; merge needs
-  // only closed blocks (uncounted keys and rows move over as they are).
+  // Closes the open block, counts the gathered grid keys (cell_tally::settle_score_keys), and
+  // gives every unit its answer counts, with its waiting rows counted in. finalize works on
+  // flushed tallies; merge needs only closed blocks (uncounted keys and rows move over as they
+  // are).
   void flush() {
     close_block();
     for (auto& unit : units) {
-      for (auto& cell : unit.groups) cell.count_pending_keys();
+      for (auto& cell : unit.groups) cell.settle_score_keys();
       unit_counts(unit);
     }
   }
@@ -413,7 +445,7 @@ struct tally {
     for (const auto& unit : units) {
       if (!unit.pending_rows.empty() || unit.option_counts.size() != answer_count_size()) return false;
       for (const auto& cell : unit.groups)
-        if (!cell.pending_keys.empty()) return false;
+        if (!cell.score_keys_settled()) return false;
     }
     return true;
   }
@@ -434,6 +466,7 @@ struct tally {
     if (unit.pending_rows.bytes() * 2 >= answer_count_size() * sizeof(std::int64_t)) unit_counts(unit);
   }
   [[nodiscard]] std::size_t answer_count_size() const noexcept { return items * code_rows; }
+
   [[nodiscard]] bool block_closed() const { return open_cells.empty() && !answers_pending; }
 
   [[nodiscard]] std::int64_t valid() const { return sum([](const cell_tally& c) { return c.valid; }); }
