@@ -224,7 +224,9 @@ struct cell_tally {
   [[nodiscard]] bool score_keys_settled() const { return pending_keys.empty() || score_counts.size() == 0; }
   // Adds the keys still gathered to `into`.
   void add_listed_keys_to(stats::count_map& into) const {
-    into.reserve(into.size() + pending_keys.size() / 4);  // as count_pending_keys
+    // Room for all of them at once: listed keys are few (under keys_per_count) and of few
+    // ballots, nearly all distinct; growing the table step by step re-inserted them each time.
+    into.reserve(into.size() + pending_keys.size());
     into.add_each(pending_keys.data(), pending_keys.data() + pending_keys.size());
   }
 
