@@ -468,7 +468,6 @@ struct tally {
     if (unit.pending_rows.bytes() * 2 >= answer_count_size() * sizeof(std::int64_t)) unit_counts(unit);
   }
   [[nodiscard]] std::size_t answer_count_size() const noexcept { return items * code_rows; }
-
   [[nodiscard]] bool block_closed() const { return open_cells.empty() && !answers_pending; }
 
   [[nodiscard]] std::int64_t valid() const { return sum([](const cell_tally& c) { return c.valid; }); }
