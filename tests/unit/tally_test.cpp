@@ -449,6 +449,9 @@ TEST(tally_quartiles, a_cell_of_few_ballots_keeps_its_score_keys_listed_and_read
   EXPECT_EQ(few.pending_keys.size(), 3U);
   using pairs = std::vector<std::pair<std::int64_t, std::int64_t>>;
   EXPECT_EQ(few.score_distribution().sorted(), (pairs{{2500, 1}, {7500, 2}}));
+  stats::count_map scratch;
+  EXPECT_EQ(&few.score_distribution(scratch), &scratch);  // listed keys: counted into the scratch
+  EXPECT_EQ(few.score_distribution(scratch).sorted(), (pairs{{2500, 1}, {7500, 2}}));
 
   // Many: keys 0..1023 once each are counted when the 1,024th gathers; then key 5 three times
   // more waits, unsettled, until settle counts it in: key 5 has 1 + 3 = 4 ballots, 1,027 in all.
@@ -462,6 +465,7 @@ TEST(tally_quartiles, a_cell_of_few_ballots_keeps_its_score_keys_listed_and_read
   EXPECT_TRUE(many.score_keys_settled());
   EXPECT_TRUE(many.pending_keys.empty());
   EXPECT_EQ(many.score_counts.total(), 1027);
+  EXPECT_EQ(&many.score_distribution(scratch), &many.score_counts);  // nothing listed: no copy
   EXPECT_EQ(many.score_distribution().keys_at_ranks({5, 6, 8, 9}), (std::vector<std::int64_t>{5, 5, 5, 6}));
 
   // Pooled: the few cell's keys join the many cell's counts.

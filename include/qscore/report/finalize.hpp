@@ -220,6 +220,7 @@ inline unit_outcome unit_report(const unit_context& context, const unit_tally& u
   // Every unit's vectors are sized exactly: the doubling growth left room for 32 item results
   // where 30 were used and for 16 group results where 9 were (13 MB at 5,000 units).
   r.groups.reserve(def.groups.size());
+  stats::count_map listed_scores;  // a cell's score histogram when it keeps its keys listed
   for (std::size_t g = 0; g < def.groups.size(); ++g) {
     const cell_tally& cell = unit.groups[g];
     group_result gr;
@@ -241,7 +242,7 @@ inline unit_outcome unit_report(const unit_context& context, const unit_tally& u
       unit_design(strata, 0, coef, centre, design);
       se = standard_error(design);
     }
-    gr.stats = summarise(cell_moments(strata, g, 0), cell.score_distribution(), gr.mean, se);
+    gr.stats = summarise(cell_moments(strata, g, 0), cell.score_distribution(listed_scores), gr.mean, se);
     r.weighted_n += gr.weighted_n;
     r.valid += cell.valid;
     r.void_ballots += cell.void_ballots;

@@ -205,6 +205,14 @@ struct cell_tally {
     add_listed_keys_to(out);
     return out;
   }
+  // The same without copying the table when no keys are listed: score_counts itself, else
+  // `scratch`, filled. (A cell of many ballots has a table of up to 20 KB; copying each for its
+  // quartiles was 0.9 GB of copies for a survey of 45,000 such cells.)
+  [[nodiscard]] const stats::count_map& score_distribution(stats::count_map& scratch) const {
+    if (pending_keys.empty()) return score_counts;
+    scratch = score_distribution();
+    return scratch;
+  }
   // Adds score_distribution() to `into` (pooling cells), without the copy of this cell's table.
   void add_score_distribution_to(stats::count_map& into) const {
     into.merge(score_counts);
