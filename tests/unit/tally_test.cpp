@@ -86,6 +86,40 @@ TEST(cell_tally, stratum_slot_finds_each_slot_once_with_few_or_many_strata) {
   EXPECT_EQ(cell.strata.size(), slots.size() + 1);
 }
 
+TEST(cell_tally, makes_its_score_table_only_when_keys_are_counted_and_copies_it_whole) {
+  using pairs = std::vector<std::pair<std::int64_t, std::int64_t>>;
+  // Few keys stay listed: no table, and merging such a cell makes none either.
+  cell_tally listed;
+  for (const std::int64_t key : {10, 20, 10}) listed.add_score_key(key);
+  cell_tally empty;
+  empty.merge(listed, {}, false);
+  EXPECT_FALSE(empty.score_table.made());
+  EXPECT_EQ(empty.pending_keys.size(), 3U);
+  EXPECT_EQ(empty.score_counts().size(), 0U);  // the shared empty table
+
+  // keys_per_count keys of 100 are counted when the last gathers: a table {100: 1024}.
+  cell_tally counted;
+  for (std::size_t i = 0; i < cell_tally::keys_per_count; ++i) counted.add_score_key(100);
+  ASSERT_TRUE(counted.score_table.made());
+  EXPECT_EQ(counted.score_counts().sorted(), (pairs{{100, 1024}}));
+
+  // A copy has a table of its own: adding to it leaves the original as it was.
+  cell_tally copy = counted;
+  copy.score_table.make().add(200);
+  EXPECT_EQ(counted.score_counts().sorted(), (pairs{{100, 1024}}));
+  EXPECT_EQ(copy.score_counts().sorted(), (pairs{{100, 1024}, {200, 1}}));
+
+  // Merged in, a table is made; the listed keys 10, 20, 10 stay listed: {10: 2, 20: 1, 100: 1024}.
+  empty.merge(counted, {}, false);
+  ASSERT_TRUE(empty.score_table.made());
+  EXPECT_EQ(empty.score_distribution().sorted(), (pairs{{10, 2}, {20, 1}, {100, 1024}}));
+
+  // reset drops the table with its storage.
+  empty.reset(true);
+  EXPECT_FALSE(empty.score_table.made());
+  EXPECT_EQ(empty.score_distribution().size(), 0U);
+}
+
 TEST(compensated_sum, many_identical_values_divide_back_exactly) {
   // 10^7 copies of 0.1 (the double nearest 0.1): a plain double sum drifts to
   // 999999.9998389754; the compensated sum divides back to exactly 0.1.
@@ -445,7 +479,7 @@ TEST(tally_quartiles, a_cell_of_few_ballots_keeps_its_score_keys_listed_and_read
   for (const std::int64_t key : {7500, 2500, 7500}) few.add_score_key(key);
   few.settle_score_keys();
   EXPECT_TRUE(few.score_keys_settled());
-  EXPECT_EQ(few.score_counts.size(), 0U);  // no table made
+  EXPECT_EQ(few.score_counts().size(), 0U);  // no table made
   EXPECT_EQ(few.pending_keys.size(), 3U);
   using pairs = std::vector<std::pair<std::int64_t, std::int64_t>>;
   EXPECT_EQ(few.score_distribution().sorted(), (pairs{{2500, 1}, {7500, 2}}));
@@ -457,15 +491,15 @@ TEST(tally_quartiles, a_cell_of_few_ballots_keeps_its_score_keys_listed_and_read
   // more waits, unsettled, until settle counts it in: key 5 has 1 + 3 = 4 ballots, 1,027 in all.
   cell_tally many;
   for (std::int64_t key = 0; key < static_cast<std::int64_t>(cell_tally::keys_per_count); ++key) many.add_score_key(key);
-  EXPECT_EQ(many.score_counts.size(), cell_tally::keys_per_count);
+  EXPECT_EQ(many.score_counts().size(), cell_tally::keys_per_count);
   for (int i = 0; i < 3; ++i) many.add_score_key(5);
   EXPECT_FALSE(many.score_keys_settled());
   EXPECT_EQ(many.score_distribution().total(), 1027);  // read before settling: the same counts
   many.settle_score_keys();
   EXPECT_TRUE(many.score_keys_settled());
   EXPECT_TRUE(many.pending_keys.empty());
-  EXPECT_EQ(many.score_counts.total(), 1027);
-  EXPECT_EQ(&many.score_distribution(scratch), &many.score_counts);  // nothing listed: no copy
+  EXPECT_EQ(many.score_counts().total(), 1027);
+  EXPECT_EQ(&many.score_distribution(scratch), &many.score_counts());  // nothing listed: no copy
   EXPECT_EQ(many.score_distribution().keys_at_ranks({5, 6, 8, 9}), (std::vector<std::int64_t>{5, 5, 5, 6}));
 
   // Pooled: the few cell's keys join the many cell's counts.

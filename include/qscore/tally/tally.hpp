@@ -40,6 +40,7 @@
 #include <vector>
 
 #include "qscore/data/response_batch.hpp"
+#include "qscore/detail/heap_box.hpp"
 #include "qscore/plan/scoring_plan.hpp"
 #include "qscore/score/scorer.hpp"
 #include "qscore/stats/histogram.hpp"
@@ -136,8 +137,13 @@ struct cell_tally {
   block_partial pending;        // the open block's sums, not yet in the compensated sums
   std::vector<stratum_cell> strata;  // in order of first appearance in this cell
   // Respondent scores (column 0, the whole questionnaire) on the stats::score_grid: grid key ->
-  // respondents, for quartiles and the median.
-  stats::count_map score_counts;
+  // respondents, for quartiles and the median; read it through score_counts() (or, with the
+  // keys still listed, score_distribution). On the heap, made when the first keys are counted:
+  // a cell of few ballots never counts them (settle_score_keys), and a count_map inline was
+  // 128 of a cell's 304 bytes: 5.4 MB a tally of 45,000 cells (bench/RESULTS.md,
+  // twenty-fourth round).
+  detail::heap_box<stats::count_map> score_table;
+  [[nodiscard]] const stats::count_map& score_counts() const { return score_table.get(); }
   // Grid keys of valid ballots not yet counted, in row order. A key joins score_counts only
   // when `keys_per_count` of them have gathered (or at flush): the cell's count table is then
   // counted into in one go, while it is in cache. Adding each key as it came, or at every block
@@ -182,7 +188,7 @@ struct cell_tally {
   // Gathers the grid key of a valid ballot's score (column 0).
   void add_score_key(std::int64_t key) {
     if (key < std::numeric_limits<std::int32_t>::min() || key > std::numeric_limits<std::int32_t>::max()) {
-      score_counts.add(key);
+      score_table.make().add(key);
       return;
     }
     if (pending_keys.size() == pending_keys.capacity()) grow_pending_keys();
@@ -201,7 +207,7 @@ struct cell_tally {
   // The cell's respondent scores (column 0) on the grid, counted: score_counts with the keys
   // still gathered added in. What finalize reads; a flushed cell may keep its keys listed.
   [[nodiscard]] stats::count_map score_distribution() const {
-    stats::count_map out = score_counts;
+    stats::count_map out = score_counts();
     add_listed_keys_to(out);
     return out;
   }
@@ -209,13 +215,13 @@ struct cell_tally {
   // `scratch`, filled. (A cell of many ballots has a table of up to 20 KB; copying each for its
   // quartiles was 0.9 GB of copies for a survey of 45,000 such cells.)
   [[nodiscard]] const stats::count_map& score_distribution(stats::count_map& scratch) const {
-    if (pending_keys.empty()) return score_counts;
+    if (pending_keys.empty()) return score_counts();
     scratch = score_distribution();
     return scratch;
   }
   // Adds score_distribution() to `into` (pooling cells), without the copy of this cell's table.
   void add_score_distribution_to(stats::count_map& into) const {
-    into.merge(score_counts);
+    into.merge(score_counts());
     add_listed_keys_to(into);
   }
 
@@ -227,9 +233,9 @@ struct cell_tally {
   // of tables, the run's peak (bench/RESULTS.md, twenty-third round); the keys themselves were
   // 16 MB, and already held.
   void settle_score_keys() {
-    if (score_counts.size() != 0) count_pending_keys();
+    if (score_counts().size() != 0) count_pending_keys();
   }
-  [[nodiscard]] bool score_keys_settled() const { return pending_keys.empty() || score_counts.size() == 0; }
+  [[nodiscard]] bool score_keys_settled() const { return pending_keys.empty() || score_counts().size() == 0; }
   // Adds the keys still gathered to `into`.
   void add_listed_keys_to(stats::count_map& into) const {
     // Room for all of them at once: listed keys are few (under keys_per_count) and of few
@@ -243,8 +249,9 @@ struct cell_tally {
     if (pending_keys.empty()) return;
     // Room for some new keys up front, not for all: many keys repeat, and a table sized for
     // 1,024 distinct keys would waste 32 KB in each of a tally's cells.
-    score_counts.reserve(score_counts.size() + pending_keys.size() / 4);
-    score_counts.add_each(pending_keys.data(), pending_keys.data() + pending_keys.size());
+    stats::count_map& counts = score_table.make();
+    counts.reserve(counts.size() + pending_keys.size() / 4);
+    counts.add_each(pending_keys.data(), pending_keys.data() + pending_keys.size());
     pending_keys.clear();
   }
 
@@ -282,7 +289,7 @@ struct cell_tally {
       strata.clear();
       stratum_positions = detail::slot_index{};
     }
-    if (score_counts.size() != 0) score_counts = stats::count_map{};
+    score_table.clear();
     pending_keys.clear();
     moments_open = false;
     listed = false;
@@ -297,7 +304,7 @@ struct cell_tally {
     for (std::size_t s = 0; s < scores.size(); ++s) scores[s].merge(other.scores[s]);
     for (const auto& stratum : other.strata)
       stratum_slot(slot_map[stratum.stratum], scores.size(), with_pairs).merge(stratum);
-    score_counts.merge(other.score_counts);
+    if (other.score_counts().size() != 0) score_table.make().merge(other.score_counts());
     // The other cell's uncounted keys join ours uncounted: counting them here would only be
     // done again when its table merges into ours. Copied a stretch at a time, up to each count
     // (a push_back per key was an eighth of the merging thread's time).
