@@ -276,8 +276,11 @@ inline segmented_run score_segments(const scoring_plan& plan, const std::filesys
   // free one, 8 threads 11 % too (bench/RESULTS.md, fourteenth round). So from 3 threads on,
   // threads + 2 may wait. Not at 1 or 2: there the merge keeps up, and the longer a finished
   // tally waits, the colder its uncounted score keys (4 bytes a valid ballot) are when the
-  // merge counts them: 2 % more CPU at -j2 on the 2-core VM with threads + 2 waiting.
-  const std::uint64_t waiting = threads > 2 ? threads + 2ULL : 2ULL;
+  // merge counts them: 2 % more CPU at -j2 on the 2-core VM with threads + 2 waiting. One waits
+  // there, not two: as fast, and every tally in flight is kept for the next segment, so a
+  // survey of many units held one more: 40 MB at 5,000 units, 239 -> 201 MB at -j2 (RESULTS,
+  // twenty-fourth round).
+  const std::uint64_t waiting = threads > 2 ? threads + 2ULL : 1ULL;
   const std::uint64_t window = threads + waiting;
   const bool deferred = ids_checked == id_check::deferred;
   auto range_of = [&](std::uint64_t k) {
