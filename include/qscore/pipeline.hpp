@@ -71,10 +71,33 @@ struct score_file_options {
   // id_fingerprint_store.hpp.
   std::size_t id_memory_bytes = id_fingerprint_store::default_memory_bytes;
   std::filesystem::path id_spill_directory;
+  // Memory that finished segments' tallies may take while they wait for their turn to merge
+  // (at least one always may wait). A tally's size is set by the survey's shape: about 150 KB
+  // for the bench pool's 22 units, 38 MB for 5,000 units of 9 groups, where 16 threads with
+  // their 18 waiting places held 1.2-1.5 GB (bench/RESULTS.md, twenty-fourth round).
+  std::size_t waiting_tally_bytes = std::size_t{64} << 20;
 };
 
 namespace detail {
 
+// How many finished segments may wait for the merge, at `threads` threads, when a segment's
+// tally takes `tally_bytes` (0: not known yet) and the waiting ones may take `budget` bytes.
+// Merged in file order, one slow segment (a thread's first, faulting its buffers in, takes up
+// to twice as long) holds every later one back: with two waiting places, 16 threads on a
+// 16-core machine spent 11 % of their time waiting for a free one, 8 threads 11 % too
+// (bench/RESULTS.md, fourteenth round). So from 3 threads on, threads + 2 may wait. Not at 1
+// or 2: there the merge keeps up, and the longer a finished tally waits, the colder its
+// uncounted score keys (4 bytes a valid ballot) are when the merge counts them (2 % more CPU at
+// -j2 on the 2-core VM with threads + 2 waiting); one waits there, which was as fast as two,
+// and every tally in flight is kept for a later segment, so a second place held one more tally
+// for good (40 MB at 5,000 units). Large tallies get fewer places, down to one, as the budget
+// allows: without it, 4M rows over 5,000 units took 1.2-1.5 GB at -j16 (twenty-fourth round).
+[[nodiscard]] constexpr std::uint64_t segments_waiting(unsigned threads, std::size_t tally_bytes,
+                                                       std::size_t budget) noexcept {
+  const std::uint64_t most = threads > 2 ? threads + 2ULL : 1ULL;
+  if (tally_bytes == 0) return most;
+  return std::clamp<std::uint64_t>(budget / tally_bytes, 1, most);
+}
 
 // The options for reading a file again after the look for repeated ids found some: row by row
 // it checks only the ids whose fingerprint repeats (all others were given once in the whole
@@ -270,18 +293,12 @@ inline segmented_run score_segments(const scoring_plan& plan, const std::filesys
   const unsigned threads =
       static_cast<unsigned>(std::min<std::uint64_t>(resolved_threads(options.threads), segments));
   // Segments in flight at most: one a thread, plus finished ones waiting for the merge while an
-  // older one is still being scored. Merged in file order, one slow segment (a thread's first,
-  // faulting its buffers in, takes up to twice as long) holds every later one back: with two
-  // waiting places, 16 threads on a 16-core machine spent 11 % of their time waiting for a
-  // free one, 8 threads 11 % too (bench/RESULTS.md, fourteenth round). So from 3 threads on,
-  // threads + 2 may wait. Not at 1 or 2: there the merge keeps up, and the longer a finished
-  // tally waits, the colder its uncounted score keys (4 bytes a valid ballot) are when the
-  // merge counts them: 2 % more CPU at -j2 on the 2-core VM with threads + 2 waiting. One waits
-  // there, not two: as fast, and every tally in flight is kept for the next segment, so a
-  // survey of many units held one more: 40 MB at 5,000 units, 239 -> 201 MB at -j2 (RESULTS,
-  // twenty-fourth round).
-  const std::uint64_t waiting = threads > 2 ? threads + 2ULL : 1ULL;
-  const std::uint64_t window = threads + waiting;
+  // older one is still being scored (segments_waiting), as many as the budget allows once a
+  // finished segment's tally tells its size.
+  std::size_t tally_bytes = 0;  // the largest finished segment's tally so far (approximate_bytes)
+  const auto window = [&] {
+    return threads + segments_waiting(threads, tally_bytes, options.waiting_tally_bytes);
+  };
   const bool deferred = ids_checked == id_check::deferred;
   auto range_of = [&](std::uint64_t k) {
     return csv_range{k * segment, k + 1 == segments ? csv_range{}.end : (k + 1) * segment};
@@ -322,7 +339,7 @@ inline segmented_run score_segments(const scoring_plan& plan, const std::filesys
       std::optional<tally> spare;
       {
         std::unique_lock lock(mutex);
-        changed.wait(lock, [&] { return stop || next_segment >= segments || next_segment < merged + window; });
+        changed.wait(lock, [&] { return stop || next_segment >= segments || next_segment < merged + window(); });
         if (stop || next_segment >= segments) return;
         k = next_segment++;
         if (!spares.empty()) {
@@ -334,6 +351,7 @@ inline segmented_run score_segments(const scoring_plan& plan, const std::filesys
                                             std::move(spare));
       if (workers_count_keys) score_keys.take_keys(result.totals, static_cast<std::size_t>(k));
       std::lock_guard lock(mutex);
+      tally_bytes = std::max(tally_bytes, result.totals.approximate_bytes());
       done[k] = std::move(result);
       changed.notify_all();
     }

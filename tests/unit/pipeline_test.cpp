@@ -111,6 +111,32 @@ TEST(score_file, any_thread_count_gives_the_same_tally_bit_for_bit) {
   EXPECT_TRUE(one.accounting.reconciles());
 }
 
+TEST(score_file, segments_waiting_follow_the_threads_and_the_tally_budget) {
+  constexpr std::size_t mib = std::size_t{1} << 20;
+  // Size not known yet: one waits at one or two threads, threads + 2 from three on.
+  EXPECT_EQ(detail::segments_waiting(1, 0, 64 * mib), 1U);
+  EXPECT_EQ(detail::segments_waiting(2, 0, 64 * mib), 1U);
+  EXPECT_EQ(detail::segments_waiting(3, 0, 64 * mib), 5U);
+  EXPECT_EQ(detail::segments_waiting(16, 0, 64 * mib), 18U);
+  // Small tallies (the bench pool's, about 150 KB): 64 MiB / 150 KB = 447 places, capped at 18.
+  EXPECT_EQ(detail::segments_waiting(16, 150'000, 64 * mib), 18U);
+  // 10 MB tallies: 67,108,864 / 10,000,000 = 6.7, so 6 places.
+  EXPECT_EQ(detail::segments_waiting(16, 10'000'000, 64 * mib), 6U);
+  // Tallies larger than the budget: still one.
+  EXPECT_EQ(detail::segments_waiting(16, 200 * mib, 64 * mib), 1U);
+  EXPECT_EQ(detail::segments_waiting(2, 200 * mib, 64 * mib), 1U);
+}
+
+TEST(score_file, a_tally_budget_of_one_waiting_segment_gives_the_same_report) {
+  const scoring_plan plan = compile(weighted_small_appraisal()).value();
+  const auto file = write_responses("budget.csv", 20000);
+  score_file_options options;
+  options.threads = 16;
+  options.segment_bytes = 4096;
+  options.waiting_tally_bytes = 1;  // every tally is larger: one segment waits at a time
+  expect_same_report(finalize(plan, score_file(plan, file, options).value()), score_with(plan, file, 1, 4096));
+}
+
 TEST(score_file, segments_agree_with_one_piece) {
   const scoring_plan plan = compile(weighted_small_appraisal()).value();
   const auto file = write_responses("segments.csv", 20000);

@@ -120,6 +120,25 @@ TEST(cell_tally, makes_its_score_table_only_when_keys_are_counted_and_copies_it_
   EXPECT_EQ(empty.score_distribution().size(), 0U);
 }
 
+TEST(tally, approximate_bytes_grow_with_units_and_their_answer_counts) {
+  tally t;
+  t.groups = 9;
+  t.score_columns = 1;
+  t.code_rows = 5;
+  EXPECT_EQ(t.approximate_bytes(), 0U);  // no units
+  t.units.resize(1);
+  const std::size_t one_unit_no_items = t.approximate_bytes();
+  EXPECT_GT(one_unit_no_items, 9 * sizeof(cell_tally));  // nine cells and more
+  t.units.resize(5000);
+  EXPECT_EQ(t.approximate_bytes(), 5000 * one_unit_no_items);
+  // 30 items of 5 code rows: 30 x 5 answer counts of 8 bytes a unit, 1,200 bytes more each.
+  t.items = 30;
+  EXPECT_EQ(t.approximate_bytes(), 5000 * (one_unit_no_items + 1200));
+  // Sampling weights add the co-moments of one column to each of the nine cells.
+  t.sampling_weights = true;
+  EXPECT_EQ(t.approximate_bytes(), 5000 * (one_unit_no_items + 1200 + 9 * sizeof(stats::co_moments)));
+}
+
 TEST(compensated_sum, many_identical_values_divide_back_exactly) {
   // 10^7 copies of 0.1 (the double nearest 0.1): a plain double sum drifts to
   // 999999.9998389754; the compensated sum divides back to exactly 0.1.

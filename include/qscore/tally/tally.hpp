@@ -483,6 +483,20 @@ struct tally {
     if (unit.pending_rows.bytes() * 2 >= answer_count_size() * sizeof(std::int64_t)) unit_counts(unit);
   }
   [[nodiscard]] std::size_t answer_count_size() const noexcept { return items * code_rows; }
+  // About the bytes the tally holds once its units' cells have been given rows: each cell with
+  // its score sums and one stratum, and each unit's answer counts; not the score keys and tables,
+  // which grow with the rows (a segment's tally holds few). For 5,000 units of 9 groups, 30 items
+  // and one score column with sampling weights: 35 MB, of the 38 MB that one tally fewer in
+  // flight saved, with the allocations' overhead and score keys (bench/RESULTS.md, twenty-fourth
+  // round). In constant time: what a segment's tally costs while it waits.
+  [[nodiscard]] std::size_t approximate_bytes() const noexcept {
+    const std::size_t per_column = sizeof(score_sums) + sizeof(block_partial::column) + sizeof(stats::moments) +
+                                   sizeof(stats::moment_block) + (sampling_weights ? sizeof(stats::co_moments) : 0);
+    const std::size_t per_cell = sizeof(cell_tally) + sizeof(stratum_cell) + score_columns * per_column +
+                                 sizeof(detail::pending_answer_counts);
+    const std::size_t per_unit = sizeof(unit_tally) + groups * per_cell + answer_count_size() * sizeof(std::int64_t);
+    return units.size() * per_unit;
+  }
   [[nodiscard]] bool block_closed() const { return open_cells.empty() && !answers_pending; }
 
   [[nodiscard]] std::int64_t valid() const { return sum([](const cell_tally& c) { return c.valid; }); }
