@@ -285,6 +285,9 @@ struct segmented_run {
   std::vector<diagnostic> errors;
   std::vector<row_rejection> rejected;  // in file order, with absolute line numbers
   again start_again = again::no;
+  // The most segments taken and not yet merged at once (scored or waiting): at most the threads
+  // plus segments_waiting's places. How the budget shows, for tests and tuning.
+  std::uint64_t most_in_flight = 0;
 };
 
 inline segmented_run score_segments(const scoring_plan& plan, const std::filesystem::path& file,
@@ -322,6 +325,7 @@ inline segmented_run score_segments(const scoring_plan& plan, const std::filesys
   std::condition_variable changed;
   std::vector<std::optional<segment_result>> done(segments);
   std::uint64_t next_segment = 0, merged = 0;
+  std::uint64_t most_in_flight = 0;  // run.most_in_flight, kept under `mutex` while workers run
   bool stop = false;
   // Tallies of merged segments, for workers to start their next segment with (emptied by the
   // worker, tally::reset, so that the merging thread does not): a fresh tally a segment was
@@ -342,6 +346,7 @@ inline segmented_run score_segments(const scoring_plan& plan, const std::filesys
         changed.wait(lock, [&] { return stop || next_segment >= segments || next_segment < merged + window(); });
         if (stop || next_segment >= segments) return;
         k = next_segment++;
+        most_in_flight = std::max(most_in_flight, next_segment - merged);
         if (!spares.empty()) {
           spare = std::move(spares.back());
           spares.pop_back();
@@ -415,6 +420,7 @@ inline segmented_run score_segments(const scoring_plan& plan, const std::filesys
     changed.notify_all();
   }
   for (auto& thread : pool) thread.join();
+  run.most_in_flight = most_in_flight;
   score_keys.move_into(run.totals);
   if (deferred && run.errors.empty() && run.start_again == segmented_run::again::no) {
     run.repeated_ids = repeated_ids(fingerprints, numbers, threads);

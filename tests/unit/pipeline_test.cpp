@@ -135,6 +135,14 @@ TEST(score_file, a_tally_budget_of_one_waiting_segment_gives_the_same_report) {
   options.segment_bytes = 4096;
   options.waiting_tally_bytes = 1;  // every tally is larger: one segment waits at a time
   expect_same_report(finalize(plan, score_file(plan, file, options).value()), score_with(plan, file, 1, 4096));
+  // And the budget holds: a worker asks for its next segment only after finishing one, whose
+  // tally's size is then known, so never more than 16 scored + 1 waiting are taken unmerged.
+  const std::uint64_t segments = (std::filesystem::file_size(file) + 4095) / 4096;
+  const detail::segmented_run run =
+      detail::score_segments(plan, file, options, 4096, segments, detail::id_check::in_merge);
+  EXPECT_TRUE(run.errors.empty());
+  EXPECT_GE(run.most_in_flight, 1U);
+  EXPECT_LE(run.most_in_flight, 17U);
 }
 
 TEST(score_file, segments_agree_with_one_piece) {

@@ -53,6 +53,8 @@ class shared_score_counts {
     for (auto& [id, counts] : units_) {
       unit_tally& unit = file.units[file.unit_slot(id)];
       for (std::size_t g = 0; g < counts->cells.size() && g < unit.groups.size(); ++g) {
+        // A group of the unit that gave no keys has nothing to add: its cell makes no table.
+        if (counts->cells[g].size() == 0) continue;
         stats::count_map& into = unit.groups[g].score_table.make();
         if (into.size() == 0)
           into = std::move(counts->cells[g]);
