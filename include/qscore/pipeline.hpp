@@ -71,32 +71,41 @@ struct score_file_options {
   // id_fingerprint_store.hpp.
   std::size_t id_memory_bytes = id_fingerprint_store::default_memory_bytes;
   std::filesystem::path id_spill_directory;
-  // Memory that finished segments' tallies may take while they wait for their turn to merge
-  // (at least one always may wait). A tally's size is set by the survey's shape: about 150 KB
-  // for the bench pool's 22 units, 38 MB for 5,000 units of 9 groups, where 16 threads with
-  // their 18 waiting places held 1.2-1.5 GB (bench/RESULTS.md, twenty-fourth round).
-  std::size_t waiting_tally_bytes = std::size_t{64} << 20;
+  // Memory for the tallies the merge holds: the file's own, and those of finished segments that
+  // wait for their turn (from three threads on, at least one always may wait). A tally's size
+  // is set by the survey's shape: about 150 KB for the bench pool's 22 units, 7 MB for 1,000
+  // units of 9 groups, 31 MB for 5,000, where 16 threads with their 18 waiting places held
+  // 1.2-1.5 GB (bench/RESULTS.md, twenty-fourth round). 48 MiB: at two threads a survey of
+  // 5,000 units keeps no segment waiting (40 MB less, no slower), one of 1,000 units one
+  // (twenty-fifth round).
+  std::size_t waiting_tally_bytes = std::size_t{48} << 20;
 };
 
 namespace detail {
 
 // How many finished segments may wait for the merge, at `threads` threads, when a segment's
-// tally takes `tally_bytes` (0: not known yet) and the waiting ones may take `budget` bytes.
+// tally takes `tally_bytes` (0: not known yet) and the merge's tallies may take `budget` bytes:
+// the file's own (taken to be as large as a segment's) and the waiting ones.
 // Merged in file order, one slow segment (a thread's first, faulting its buffers in, takes up
 // to twice as long) holds every later one back: with two waiting places, 16 threads on a
 // 16-core machine spent 11 % of their time waiting for a free one, 8 threads 11 % too
-// (bench/RESULTS.md, fourteenth round). So from 3 threads on, threads + 2 may wait. Not at 1
-// or 2: there the merge keeps up, and the longer a finished tally waits, the colder its
-// uncounted score keys (4 bytes a valid ballot) are when the merge counts them (2 % more CPU at
-// -j2 on the 2-core VM with threads + 2 waiting); one waits there, which was as fast as two,
-// and every tally in flight is kept for a later segment, so a second place held one more tally
-// for good (40 MB at 5,000 units). Large tallies get fewer places, down to one, as the budget
-// allows: without it, 4M rows over 5,000 units took 1.2-1.5 GB at -j16 (twenty-fourth round).
+// (bench/RESULTS.md, fourteenth round). So from 3 threads on, threads + 2 may wait, and at
+// least one. At 2 threads one may, which the bench pool needs (with none, its 10M rows took
+// 12 % longer: a worker that finished first waited for the other's segment), but not when the
+// budget has no room for it: with 5,000 units its tally of 31 MB held 40 MB more for no gain
+// in time (twenty-fifth round). At 1 thread none waits: the worker's segment is merged before
+// it starts the next, so a run of one thread holds one segment's tally (the merge would
+// otherwise run beside it, on a second core). Each place keeps its tally for good: every tally
+// in flight is kept for a later segment. Without the budget, 4M rows over 5,000 units took
+// 1.2-1.5 GB at -j16 (twenty-fourth round).
 [[nodiscard]] constexpr std::uint64_t segments_waiting(unsigned threads, std::size_t tally_bytes,
                                                        std::size_t budget) noexcept {
+  if (threads <= 1) return 0;
   const std::uint64_t most = threads > 2 ? threads + 2ULL : 1ULL;
+  const std::uint64_t least = threads > 2 ? 1ULL : 0ULL;
   if (tally_bytes == 0) return most;
-  return std::clamp<std::uint64_t>(budget / tally_bytes, 1, most);
+  const std::uint64_t room = budget > tally_bytes ? (budget - tally_bytes) / tally_bytes : 0;
+  return std::clamp<std::uint64_t>(room, least, most);
 }
 
 // The options for reading a file again after the look for repeated ids found some: row by row
@@ -329,11 +338,13 @@ inline segmented_run score_segments(const scoring_plan& plan, const std::filesys
   bool stop = false;
   // Tallies of merged segments, for workers to start their next segment with (emptied by the
   // worker, tally::reset, so that the merging thread does not): a fresh tally a segment was
-  // 190,000 allocations for the bench pool's 10M rows, and page faults on every table. All are
-  // kept: a worker makes a new one only when none waits here, that is when every tally there is
-  // is in flight, so there are never more than the most segments ever in flight at once (the
-  // window), as when each was freed at its merge. Keeping only two, a burst of merges after a
-  // slow segment dropped some, and workers made 18 new tallies for the 96 segments at -j2.
+  // 190,000 allocations for the bench pool's 10M rows, and page faults on every table. Kept up
+  // to the window: a worker makes a new one only when none waits here, that is when every
+  // tally there is is in flight, so there are never more tallies than the window (segments in
+  // flight at most), as when each was freed at its merge. Keeping only two, a burst of merges
+  // after a slow segment dropped some, and workers made 18 new tallies for the 96 segments at
+  // -j2. Not beyond the window: it shrinks when a later segment's tally is larger (units that
+  // first appear late in the file), and what it no longer allows is freed.
   std::vector<tally> spares;
 
   auto worker = [&] {
@@ -409,7 +420,10 @@ inline segmented_run score_segments(const scoring_plan& plan, const std::filesys
     {
       std::lock_guard lock(mutex);
       merged = k + 1;
-      if (k + 1 < segments) spares.push_back(std::move(part.totals));
+      // Kept while the tallies there are (in flight or spare) are fewer than the window; else
+      // freed below, out of the lock: the window shrinks once the tallies' size is known.
+      if (k + 1 < segments && (next_segment - merged) + spares.size() < window())
+        spares.push_back(std::move(part.totals));
       changed.notify_all();
     }
     if (options.on_progress) options.on_progress(run.totals.rows_read);

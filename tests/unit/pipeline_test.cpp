@@ -113,18 +113,27 @@ TEST(score_file, any_thread_count_gives_the_same_tally_bit_for_bit) {
 
 TEST(score_file, segments_waiting_follow_the_threads_and_the_tally_budget) {
   constexpr std::size_t mib = std::size_t{1} << 20;
-  // Size not known yet: one waits at one or two threads, threads + 2 from three on.
-  EXPECT_EQ(detail::segments_waiting(1, 0, 64 * mib), 1U);
+  // One thread: none waits, whatever the tallies (its segment is merged before the next).
+  EXPECT_EQ(detail::segments_waiting(1, 0, 64 * mib), 0U);
+  EXPECT_EQ(detail::segments_waiting(1, 150'000, 64 * mib), 0U);
+  // Size not known yet: one waits at two threads, threads + 2 from three on.
   EXPECT_EQ(detail::segments_waiting(2, 0, 64 * mib), 1U);
   EXPECT_EQ(detail::segments_waiting(3, 0, 64 * mib), 5U);
   EXPECT_EQ(detail::segments_waiting(16, 0, 64 * mib), 18U);
-  // Small tallies (the bench pool's, about 150 KB): 64 MiB / 150 KB = 447 places, capped at 18.
+  // Small tallies (the bench pool's, about 150 KB): (67,108,864 - 150,000) / 150,000 = 446
+  // places beside the file's own tally, capped at 18 (at 1 with two threads).
   EXPECT_EQ(detail::segments_waiting(16, 150'000, 64 * mib), 18U);
-  // 10 MB tallies: 67,108,864 / 10,000,000 = 6.7, so 6 places.
-  EXPECT_EQ(detail::segments_waiting(16, 10'000'000, 64 * mib), 6U);
-  // Tallies larger than the budget: still one.
+  EXPECT_EQ(detail::segments_waiting(2, 150'000, 64 * mib), 1U);
+  // 10 MB tallies: (67,108,864 - 10,000,000) / 10,000,000 = 5.7, so 5 places.
+  EXPECT_EQ(detail::segments_waiting(16, 10'000'000, 64 * mib), 5U);
+  EXPECT_EQ(detail::segments_waiting(2, 10'000'000, 64 * mib), 1U);
+  // 38 MB tallies (5,000 units of 9 groups): the file's own leaves 29 MB, not room for one more;
+  // still one from three threads on, none at two.
+  EXPECT_EQ(detail::segments_waiting(16, 38'000'000, 64 * mib), 1U);
+  EXPECT_EQ(detail::segments_waiting(2, 38'000'000, 64 * mib), 0U);
+  // Tallies larger than the budget: the same.
   EXPECT_EQ(detail::segments_waiting(16, 200 * mib, 64 * mib), 1U);
-  EXPECT_EQ(detail::segments_waiting(2, 200 * mib, 64 * mib), 1U);
+  EXPECT_EQ(detail::segments_waiting(2, 200 * mib, 64 * mib), 0U);
 }
 
 TEST(score_file, a_tally_budget_of_one_waiting_segment_gives_the_same_report) {
@@ -143,6 +152,20 @@ TEST(score_file, a_tally_budget_of_one_waiting_segment_gives_the_same_report) {
   EXPECT_TRUE(run.errors.empty());
   EXPECT_GE(run.most_in_flight, 1U);
   EXPECT_LE(run.most_in_flight, 17U);
+  // Two threads with no room: the two segments being scored, none waiting. One thread: one
+  // segment at a time, merged before the next is taken.
+  for (const unsigned threads : {2U, 1U}) {
+    options.threads = threads;
+    const detail::segmented_run few =
+        detail::score_segments(plan, file, options, 4096, segments, detail::id_check::in_merge);
+    EXPECT_TRUE(few.errors.empty());
+    EXPECT_GE(few.most_in_flight, 1U);
+    EXPECT_LE(few.most_in_flight, threads);
+    expect_same_report(finalize(plan, score_file(plan, file, options).value()), score_with(plan, file, 1, 4096));
+  }
+  options.waiting_tally_bytes = score_file_options{}.waiting_tally_bytes;
+  options.threads = 1;
+  EXPECT_EQ(detail::score_segments(plan, file, options, 4096, segments, detail::id_check::in_merge).most_in_flight, 1U);
 }
 
 TEST(score_file, segments_agree_with_one_piece) {
