@@ -134,9 +134,14 @@ TEST(tally, approximate_bytes_grow_with_units_and_their_answer_counts) {
   // 30 items of 5 code rows: 30 x 5 answer counts of 8 bytes a unit, 1,200 bytes more each.
   t.items = 30;
   EXPECT_EQ(t.approximate_bytes(), 5000 * (one_unit_no_items + 1200));
-  // Sampling weights add the co-moments of one column to each of the nine cells.
+  // One score column lives inside each cell, its co-moments too: sampling weights add nothing.
   t.sampling_weights = true;
-  EXPECT_EQ(t.approximate_bytes(), 5000 * (one_unit_no_items + 1200 + 9 * sizeof(stats::co_moments)));
+  EXPECT_EQ(t.approximate_bytes(), 5000 * (one_unit_no_items + 1200));
+  // Two columns go to the heap, every per-column array of each of the nine cells.
+  t.score_columns = 2;
+  const std::size_t per_column = sizeof(score_sums) + sizeof(block_partial::column) + sizeof(stats::moments) +
+                                 sizeof(stats::moment_block) + sizeof(stats::co_moments);
+  EXPECT_EQ(t.approximate_bytes(), 5000 * (one_unit_no_items + 1200 + 9 * 2 * per_column));
 }
 
 TEST(compensated_sum, many_identical_values_divide_back_exactly) {

@@ -41,6 +41,7 @@
 
 #include "qscore/data/response_batch.hpp"
 #include "qscore/detail/heap_box.hpp"
+#include "qscore/detail/small_vector.hpp"
 #include "qscore/plan/scoring_plan.hpp"
 #include "qscore/score/scorer.hpp"
 #include "qscore/stats/histogram.hpp"
@@ -100,16 +101,20 @@ struct block_partial {
   double weight = 0.0;
   // One entry per score column, the three sums side by side: a row reads and writes one place
   // (three vectors were three cache lines a row, and three fills when a block opened a cell).
-  std::vector<column> columns;
+  // The first inline, as the cell's other per-column arrays (detail/small_vector.hpp).
+  detail::small_vector<column, 1> columns;
 };
 
 // The rows of one cell that belong to one sampling stratum: what standard errors are made of.
+// Per score column, the first inline: with the strata the groups, a cell's one stratum then
+// lives inside the cell (detail/small_vector.hpp). The open block, which every row updates,
+// comes first.
 struct stratum_cell {
-  std::size_t stratum = 0;                 // the tally's stratum slot
-  std::vector<stats::moments> moments;     // per score column: weighted moments of the scores
-  std::vector<stats::co_moments> pairs;    // per score column: co-moments of (w·y, w); empty
-                                           // without sampling weights
-  std::vector<stats::moment_block> pending;  // per score column: the open block
+  std::size_t stratum = 0;  // the tally's stratum slot
+  detail::small_vector<stats::moment_block, 1> pending;  // per score column: the open block
+  detail::small_vector<stats::moments, 1> moments;  // per score column: weighted moments of the scores
+  detail::small_vector<stats::co_moments, 1> pairs;  // per score column: co-moments of (w·y, w);
+                                                     // empty without sampling weights
 
   void flush() {
     for (std::size_t s = 0; s < pending.size(); ++s)
@@ -129,21 +134,11 @@ struct stratum_cell {
   }
 };
 
+// What a row updates comes first (its counts, block marks, gathered keys, open sums and its
+// stratum's open block), so that a survey of thousands of cells, each a cache miss, touches
+// few lines of each.
 struct cell_tally {
   std::int64_t valid = 0;       // valid ballots
-  std::int64_t void_ballots = 0;
-  compensated_sum weight;       // sum of sampling weights over valid ballots
-  std::vector<score_sums> scores;  // one per score column
-  block_partial pending;        // the open block's sums, not yet in the compensated sums
-  std::vector<stratum_cell> strata;  // in order of first appearance in this cell
-  // Respondent scores (column 0, the whole questionnaire) on the stats::score_grid: grid key ->
-  // respondents, for quartiles and the median; read it through score_counts() (or, with the
-  // keys still listed, score_distribution). On the heap, made when the first keys are counted:
-  // a cell of few ballots never counts them (settle_score_keys), and a count_map inline was
-  // 128 of a cell's 304 bytes: 5.4 MB a tally of 45,000 cells (bench/RESULTS.md,
-  // twenty-fourth round).
-  detail::heap_box<stats::count_map> score_table;
-  [[nodiscard]] const stats::count_map& score_counts() const { return score_table.get(); }
   // Grid keys of valid ballots not yet counted, in row order. A key joins score_counts only
   // when `keys_per_count` of them have gathered (or at flush): the cell's count table is then
   // counted into in one go, while it is in cache. Adding each key as it came, or at every block
@@ -156,13 +151,28 @@ struct cell_tally {
   std::vector<std::int32_t> pending_keys;
   static constexpr std::size_t keys_per_count = 1024;
 
-  bool moments_open = false;  // rows added to the strata's moment blocks since the last fold
   // The tally block (tally::rows_since_close / block_rows) that the open sums and moment blocks
   // belong to: the block edges passed since then are crossed when the cell is next given rows,
   // or when the tally closes (detail::add_valid_rows). Meaningful while pending.active or
   // moments_open.
   std::int64_t open_block = 0;
-  bool listed = false;  // in tally::open_cells
+  bool moments_open = false;  // rows added to the strata's moment blocks since the last fold
+  bool listed = false;        // in tally::open_cells
+  block_partial pending;      // the open block's sums, not yet in the compensated sums
+  detail::small_vector<score_sums, 1> scores;  // one per score column
+  // In order of first appearance in this cell; the first inline (one, when the strata are the
+  // groups).
+  detail::small_vector<stratum_cell, 1> strata;
+  std::int64_t void_ballots = 0;
+  compensated_sum weight;  // sum of sampling weights over valid ballots
+  // Respondent scores (column 0, the whole questionnaire) on the stats::score_grid: grid key ->
+  // respondents, for quartiles and the median; read it through score_counts() (or, with the
+  // keys still listed, score_distribution). On the heap, made when the first keys are counted:
+  // a cell of few ballots never counts them (settle_score_keys), and a count_map inline was
+  // 128 of a cell's 304 bytes: 5.4 MB a tally of 45,000 cells (bench/RESULTS.md,
+  // twenty-fourth round).
+  detail::heap_box<stats::count_map> score_table;
+  [[nodiscard]] const stats::count_map& score_counts() const { return score_table.get(); }
 
   // Moves the open block's sums into the compensated sums.
   void close_block() {
@@ -492,7 +502,8 @@ struct tally {
   [[nodiscard]] std::size_t approximate_bytes() const noexcept {
     const std::size_t per_column = sizeof(score_sums) + sizeof(block_partial::column) + sizeof(stats::moments) +
                                    sizeof(stats::moment_block) + (sampling_weights ? sizeof(stats::co_moments) : 0);
-    const std::size_t per_cell = sizeof(cell_tally) + sizeof(stratum_cell) + score_columns * per_column +
+    // One score column lives inside the cell (and its one stratum); more go to the heap, all.
+    const std::size_t per_cell = sizeof(cell_tally) + (score_columns > 1 ? score_columns * per_column : 0) +
                                  sizeof(detail::pending_answer_counts);
     const std::size_t per_unit = sizeof(unit_tally) + groups * per_cell + answer_count_size() * sizeof(std::int64_t);
     return units.size() * per_unit;
