@@ -70,14 +70,8 @@ class small_vector {
 
   [[nodiscard]] T* data() noexcept { return is_inline() ? inline_data() : heap_; }
   [[nodiscard]] const T* data() const noexcept { return is_inline() ? inline_data() : heap_; }
-  [[nodiscard]] T& operator[](size_type i) noexcept {
-    inline_index_is_in_room(i);
-    return data()[i];
-  }
-  [[nodiscard]] const T& operator[](size_type i) const noexcept {
-    inline_index_is_in_room(i);
-    return data()[i];
-  }
+  [[nodiscard]] T& operator[](size_type i) noexcept { return data()[i]; }
+  [[nodiscard]] const T& operator[](size_type i) const noexcept { return data()[i]; }
   [[nodiscard]] T& front() noexcept { return data()[0]; }
   [[nodiscard]] const T& front() const noexcept { return data()[0]; }
   [[nodiscard]] T& back() noexcept { return data()[size_ - 1]; }
@@ -121,16 +115,19 @@ class small_vector {
   }
 
  private:
-  // Tells the optimiser what holds anyway (an index is under the size, which inline is at most
-  // N): GCC's -Warray-bounds otherwise sees an index past N on the inline branch of data(), one
-  // that no run takes, after an element is added beyond N (the heap branch).
-  void inline_index_is_in_room([[maybe_unused]] size_type i) const noexcept {
+  // The inline room, through an empty asm that hides where the pointer points: GCC 12 otherwise
+  // sees an index past N on the inline branch of data() (a branch no run takes once an element
+  // beyond N has gone to the heap) and warns (-Warray-bounds); telling it instead that an
+  // inline index is under N (__builtin_unreachable) crashed its loop optimiser at -O3.
+  T* inline_data() noexcept { return opaque(reinterpret_cast<T*>(storage_)); }
+  const T* inline_data() const noexcept { return opaque(reinterpret_cast<const T*>(storage_)); }
+  template <class P>
+  static P* opaque(P* pointer) noexcept {
 #if defined(__GNUC__)
-    if (is_inline() && i >= N) __builtin_unreachable();
+    __asm__("" : "+r"(pointer));
 #endif
+    return pointer;
   }
-  T* inline_data() noexcept { return reinterpret_cast<T*>(storage_); }
-  const T* inline_data() const noexcept { return reinterpret_cast<const T*>(storage_); }
 
   template <class It>
   void append_copies(It first, It last) {
