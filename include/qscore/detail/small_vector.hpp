@@ -17,11 +17,10 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <limits>
-#include <stdexcept>
 #include <initializer_list>
+#include <limits>
 #include <memory>
-#include <new>
+#include <stdexcept>
 #include <utility>
 
 namespace qscore::detail {
