@@ -95,9 +95,9 @@ namespace detail {
 // budget has no room for it: with 5,000 units its tally of 31 MB held 40 MB more for no gain
 // in time (twenty-fifth round). At 1 thread none waits: the worker's segment is merged before
 // it starts the next, so a run of one thread holds one segment's tally (the merge would
-// otherwise run beside it, on a second core). Each place keeps its tally for good: every tally
-// in flight is kept for a later segment. Without the budget, 4M rows over 5,000 units took
-// 1.2-1.5 GB at -j16 (twenty-fourth round).
+// otherwise run beside it, on a second core). A place's tally is kept as a spare for a later
+// segment while the window allows it (see `spares` in score_segments). Without the budget, 4M
+// rows over 5,000 units took 1.2-1.5 GB at -j16 (twenty-fourth round).
 [[nodiscard]] constexpr std::uint64_t segments_waiting(unsigned threads, std::size_t tally_bytes,
                                                        std::size_t budget) noexcept {
   if (threads <= 1) return 0;

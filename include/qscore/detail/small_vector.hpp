@@ -11,7 +11,8 @@
 // resize, assign, clear, reserve, copies and moves (a moved-from small_vector is empty; pointers
 // into inline elements do not survive a move). Up to 2^32 - 1 elements: a size and a capacity
 // of 32 bits and the heap pointer sharing the inline room keep the bookkeeping to 8 bytes
-// beyond the elements (it was 24 with a pointer to either: 96 bytes a cell).
+// beyond the elements. (A data pointer beside 64-bit size and capacity took 24, 16 more for
+// each of a cell's six such vectors: 96 bytes a cell.)
 #pragma once
 
 #include <algorithm>
