@@ -534,6 +534,29 @@ TEST(tally_quartiles, a_cell_of_few_ballots_keeps_its_score_keys_listed_and_read
   EXPECT_EQ(pooled.size(), 1024U + 2U);  // 0..1023, 2500, 7500
 }
 
+TEST(tally_quartiles, score_keys_beyond_sixteen_bits_are_counted_at_once_and_read_with_the_listed_ones) {
+  // Listed keys are 16-bit: grid keys -32,768..32,767, that is scores -327.68..327.67 points.
+  // 32,767 and -32,768 are listed; 32,768 (327.68 points, a sum score of 400 would be 40,000)
+  // and -32,769 go straight to the table. Read together: 5 ballots, keys in order
+  // -32,769, -32,768, 100, 32,767, 40,000.
+  cell_tally cell;
+  for (const std::int64_t key : {std::int64_t{32767}, std::int64_t{-32768}, std::int64_t{100}}) cell.add_score_key(key);
+  EXPECT_EQ(cell.pending_keys.size(), 3U);
+  EXPECT_FALSE(cell.score_table.made());
+  cell.add_score_key(40000);
+  cell.add_score_key(-32769);
+  EXPECT_EQ(cell.pending_keys.size(), 3U);  // the two outside went to the table
+  using pairs = std::vector<std::pair<std::int64_t, std::int64_t>>;
+  EXPECT_EQ(cell.score_counts().sorted(), (pairs{{-32769, 1}, {40000, 1}}));
+  EXPECT_EQ(cell.score_distribution().sorted(),
+            (pairs{{-32769, 1}, {-32768, 1}, {100, 1}, {32767, 1}, {40000, 1}}));
+  // Merged into an empty cell, both kinds arrive, the listed ones still listed with their values.
+  cell_tally into;
+  into.merge(cell, {}, false);
+  EXPECT_EQ(into.pending_keys, (std::vector<cell_tally::listed_key>{32767, -32768, 100}));
+  EXPECT_EQ(into.score_distribution().sorted(), cell.score_distribution().sorted());
+}
+
 TEST(tally_units, unit_slot_finds_ids_by_index_and_notices_units_added_around_it) {
   // The small appraisal declares u1, u2, u3: slots 0, 1, 2; a new id is appended once.
   const scoring_plan plan = compile(fixtures::small_appraisal()).value();

@@ -144,11 +144,14 @@ struct cell_tally {
   // counted into in one go, while it is in cache. Adding each key as it came, or at every block
   // edge (about five keys per cell with 198 cells), missed the cache on nearly every add: that
   // was 10 % of a whole run (bench/RESULTS.md). Counts are integers, so when they are added does
-  // not change them. The vector keeps its capacity: a steady state allocates nothing. Kept in 32
-  // bits (scores within ±21 million points; a key outside is counted at once): a segment's
-  // tally holds one key per valid ballot until the merge: about 0.8 MB a segment of the bench
-  // pool in 64 bits, times the 18 segments in flight at 16 threads.
-  std::vector<std::int32_t> pending_keys;
+  // not change them. The vector keeps its capacity: a steady state allocates nothing. Kept in 16
+  // bits (scores within ±327.67 points, which a 0-100 scale and most sum scores are; a key
+  // outside is counted at once): a tally holds one key per valid ballot of every cell that has
+  // not gathered keys_per_count of them. With 5,000 units (45,000 cells) that list is what grows
+  // with the rows of a file: 4 bytes a ballot, and up to four times that in room reserved, was
+  // 1.5 MB more peak memory a million rows (bench/RESULTS.md, twenty-sixth round).
+  using listed_key = std::int16_t;
+  std::vector<listed_key> pending_keys;
   static constexpr std::size_t keys_per_count = 1024;
 
   // The tally block (tally::rows_since_close / block_rows) that the open sums and moment blocks
@@ -197,12 +200,12 @@ struct cell_tally {
 
   // Gathers the grid key of a valid ballot's score (column 0).
   void add_score_key(std::int64_t key) {
-    if (key < std::numeric_limits<std::int32_t>::min() || key > std::numeric_limits<std::int32_t>::max()) {
+    if (key < std::numeric_limits<listed_key>::min() || key > std::numeric_limits<listed_key>::max()) {
       score_table.make().add(key);
       return;
     }
     if (pending_keys.size() == pending_keys.capacity()) grow_pending_keys();
-    pending_keys.push_back(static_cast<std::int32_t>(key));
+    pending_keys.push_back(static_cast<listed_key>(key));
     if (pending_keys.size() == keys_per_count) count_pending_keys();
   }
 
@@ -236,12 +239,12 @@ struct cell_tally {
   }
 
   // Counts the gathered keys at flush, but only in a cell that has counts already. A cell that
-  // never gathered keys_per_count keys keeps them as a list (4 bytes a ballot, under 4 KB): a
+  // never gathered keys_per_count keys keeps them as a list (2 bytes a ballot, under 2 KB): a
   // count table is 16 bytes a slot at most three quarters full, doubling as it grows, so 32 to
   // 43 bytes for each distinct score. Counting them all at the end of a run of 4 million rows
   // over 5,000 units (45,000 cells of about 90 ballots, nearly every score distinct) made 110 MB
   // of tables, the run's peak (bench/RESULTS.md, twenty-third round); the keys themselves were
-  // 16 MB, and already held.
+  // 16 MB in 32 bits, and already held.
   void settle_score_keys() {
     if (score_counts().size() != 0) count_pending_keys();
   }
@@ -318,8 +321,8 @@ struct cell_tally {
     // The other cell's uncounted keys join ours uncounted: counting them here would only be
     // done again when its table merges into ours. Copied a stretch at a time, up to each count
     // (a push_back per key was an eighth of the merging thread's time).
-    const std::int32_t* key = other.pending_keys.data();
-    const std::int32_t* const keys_end = key + other.pending_keys.size();
+    const listed_key* key = other.pending_keys.data();
+    const listed_key* const keys_end = key + other.pending_keys.size();
     while (key != keys_end) {
       const auto take = std::min(static_cast<std::ptrdiff_t>(keys_per_count - pending_keys.size()), keys_end - key);
       pending_keys.insert(pending_keys.end(), key, key + take);
