@@ -440,8 +440,15 @@ struct tally {
 
   // Closes everything open, the block's sums and the moments alike: at the end of a part, and
   // before a merge or finalize. The next row starts a fresh block and a fresh fold.
+  // The open cells are listed in the order rows first reached them, so with many units each is
+  // a cache miss the loop waited for in turn: 4M rows over 5,000 units spent 8 % of a one-thread
+  // run here, three quarters of it on the load of a cell's first field. The cells a few places
+  // on are asked for ahead, all of each (closing and folding read most of its lines).
   void close_block() {
-    for (const auto& [u, g] : open_cells) {
+    constexpr std::size_t ahead = 8;
+    for (std::size_t i = 0; i < open_cells.size(); ++i) {
+      if (i + ahead < open_cells.size()) prefetch_cell(open_cells[i + ahead]);
+      const auto [u, g] = open_cells[i];
       cell_tally& cell = units[u].groups[g];
       cell.close_block();
       if (cell.moments_open) cell.fold_moments();
@@ -450,6 +457,11 @@ struct tally {
     open_cells.clear();
     rows_since_close = 0;
     fold_pending_answers();
+  }
+  void prefetch_cell(std::pair<std::size_t, std::size_t> at) const {
+    const char* const cell = reinterpret_cast<const char*>(&units[at.first].groups[at.second]);
+    // Cells are not line-aligned: the lines from the first byte to the last.
+    for (std::size_t offset = 0; offset < sizeof(cell_tally) + 63; offset += 64) __builtin_prefetch(cell + offset, 1);
   }
   void fold_pending_answers() {
     if (!answers_pending) return;
@@ -879,8 +891,12 @@ inline void merge(tally& into, const tally& from_in) {
   } else {
     for (const auto& id : from.stratum_ids) slot_map.push_back(into.stratum_slot(id));
   }
-  for (const auto& unit : from.units) {
-    unit_tally& target = into.units[into.unit_slot(unit.id)];
+  for (std::size_t i = 0; i < from.units.size(); ++i) {
+    const unit_tally& unit = from.units[i];
+    // A unit at the same place in both is taken without a hash look-up: a tally recycled at one
+    // thread lists its units as the file's tally does (each new one appended to both in turn).
+    // The look-ups were 1.5 % of a one-thread run of 4M rows over 5,000 units.
+    unit_tally& target = into.units[i < into.units.size() && into.units[i].id == unit.id ? i : into.unit_slot(unit.id)];
     target.rejected += unit.rejected;
     for (std::size_t g = 0; g < unit.groups.size(); ++g)
       target.groups[g].merge(unit.groups[g], slot_map, into.sampling_weights);
