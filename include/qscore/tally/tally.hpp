@@ -148,8 +148,9 @@ struct cell_tally {
   // bits (scores within ±327.67 points, which a 0-100 scale and most sum scores are; a key
   // outside is counted at once): a tally holds one key per valid ballot of every cell that has
   // not gathered keys_per_count of them. With 5,000 units (45,000 cells) that list is what grows
-  // with the rows of a file: 4 bytes a ballot, and up to four times that in room reserved, was
-  // 1.5 MB more peak memory a million rows (bench/RESULTS.md, twenty-sixth round).
+  // with the rows of a file: at 4 bytes a ballot, with the room reserved ahead of them, one
+  // thread's peak grew about 7 MB a million rows, 3 MB in 16 bits (bench/RESULTS.md,
+  // twenty-sixth round).
   using listed_key = std::int16_t;
   std::vector<listed_key> pending_keys;
   static constexpr std::size_t keys_per_count = 1024;
@@ -895,7 +896,8 @@ inline void merge(tally& into, const tally& from_in) {
     const unit_tally& unit = from.units[i];
     // A unit at the same place in both is taken without a hash look-up: a tally recycled at one
     // thread lists its units as the file's tally does (each new one appended to both in turn).
-    // The look-ups were 1.5 % of a one-thread run of 4M rows over 5,000 units.
+    // The look-ups were 1.5 % of a one-thread run of 4M rows over 5,000 units. (A tally holds
+    // each id once when its units come from unit_slot, as they do here.)
     unit_tally& target = into.units[i < into.units.size() && into.units[i].id == unit.id ? i : into.unit_slot(unit.id)];
     target.rejected += unit.rejected;
     for (std::size_t g = 0; g < unit.groups.size(); ++g)
